@@ -1,0 +1,1 @@
+"""Load tests (locust), load shapes, SLO gates, and benchmarks (``loadtests/benchmarks``)."""
