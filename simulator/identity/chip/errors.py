@@ -57,3 +57,7 @@ class ChipStatusError(ChipError):
 
 class ChipImageError(ChipError):
     """A serialized chip image that is not in the expected form."""
+
+
+class ReaderError(ChipError):
+    """The reader could not read a file (too large for plain READ BINARY, chip stopped answering data)."""
