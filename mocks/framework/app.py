@@ -1,0 +1,212 @@
+"""The application factory every party's ``create_app`` is built on.
+
+``create_mock_app(party, config)`` returns a Flask app with the pieces all mocks share, wired in a
+fixed order for every request:
+
+1. start the exchange (timer, journal id) unless it is an admin call;
+2. resolve and validate the isolation key (400 on a bad ``X-Sim-Session``);
+3. refuse an oversized body up front (413);
+4. apply a matching fault rule (latency, error, connection reset);
+5. the party's handler;
+6. render any error in the party's envelope (the admin API uses the problem envelope);
+7. record the exchange in the journal.
+
+The party registers its own blueprints through :class:`PartySpec`; nothing here is global, so a test
+can build as many independent apps as it needs.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, Response, g, jsonify, request
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
+
+from .admin import ADMIN_PREFIX, create_admin_blueprint
+from .config import MockConfig, PartySpec
+from .errors import MockError, problem_envelope, validation_error_from
+from .faults import reset_connection_response
+from .isolation import resolve_session
+from .journal import Exchange, capture_body
+from .redact import redact_headers, redact_pairs
+from .runtime import EXTENSION_KEY, MockRuntime, current_runtime
+
+__all__ = ["create_mock_app", "render_error"]
+
+log = logging.getLogger(__name__)
+
+_HTTP_KINDS: Mapping[int, str] = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+}
+
+
+def _is_admin_path(path: str) -> bool:
+    return path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/")
+
+
+def render_error(error: MockError) -> Response:
+    """Render ``error`` in the envelope of the route's owner (party, or admin API)."""
+    runtime = current_runtime()
+    envelope = problem_envelope if _is_admin_path(request.path) else runtime.party.envelope
+    try:
+        body, status = envelope(error)
+    except Exception:
+        log.exception("error envelope of %s failed; answering with the problem envelope", runtime.party.name)
+        body, status = problem_envelope(MockError("error envelope failed", kind="internal"))
+    response = jsonify(body)
+    response.status_code = status
+    for name, value in error.headers.items():
+        response.headers[name] = value
+    g.mock_error = error.kind
+    return response
+
+
+def _from_http_exception(exc: HTTPException) -> MockError:
+    code = exc.code or 500
+    kind = _HTTP_KINDS.get(code, "internal" if code >= 500 else "bad_request")
+    headers: dict[str, str] = {}
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    if code == 413:
+        # The unread body is still on the wire: close rather than parse it as the next request.
+        headers["Connection"] = "close"
+    if code == 404:
+        message = f"no such endpoint: {request.method} {request.path}"
+    elif code == 405:
+        message = f"method {request.method} not allowed for {request.path}"
+    elif code == 413:
+        message = f"request body exceeds the limit of {current_runtime().config.max_request_bytes} bytes"
+    else:
+        message = exc.description or exc.name
+    return MockError(message, status=code if 400 <= code <= 599 else 500, kind=kind, headers=headers)
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(MockError)
+    def _mock_error(exc: MockError) -> Response:
+        return render_error(exc)
+
+    @app.errorhandler(ValidationError)
+    def _validation_error(exc: ValidationError) -> Response:
+        return render_error(validation_error_from(exc))
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Response:
+        return render_error(_from_http_exception(exc))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        # A 5xx from a mock is a bug: log the traceback for whoever reads the test output.
+        log.error("unhandled %s in %s %s", type(exc).__name__, request.method, request.path, exc_info=exc)
+        return render_error(
+            MockError(f"internal error ({type(exc).__name__}) while handling {request.method} {request.path}",
+                      kind="internal", status=500)
+        )
+
+
+def _begin_request() -> Response | None:
+    runtime = current_runtime()
+    g.mock_started = time.perf_counter()
+    admin = _is_admin_path(request.path)
+    if not admin:
+        real = runtime.clock.real_timestamp()
+        g.mock_exchange = Exchange(
+            id=runtime.journal.allocate_id(),
+            party=runtime.party.name,
+            session="?",
+            timestamp=datetime.fromtimestamp(real, tz=UTC).isoformat(),
+            real_timestamp=datetime.fromtimestamp(real, tz=UTC).isoformat(),
+            method=request.method,
+            path=request.path,
+            query=redact_pairs(request.args.items(multi=True)),
+            request_headers=redact_headers(request.headers.items()),
+        )
+    session = resolve_session()
+    g.sim_session = session
+    if not admin:
+        exchange: Exchange = g.mock_exchange
+        exchange.session = session
+        exchange.timestamp = runtime.clock.now(session).isoformat()
+    length = request.content_length
+    if length is not None and length > runtime.config.max_request_bytes:
+        raise RequestEntityTooLarge()
+    if admin:
+        return None
+    decision = runtime.faults.decide(request.method, request.path, session)
+    if decision is None:
+        return None
+    g.mock_exchange.fault = decision.label()
+    if decision.delay > 0:
+        time.sleep(decision.delay)
+    if decision.reset:
+        return reset_connection_response(request.environ)
+    if decision.error is not None:
+        fault = decision.error
+        if fault.body is None:
+            raise MockError(fault.message, status=fault.status, kind="injected_fault", headers=fault.headers)
+        response = jsonify(fault.body)
+        response.status_code = fault.status
+        response.headers.update(fault.headers)
+        return response
+    return None
+
+
+def _request_body_for_journal(limit: int, max_bytes: int) -> Any:
+    length = request.content_length
+    if length is not None and length > max_bytes:
+        return f"<{length} bytes: over the {max_bytes}-byte limit, not read>"
+    try:
+        raw = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        return f"<body over the {max_bytes}-byte limit, not read>"
+    return capture_body(raw, request.mimetype, limit)
+
+
+def _finish_request(response: Response) -> Response:
+    exchange = g.get("mock_exchange")
+    if not isinstance(exchange, Exchange):
+        return response
+    runtime = current_runtime()
+    limit = runtime.journal.body_limit
+    exchange.request_body = _request_body_for_journal(limit, runtime.config.max_request_bytes)
+    if response.is_streamed:
+        exchange.status = None if exchange.fault and "reset" in exchange.fault else response.status_code
+        exchange.response_body = "<streamed>" if exchange.status is not None else None
+    else:
+        exchange.status = response.status_code
+        exchange.response_body = capture_body(response.get_data(), response.mimetype, limit)
+    exchange.error = g.get("mock_error")
+    exchange.duration_ms = round((time.perf_counter() - g.mock_started) * 1000, 3)
+    runtime.journal.record(exchange)
+    g.mock_exchange = None
+    return response
+
+
+def create_mock_app(party: PartySpec, config: MockConfig | Mapping[str, Any] | None = None) -> Flask:
+    """Build a mock application for ``party`` (the shared pieces plus the party's blueprints)."""
+    cfg = MockConfig.coerce(config)
+    app = Flask(party.import_name)
+    app.config["MAX_CONTENT_LENGTH"] = cfg.max_request_bytes
+    app.config["MAX_FORM_MEMORY_SIZE"] = cfg.max_request_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    runtime = MockRuntime.build(party, cfg)
+    app.extensions[EXTENSION_KEY] = runtime
+
+    app.before_request(_begin_request)
+    app.after_request(_finish_request)
+    _register_error_handlers(app)
+    app.register_blueprint(create_admin_blueprint())
+    for blueprint in party.blueprints:
+        app.register_blueprint(blueprint)
+    if party.setup is not None:
+        party.setup(app, runtime)
+    return app

@@ -1,0 +1,80 @@
+"""Redaction of secrets before anything reaches the journal or a log line.
+
+An OTP, PIN or token must never be readable from a mock's journal (the conformance rules forbid it
+in logs), yet the journal is exactly what QA engineers read when a scenario fails.  So values are
+masked by *name*: headers carrying credentials, and any JSON member, query or form parameter whose
+name contains one of the secret words (``otp``, ``pin``, ``secret``, ``password``, ``token`` ...).
+Names are split into words (camelCase, snake_case, kebab-case) so ``otpCode`` and ``activation_otp``
+are masked while ``mapping`` or ``shipping`` are not.  Booleans and nulls stay visible (``otpSent:
+false`` reveals nothing and helps debugging).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+__all__ = ["MASK", "is_secret_name", "redact_headers", "redact_json", "redact_pairs"]
+
+MASK = "***"
+
+SECRET_WORDS = frozenset(
+    {"otp", "pin", "puk", "secret", "password", "passwd", "passphrase", "token", "private", "credential",
+     "credentials", "cookie", "authorization", "apikey"}
+)
+_SECRET_SUBSTRINGS = ("password", "secret", "token")
+_SECRET_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-admin-token", "x-api-key"}
+)
+_WORD_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a field/parameter/header named ``name`` carries a secret."""
+    words = {w.lower() for w in _WORD_RE.findall(name)}
+    if words & SECRET_WORDS:
+        return True
+    lower = name.lower()
+    return any(s in lower for s in _SECRET_SUBSTRINGS)
+
+
+def redact_json(value: Any, *, max_depth: int = 64) -> Any:
+    """A copy of a JSON value with every secret-named member masked (recursively)."""
+    if max_depth <= 0:
+        return MASK
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            name = str(key)
+            if is_secret_name(name) and item is not None and not isinstance(item, bool):
+                out[name] = MASK
+            else:
+                out[name] = redact_json(item, max_depth=max_depth - 1)
+        return out
+    if isinstance(value, list | tuple):
+        return [redact_json(item, max_depth=max_depth - 1) for item in value]
+    return value
+
+
+def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Headers as a dict with credentials masked (``X-PowerAuth-*`` included)."""
+    out: dict[str, str] = {}
+    for name, value in headers:
+        lower = name.lower()
+        secret = lower in _SECRET_HEADERS or lower.startswith("x-powerauth-") or is_secret_name(name)
+        out[name] = MASK if secret else value
+    return out
+
+
+def redact_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """Query or form parameters as a dict (repeated names → list), secrets masked."""
+    out: dict[str, Any] = {}
+    for name, value in pairs:
+        shown = MASK if is_secret_name(name) else value
+        if name in out:
+            existing = out[name]
+            out[name] = [*existing, shown] if isinstance(existing, list) else [existing, shown]
+        else:
+            out[name] = shown
+    return out
