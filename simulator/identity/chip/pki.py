@@ -147,9 +147,21 @@ def create_csca(
 ) -> CountrySigningCA:
     """A self-signed CSCA for ``state`` (MRZ code) with keyCertSign + cRLSign and a path length of 0."""
     country = alpha2_for_state(state)
-    start = _aware(not_before)
-    key = _new_key(key_type)
     name = _name(country, organisation or f"{state} Document Authority", common_name or f"CSCA {state}")
+    return _self_signed(name, _aware(not_before), validity, key_type)
+
+
+def lookalike_csca(
+    genuine: CountrySigningCA, *, not_before: dt.datetime, key_type: KeyType = "ec"
+) -> CountrySigningCA:
+    """A CSCA with the same subject name as ``genuine`` but a key of its own (what a forger would make)."""
+    return _self_signed(genuine.certificate.subject, _aware(not_before), CSCA_VALIDITY, key_type)
+
+
+def _self_signed(
+    name: x509.Name, start: dt.datetime, validity: dt.timedelta, key_type: KeyType
+) -> CountrySigningCA:
+    key = _new_key(key_type)
     ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
     certificate = (
         x509.CertificateBuilder()
