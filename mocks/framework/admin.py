@@ -19,7 +19,7 @@ from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .clock import ClockError
-from .errors import MockError, RequestValidationError, parse_body, validation_error_from
+from .errors import MockError, RequestValidationError, parse_body, read_body, validation_error_from
 from .faults import FaultRule
 from .isolation import current_session, validate_session
 from .journal import MAX_JOURNAL_CAPACITY, JournalQuery
@@ -74,7 +74,7 @@ _M = TypeVar("_M", bound=BaseModel)
 
 
 def _optional_body(model: type[_M]) -> _M:
-    if not request.get_data(cache=True).strip():
+    if not read_body().strip():
         return model()
     return parse_body(model)
 

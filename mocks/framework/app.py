@@ -29,7 +29,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTo
 
 from .admin import ADMIN_PREFIX, create_admin_blueprint
 from .config import MockConfig, PartySpec
-from .errors import MockError, problem_envelope, validation_error_from
+from .errors import MAX_BODY_CONFIG_KEY, MockError, problem_envelope, read_body, validation_error_from
 from .faults import reset_connection_response
 from .isolation import resolve_session
 from .journal import Exchange, capture_body
@@ -165,7 +165,7 @@ def _request_body_for_journal(limit: int, max_bytes: int) -> Any:
     if length is not None and length > max_bytes:
         return f"<{length} bytes: over the {max_bytes}-byte limit, not read>"
     try:
-        raw = request.get_data(cache=True)
+        raw = read_body()
     except RequestEntityTooLarge:
         return f"<body over the {max_bytes}-byte limit, not read>"
     return capture_body(raw, request.mimetype, limit)
@@ -195,7 +195,8 @@ def create_mock_app(party: PartySpec, config: MockConfig | Mapping[str, Any] | N
     """Build a mock application for ``party`` (the shared pieces plus the party's blueprints)."""
     cfg = MockConfig.coerce(config)
     app = Flask(party.import_name)
-    app.config["MAX_CONTENT_LENGTH"] = cfg.max_request_bytes
+    app.config[MAX_BODY_CONFIG_KEY] = cfg.max_request_bytes
+    app.config["MAX_CONTENT_LENGTH"] = cfg.max_request_bytes + 1  # see read_body
     app.config["MAX_FORM_MEMORY_SIZE"] = cfg.max_request_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
     runtime = MockRuntime.build(party, cfg)

@@ -20,8 +20,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
-from flask import request
+from flask import current_app, request
 from pydantic import BaseModel, BeforeValidator, ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 __all__ = [
     "KIND_STATUS",
@@ -36,6 +37,7 @@ __all__ = [
     "decode_base64",
     "parse_body",
     "problem_envelope",
+    "read_body",
     "validation_error_from",
 ]
 
@@ -184,6 +186,20 @@ def validation_error_from(exc: ValidationError, *, prefix: str = "") -> RequestV
     return RequestValidationError(f"invalid request: {summary}", details={"errors": problems})
 
 
+#: Flask config key holding the mock's body limit (the app's ``MAX_CONTENT_LENGTH`` is one byte more,
+#: so a chunked body that reaches the limit can be told apart from one that exceeds it).
+MAX_BODY_CONFIG_KEY = "RSIM_MAX_REQUEST_BYTES"
+
+
+def read_body() -> bytes:
+    """The request body, or 413 when it exceeds the mock's limit (with or without Content-Length)."""
+    raw = request.get_data(cache=True)
+    limit = current_app.config.get(MAX_BODY_CONFIG_KEY)
+    if isinstance(limit, int) and len(raw) > limit:
+        raise RequestEntityTooLarge()
+    return raw
+
+
 def parse_body(model: type[M]) -> M:
     """Parse the current request's JSON body into ``model`` or raise the matching 4xx.
 
@@ -196,7 +212,7 @@ def parse_body(model: type[M]) -> M:
         raise UnsupportedMediaTypeError(
             f"expected Content-Type application/json, got {request.content_type or 'none'}"
         )
-    raw = request.get_data(cache=True)
+    raw = read_body()
     if not raw.strip():
         raise MalformedJsonError("request body is empty; a JSON document is required")
     try:
