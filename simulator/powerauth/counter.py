@@ -42,7 +42,9 @@ def ctr_data_hash(transport_key: bytes, ctr_data: bytes) -> bytes:
     return kdf_internal(kdf(transport_key, INDEX_TRANSPORT_CTR), ctr_data)
 
 
-def hash_counter_distance(transport_key: bytes, ctr_data: bytes, expected_hash: bytes, look_ahead: int) -> int:
+def hash_counter_distance(
+    transport_key: bytes, ctr_data: bytes, expected_hash: bytes, look_ahead: int
+) -> int:
     """Steps (0 … look_ahead−1) after which ``ctr_data`` hashes to ``expected_hash``, or −1."""
     ctr_key = kdf(transport_key, INDEX_TRANSPORT_CTR)
     for distance, value in enumerate(iterate_ctr_data(ctr_data, look_ahead)):

@@ -276,7 +276,7 @@ class EciesRequest:
 
     @classmethod
     def from_json(cls, obj: Any, version: ProtocolVersion | str) -> EciesRequest:
-        """Parse and check field presence strictly for ``version`` (nonce 3.1+, timestamp 3.2+, key id 3.3)."""
+        """Parse with strict field presence for ``version`` (nonce 3.1+, timestamp 3.2+, key id 3.3)."""
         ver = parse_version(version, EciesFormatError)
         if not isinstance(obj, Mapping):
             raise EciesFormatError("ECIES request must be a JSON object")
@@ -455,7 +455,7 @@ class EciesDecryptor:
         return cls(context, envelope_key=EnvelopeKey(envelope_key), **kwargs)
 
     def derive_envelope_key(self, ephemeral_public_key: bytes) -> EnvelopeKey:
-        """Agree on the envelope key for a request's ephemeral key (also what ``/ecies/decryptor`` returns)."""
+        """Agree on the envelope key for an ephemeral key (what ``/ecies/decryptor`` returns)."""
         if self.envelope_key is None:
             if self.recipient_private_key is None:
                 raise EciesFormatError("decryptor needs the recipient private key or an envelope key")

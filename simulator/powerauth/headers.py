@@ -41,7 +41,7 @@ def parse_fields(value: str) -> dict[str, str]:
         if match is None or match.end() == pos:
             if value[pos:].strip(" \t,") == "":
                 break
-            raise HeaderParseError(f"unparseable header text near {value[pos:pos + 20]!r}")
+            raise HeaderParseError(f"unparseable header text near {value[pos : pos + 20]!r}")
         key, quoted, bare = match.groups()
         if key in fields:
             raise HeaderParseError(f"header field {key!r} appears twice")

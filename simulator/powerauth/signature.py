@@ -98,8 +98,10 @@ def _b64_text(value: bytes | str) -> str:
 
 def normalize_get_query(params: Mapping[str, str] | Sequence[tuple[str, str]] | str) -> bytes:
     """Canonical GET "body": decode pairs, sort by key then value, URL-encode, join with ``&``."""
-    pairs = parse_qsl(params, keep_blank_values=True) if isinstance(params, str) else list(
-        params.items() if isinstance(params, Mapping) else params
+    pairs = (
+        parse_qsl(params, keep_blank_values=True)
+        if isinstance(params, str)
+        else list(params.items() if isinstance(params, Mapping) else params)
     )
     encoded = sorted((k, v) for k, v in pairs)
     return "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in encoded).encode("utf-8")
@@ -220,4 +222,3 @@ def verify_signature(
             return SignatureMatch(offset, candidate, following)
         candidate = following
     return None
-

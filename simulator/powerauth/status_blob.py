@@ -53,8 +53,14 @@ class StatusBlob:
     format_version: int = FORMAT_VERSION_MIN
 
     def __post_init__(self) -> None:
-        for name in ("current_version", "upgrade_version", "ctr_byte", "failed_attempts",
-                     "max_failed_attempts", "ctr_look_ahead"):
+        for name in (
+            "current_version",
+            "upgrade_version",
+            "ctr_byte",
+            "failed_attempts",
+            "max_failed_attempts",
+            "ctr_look_ahead",
+        ):
             value = getattr(self, name)
             if not isinstance(value, int) or not 0 <= value <= 0xFF:
                 raise StatusBlobError(f"status blob field {name} must be a byte, got {value!r}")
