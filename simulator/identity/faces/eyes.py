@@ -1,0 +1,233 @@
+"""Eye-pair locator for the synthetic faces, from pixels only.
+
+Two passes, because the first is cheap and the second is accurate:
+
+1. *Coarse*: the grey image is resized to a 96-pixel-wide working copy and correlated (normalised
+   cross-correlation via FFT, so gain and offset do not matter) with a few eye templates — a white
+   ellipse with a dark centred iris on mid-grey skin — of three sizes. Local maxima above a floor
+   are candidates; the pair maximising both scores, with a plausible spacing, near-horizontal
+   and of one template size, is kept.
+2. *Fine*: each eye is re-matched at the input resolution with templates scaled around the coarse
+   size, in a small window, and the peak is interpolated to sub-pixel precision. Alignment of the
+   texture descriptor depends on this precision.
+
+A blank or eyeless image yields ``None`` (the matcher reports ``face_not_found``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from PIL import Image
+from scipy.ndimage import maximum_filter
+from scipy.signal import fftconvolve
+
+WORK_WIDTH = 96
+_TEMPLATE_WIDTHS = (8.5, 10.5, 12.8)
+_COARSE_FLOOR = 0.35
+_FINE_FLOOR = 0.5
+_SKIN_LEVELS = (0.3, 0.85)
+_LID, _SCLERA, _IRIS = 0.1, 1.0, 0.12
+
+
+@dataclass(frozen=True)
+class EyePair:
+    """Eye centres in input-image pixels (``left`` has the smaller x) and the match quality."""
+
+    left: tuple[float, float]
+    right: tuple[float, float]
+    eye_width: float
+    score: float
+
+    @property
+    def distance(self) -> float:
+        return math.hypot(self.right[0] - self.left[0], self.right[1] - self.left[1])
+
+
+@lru_cache(maxsize=256)
+def eye_template(width_q: int, skin: float = 0.45) -> np.ndarray:
+    """Zero-mean, unit-norm eye template; ``width_q`` is the eye width in quarter pixels.
+
+    ``skin`` is the grey level of the skin around the eye on a scale where the iris is ~0 and the
+    sclera 1: it differs between dark and pale skin, so the locator tries both kinds of template.
+    The upper lid is drawn as a dark arc, which is what keeps an eye visible on pale skin.
+    """
+    w = width_q / 4.0
+    h = 0.5 * w
+    tw = 2 * math.ceil(0.8 * w) + 1
+    th = 2 * math.ceil(1.0 * h) + 1
+    ss = 4
+    ys = (np.arange(th * ss) + 0.5) / ss - th / 2
+    xs = (np.arange(tw * ss) + 0.5) / ss - tw / 2
+    yy, xx = np.meshgrid(ys, xs, indexing="ij")
+    t = np.full(yy.shape, skin)
+    rr = (xx / (w / 2)) ** 2 + (yy / (h / 2)) ** 2
+    t[(rr <= 1.35) & (yy < 0)] = _LID
+    t[rr <= 1.0] = _SCLERA
+    t[xx**2 + yy**2 <= (0.44 * h) ** 2] = _IRIS
+    t[xx**2 + yy**2 <= (0.22 * h) ** 2] = 0.0
+    t = t.reshape(th, ss, tw, ss).mean(axis=(1, 3))
+    t = t - t.mean()
+    return (t / np.linalg.norm(t)).astype(np.float32)
+
+
+def _window_norm(img: np.ndarray, th: int, tw: int) -> np.ndarray:
+    """sqrt of the sum of squared deviations from the mean, over every ``th x tw`` window."""
+    n = th * tw
+    s1 = _box_sum(img, th, tw)
+    s2 = _box_sum(img * img, th, tw)
+    return np.sqrt(np.maximum(s2 - s1 * s1 / n, 0.0))
+
+
+def _box_sum(img: np.ndarray, th: int, tw: int) -> np.ndarray:
+    c = np.zeros((img.shape[0] + 1, img.shape[1] + 1), dtype=np.float64)
+    c[1:, 1:] = np.cumsum(np.cumsum(img, axis=0, dtype=np.float64), axis=1)
+    return c[th:, tw:] - c[:-th, tw:] - c[th:, :-tw] + c[:-th, :-tw]
+
+
+def ncc_map(img: np.ndarray, template: np.ndarray) -> np.ndarray:
+    """NCC of ``template`` at every valid position of ``img`` (top-left indexing)."""
+    th, tw = template.shape
+    num = fftconvolve(img, template[::-1, ::-1], mode="valid")
+    den = _window_norm(img, th, tw)
+    flat = den < 1.0  # a flat window (blank image) correlates with nothing
+    out = np.where(flat, 0.0, num / np.where(flat, 1.0, den))
+    return out.astype(np.float32)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    x: float
+    y: float
+    score: float
+    size: int
+
+
+def _coarse_candidates(work: np.ndarray) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    for size, width in enumerate(_TEMPLATE_WIDTHS):
+        maps = [ncc_map(work, eye_template(round(width * 4), skin)) for skin in _SKIN_LEVELS
+                if work.shape[0] > 2 * width and work.shape[1] > 2 * width]
+        if not maps:
+            continue
+        th, tw = eye_template(round(width * 4)).shape
+        m = np.maximum.reduce(maps)
+        peaks = (m == maximum_filter(m, size=5)) & (m > _COARSE_FLOOR)
+        ys, xs = np.nonzero(peaks)
+        order = np.argsort(-m[ys, xs])[:10]
+        found.extend(_Candidate(float(xs[i] + tw // 2), float(ys[i] + th // 2), float(m[ys[i], xs[i]]),
+                                size) for i in order)
+    return found
+
+
+def _dedupe(cands: list[_Candidate], keep: int) -> list[_Candidate]:
+    """Best candidate per location (templates of several sizes fire on the same eye)."""
+    out: list[_Candidate] = []
+    for c in sorted(cands, key=lambda c: -c.score):
+        if all(abs(c.x - o.x) > 2 or abs(c.y - o.y) > 2 for o in out):
+            out.append(c)
+            if len(out) == keep:
+                break
+    return out
+
+
+def _patch(work: np.ndarray, c: _Candidate, half_w: int, half_h: int) -> np.ndarray | None:
+    x, y = round(c.x), round(c.y)
+    if x - half_w < 0 or y - half_h < 0 or x + half_w + 1 > work.shape[1] or y + half_h + 1 > work.shape[0]:
+        return None
+    p = work[y - half_h:y + half_h + 1, x - half_w:x + half_w + 1]
+    p = p - p.mean()
+    n = float(np.linalg.norm(p))
+    return p / n if n > 1e-6 else None
+
+
+def _mirror_similarity(work: np.ndarray, left: _Candidate, right: _Candidate, eye_w: float) -> float:
+    """NCC of the left eye's surroundings with the mirrored right eye's: faces are symmetric."""
+    half_w, half_h = math.ceil(0.8 * eye_w), math.ceil(0.6 * eye_w)
+    pl, pr = _patch(work, left, half_w, half_h), _patch(work, right, half_w, half_h)
+    if pl is None or pr is None:
+        return 0.0
+    return float((pl * pr[:, ::-1]).sum())
+
+
+def _best_pair(work: np.ndarray, cands: list[_Candidate]) -> tuple[_Candidate, _Candidate, float] | None:
+    width = work.shape[1]
+    best: tuple[_Candidate, _Candidate, float] | None = None
+    for i, p in enumerate(cands):
+        for q in cands[i + 1:]:
+            left, right = (p, q) if p.x < q.x else (q, p)
+            dx, dy = right.x - left.x, right.y - left.y
+            if not 0.2 * width <= dx <= 0.65 * width or abs(dy) > 0.3 * dx:
+                continue
+            if abs(p.size - q.size) > 1:
+                continue
+            eye_w = _TEMPLATE_WIDTHS[max(p.size, q.size)]
+            if not 0.12 <= eye_w / dx <= 0.55:
+                continue
+            # Head roll up to ~9 degrees is normal; only steeper pairs are penalised.
+            score = (p.score + q.score + 0.5 * _mirror_similarity(work, left, right, eye_w)
+                     - 2.0 * max(0.0, abs(dy) / dx - 0.15))
+            if best is None or score > best[2]:
+                best = (left, right, score)
+    return best
+
+
+def _refine(grey: np.ndarray, x: float, y: float, eye_w: float, radius: int) -> tuple[float, float, float]:
+    """Sub-pixel eye centre near (x, y) at input resolution, and its NCC."""
+    best = (x, y, -1.0)
+    for factor, skin in itertools.product((0.85, 1.0, 1.18), _SKIN_LEVELS):
+        t = eye_template(max(16, round(eye_w * factor * 4)), skin)
+        th, tw = t.shape
+        x0 = round(x) - tw // 2 - radius
+        y0 = round(y) - th // 2 - radius
+        x1, y1 = x0 + tw + 2 * radius, y0 + th + 2 * radius
+        if x0 < 0 or y0 < 0 or x1 > grey.shape[1] or y1 > grey.shape[0]:
+            continue
+        patch = grey[y0:y1, x0:x1].astype(np.float32)
+        win = sliding_window_view(patch, (th, tw))
+        num = np.einsum("ijkl,kl->ij", win, t)
+        mean = win.mean(axis=(2, 3))
+        var = np.einsum("ijkl,ijkl->ij", win, win) - th * tw * mean * mean
+        den = np.sqrt(np.maximum(var, 1e-6))
+        ncc = np.where(var > 1.0, num / den, 0.0)
+        iy, ix = np.unravel_index(int(np.argmax(ncc)), ncc.shape)
+        peak = float(ncc[iy, ix])
+        if peak <= best[2]:
+            continue
+        sx = _parabola(ncc[iy, ix - 1], peak, ncc[iy, ix + 1]) if 0 < ix < ncc.shape[1] - 1 else 0.0
+        sy = _parabola(ncc[iy - 1, ix], peak, ncc[iy + 1, ix]) if 0 < iy < ncc.shape[0] - 1 else 0.0
+        # +0.5: pixel centres, so that coordinates are continuous image coordinates.
+        best = (x0 + ix + sx + tw // 2 + 0.5, y0 + iy + sy + th // 2 + 0.5, peak)
+    return best
+
+
+def _parabola(a: float, b: float, c: float) -> float:
+    den = a - 2 * b + c
+    if den >= -1e-9:
+        return 0.0
+    return float(np.clip(0.5 * (a - c) / den, -0.5, 0.5))
+
+
+def locate_eyes(grey: np.ndarray) -> EyePair | None:
+    """The eye pair in a grey ``(H, W)`` float image, or ``None`` when no plausible pair exists."""
+    h, w = grey.shape
+    f = WORK_WIDTH / w
+    work_h = max(1, round(h * f))
+    work = np.asarray(Image.fromarray(grey.astype(np.float32), "F").resize((WORK_WIDTH, work_h),
+                                                                           Image.BILINEAR))
+    pair = _best_pair(work, _dedupe(_coarse_candidates(work), 12))
+    if pair is None:
+        return None
+    left, right, _ = pair
+    eye_w = _TEMPLATE_WIDTHS[max(left.size, right.size)] / f
+    radius = max(2, math.ceil(1.5 / f))
+    lx, ly, ls = _refine(grey, left.x / f, left.y / f, eye_w, radius)
+    rx, ry, rs = _refine(grey, right.x / f, right.y / f, eye_w, radius)
+    if min(ls, rs) < _FINE_FLOOR:
+        return None
+    return EyePair(left=(lx, ly), right=(rx, ry), eye_width=eye_w, score=(ls + rs) / 2)
