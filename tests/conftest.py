@@ -64,5 +64,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if folder.is_dir():
         cases = _vector_cases(folder)
     else:
-        cases = [pytest.param(None, id="vectors-absent", marks=pytest.mark.skip(reason=_missing_reason(folder)))]
+        cases = [
+            pytest.param(None, id="vectors-absent", marks=pytest.mark.skip(reason=_missing_reason(folder)))
+        ]
     metafunc.parametrize("powerauth_vector", cases)

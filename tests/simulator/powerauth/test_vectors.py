@@ -19,7 +19,14 @@ from simulator.powerauth.activation_code import (
     verify_activation_signature,
 )
 from simulator.powerauth.counter import hash_counter_distance
-from simulator.powerauth.ecies import EciesContext, EciesDecryptor, EciesEncryptor, EciesRequest, EciesResponse, EncryptorId
+from simulator.powerauth.ecies import (
+    EciesContext,
+    EciesDecryptor,
+    EciesEncryptor,
+    EciesRequest,
+    EciesResponse,
+    EncryptorId,
+)
 from simulator.powerauth.fingerprint import activation_fingerprint, public_key_x_minimal
 from simulator.powerauth.kdf import aes_cbc_pkcs7_decrypt, aes_cbc_pkcs7_encrypt, hmac_sha256, x963_kdf_sha256
 from simulator.powerauth.keys import (
@@ -129,10 +136,14 @@ def check_e2ee(v: dict[str, Any]) -> None:
     if "temporaryKeyId" in v:
         wire["temporaryKeyId"] = v["temporaryKeyId"]
     decryptor = EciesDecryptor.with_envelope_key(context, envelope)
-    assert decryptor.decrypt_request(EciesRequest.from_json(wire, context.version)) == v["requestData"].encode()
+    assert (
+        decryptor.decrypt_request(EciesRequest.from_json(wire, context.version)) == v["requestData"].encode()
+    )
     response_nonce = b64(v["responseNonce"]) if "responseNonce" in v else None
     response_ts = int(v["timestampResponse"]) if "timestampResponse" in v else None
-    response = decryptor.encrypt_response(v["responseData"].encode(), nonce=response_nonce, timestamp=response_ts)
+    response = decryptor.encrypt_response(
+        v["responseData"].encode(), nonce=response_nonce, timestamp=response_ts
+    )
     assert response.encrypted_data == b64(v["encryptedDataResponse"])
     assert response.mac == b64(v["responseMac"])
 
