@@ -8,7 +8,7 @@ Binding anything but a loopback address is refused unless the caller passes ``al
 *and* the app has an admin token: an unauthenticated admin API on a network interface would let
 anyone reset or steer the simulation.
 
-Run as ``python -m mocks.framework.serving --factory module:function`` with a JSON config on stdin;
+Run as ``python -m mocks.framework --factory module:function`` with a JSON config on stdin;
 it prints one JSON "ready" line with the bound port, then serves until SIGTERM/SIGINT.
 """
 
@@ -183,9 +183,11 @@ class RunningProcess:
         return self.process.pid
 
     def logs(self) -> str:
-        """What the child wrote to stderr so far."""
-        self._log_file.flush()
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
+        """What the child wrote to stderr so far (empty once the log file is removed)."""
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return ""
 
     def stop(self, timeout: float = 5.0) -> int | None:
         """SIGTERM, wait, SIGKILL if it will not go; returns the exit code (idempotent)."""
@@ -239,7 +241,7 @@ def serve_in_subprocess(
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_REPO_ROOT), env.get("PYTHONPATH")) if p)
     log_file = tempfile.NamedTemporaryFile(prefix="mock-", suffix=".log", delete=False)  # noqa: SIM115
-    cmd = [sys.executable, "-m", "mocks.framework.serving", "--factory", factory_path,
+    cmd = [sys.executable, "-m", "mocks.framework", "--factory", factory_path,
            "--host", host, "--port", str(port)]
     if allow_remote:
         cmd.append("--allow-remote")
@@ -309,6 +311,3 @@ def main(argv: list[str] | None = None) -> int:
         server.server_close()
     return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

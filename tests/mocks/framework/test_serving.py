@@ -26,8 +26,8 @@ def test_subprocess_serving_is_a_separate_process(http: requests.Session) -> Non
                          headers={"X-Admin-Token": "sub-process-token"}).json()
         assert state["records"]["counter:p"]["value"] == 1
         process = mock.process
-    assert process.poll() is not None  # stopped on exit
-    assert mock.stop() == process.returncode  # idempotent
+    assert process.poll() == 0  # SIGTERM shuts the server down cleanly
+    assert mock.stop() == 0  # idempotent
 
 
 def test_subprocess_with_a_bad_config_fails_clearly() -> None:
