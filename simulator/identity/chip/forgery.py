@@ -35,7 +35,7 @@ from simulator.identity.chip.pki import (
     issue_document_signer,
     lookalike_csca,
 )
-from simulator.identity.chip.sod import parse_sod
+from simulator.identity.chip.sod import hash_data, parse_sod
 from simulator.identity.chip.verifier import Reason
 
 
@@ -49,6 +49,7 @@ class Forgery(StrEnum):
     EXPIRED_SIGNER = "expired_signer"
     FOREIGN_SIGNER = "foreign_signer"
     CORRUPT_SIGNATURE = "corrupt_signature"
+    SOD_HASH_PATCHED = "sod_hash_patched"
     WRONG_ACCESS_KEY = "wrong_access_key"
 
 
@@ -61,6 +62,7 @@ EXPECTED_REASON: dict[Forgery, Reason] = {
     Forgery.EXPIRED_SIGNER: Reason.SIGNER_EXPIRED,
     Forgery.FOREIGN_SIGNER: Reason.COUNTRY_MISMATCH,
     Forgery.CORRUPT_SIGNATURE: Reason.SOD_SIGNATURE_INVALID,
+    Forgery.SOD_HASH_PATCHED: Reason.SOD_CONTENT_ALTERED,
     Forgery.WRONG_ACCESS_KEY: Reason.BAC_FAILED,
 }
 
@@ -126,6 +128,22 @@ def corrupt_sod_signature(image: ChipImage) -> ChipImage:
         raise SodError("signature bytes are not unique inside EF.SOD")
     altered = signature[:-1] + bytes([signature[-1] ^ 0x01])
     return image.with_file(EF_SOD_FID, image.ef_sod.replace(signature, altered))
+
+
+def patch_sod_hash(image: ChipImage, number: int) -> ChipImage:
+    """Write the hash of the chip's current DG ``number`` into EF.SOD without re-signing it.
+
+    The DG hashes then match, but the signed messageDigest no longer matches the security object.
+    """
+    data = image.data_group(number)
+    if image.ef_sod is None or data is None:
+        raise SodError(f"chip has no EF.SOD or no DG{number}")
+    sod = parse_sod(image.ef_sod)
+    old = sod.dg_hashes.get(number)
+    if old is None or image.ef_sod.count(old) != 1:
+        raise SodError(f"DG{number} hash is not uniquely present in EF.SOD")
+    new = hash_data(sod.hash_algorithm, data)
+    return image.with_file(EF_SOD_FID, image.ef_sod.replace(old, new))
 
 
 def wrong_access_key(key: MrzKey) -> MrzKey:
@@ -205,6 +223,8 @@ def forge(
         image = resign(genuine, kit.foreign_signer, signed_at=now)
     elif kind is Forgery.CORRUPT_SIGNATURE:
         image = corrupt_sod_signature(genuine)
+    elif kind is Forgery.SOD_HASH_PATCHED:
+        image = patch_sod_hash(rename_holder(genuine, "MALLORY"), 1)
     elif kind is Forgery.WRONG_ACCESS_KEY:
         access_key = wrong_access_key(key)
     return ForgedChip(kind, image, access_key, EXPECTED_REASON[kind])
