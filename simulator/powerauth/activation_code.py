@@ -85,6 +85,9 @@ def decode_activation_code(code: str) -> bytes:
         raise InvalidActivationCodeError(f"activation code is not Base32: {exc}") from exc
     if len(payload) != 12:
         raise InvalidActivationCodeError("activation code does not decode to 12 bytes")
+    if base64.b32encode(payload).decode("ascii").rstrip("=") != code.replace("-", ""):
+        # The last character carries 4 unused bits; a generator always leaves them zero.
+        raise InvalidActivationCodeError("activation code is non-canonical Base32 (unused trailing bits set)")
     expected = crc16_arc(payload[:10])
     found = int.from_bytes(payload[10:], "big")
     if expected != found:
