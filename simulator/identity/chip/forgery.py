@@ -8,7 +8,7 @@ verifier must give, so personas and tests share one catalogue.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from simulator.identity.chip.errors import SodError
@@ -71,8 +71,7 @@ def swap_portrait(image: ChipImage, portrait_jpeg: bytes) -> ChipImage:
     """Replace the DG2 face with another JPEG, leaving EF.SOD as it was."""
     old = image.data_group(2)
     sex_code = parse_dg2(old)[0].gender if old is not None else 0
-    face = face_from_jpeg(portrait_jpeg)
-    face = type(face)(image=face.image, width=face.width, height=face.height, gender=sex_code)
+    face = replace(face_from_jpeg(portrait_jpeg), gender=sex_code)
     return image.with_file(dg_fid(2), build_dg2(face))
 
 

@@ -8,8 +8,10 @@ below. Private keys live only in the issuer objects; a verifier is given a `Trus
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from cryptography import x509
@@ -267,6 +269,19 @@ class TrustList:
     def dump_pem(self) -> bytes:
         """Every certificate as concatenated PEM (the form of a `trust/csca.pem` file)."""
         return b"".join(c.public_bytes(serialization.Encoding.PEM) for c in self._certificates)
+
+    def dump_file(self, path: str | os.PathLike[str]) -> None:
+        """Write the trust list as a PEM file (for example ``trust/csca.pem``)."""
+        Path(path).write_bytes(self.dump_pem())
+
+    @classmethod
+    def load_file(cls, path: str | os.PathLike[str]) -> TrustList:
+        """Read a PEM trust-list file; `PkiError` when it is missing or unreadable."""
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise PkiError(f"cannot read trust list {path}: {exc}") from exc
+        return cls.load_pem(data)
 
     @classmethod
     def load_pem(cls, data: bytes) -> TrustList:

@@ -93,7 +93,9 @@ class ChipRead:
 class ChipReader:
     """Drives one chip: application selection, BAC, secure messaging, chunked file reads."""
 
-    def __init__(self, transceive: Transceive, *, rng: RandomSource = os.urandom, chunk: int = DEFAULT_CHUNK):
+    def __init__(
+        self, transceive: Transceive, *, rng: RandomSource = os.urandom, chunk: int = DEFAULT_CHUNK
+    ) -> None:
         if not 1 <= chunk <= 0xE7:
             raise ReaderError(f"chunk size {chunk} outside 1..231")
         self._transceive = transceive

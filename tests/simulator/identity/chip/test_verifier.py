@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -48,11 +49,15 @@ def test_genuine_chip_passes_every_named_check(
 
 
 def test_trust_list_from_pem_file_works_the_same(
-    genuine_read: ChipRead, csca: CountrySigningCA, now: dt.datetime, tmp_path: pytest.TempPathFactory
+    genuine_read: ChipRead, csca: CountrySigningCA, now: dt.datetime, tmp_path: Path
 ) -> None:
-    path = tmp_path / "csca.pem"  # type: ignore[operator]
-    path.write_bytes(TrustList([csca.certificate]).dump_pem())
-    assert verify_passive(genuine_read, TrustList.load_pem(path.read_bytes()), at=now).ok
+    path = tmp_path / "trust" / "csca.pem"
+    path.parent.mkdir()
+    TrustList([csca.certificate]).dump_file(path)
+    assert path.read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
+    assert verify_passive(genuine_read, TrustList.load_file(path), at=now).ok
+    with pytest.raises(PkiError):
+        TrustList.load_file(tmp_path / "absent.pem")
 
 
 @pytest.mark.parametrize("kind", list(Forgery))
