@@ -99,6 +99,7 @@ class VirtualClock:
         Backwards moves are refused here (use :meth:`set`), so "advance" can never resurrect an
         expired record by accident.
         """
+        self._check_mover_scope(scope)
         delta = _check_seconds(seconds, "advance")
         if delta < 0:
             raise ClockError("advance must be ≥ 0 seconds; use set to move the clock backwards")
@@ -118,6 +119,7 @@ class VirtualClock:
         Setting a session does not touch the global offset; setting globally keeps each session's
         own offset relative to the new global time.
         """
+        self._check_mover_scope(scope)
         if isinstance(when, datetime):
             if when.tzinfo is None:
                 raise ClockError("clock set needs a timezone-aware datetime")
@@ -152,6 +154,11 @@ class VirtualClock:
         if scope not in ("session", "global", "all"):
             raise ClockError(f"unknown clock scope {scope!r}; use session, global or all")
         return current_session() if session is None else session
+
+    @staticmethod
+    def _check_mover_scope(scope: str) -> None:
+        if scope not in ("session", "global"):
+            raise ClockError(f"advance and set take scope session or global, not {scope!r}")
 
     @staticmethod
     def _check_total(total: float) -> None:

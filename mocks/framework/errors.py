@@ -54,6 +54,7 @@ KIND_STATUS: Mapping[str, int] = {
     "unauthorized": 401,
     "not_found": 404,
     "method_not_allowed": 405,
+    "conflict": 409,
     "too_large": 413,
     "unsupported_media_type": 415,
     "injected_fault": 503,

@@ -10,6 +10,7 @@ own code (for example 409 ``REMOTE_COMMUNICATION_ERROR``).
 
 from __future__ import annotations
 
+import json as _json
 import threading
 import time
 from datetime import UTC, datetime
@@ -103,7 +104,7 @@ class OutboundClient:
         )
         if json is not None:
             call.request_body = capture_body(
-                requests.models.complexjson.dumps(json).encode(), "application/json", self._journal.body_limit
+                _json.dumps(json, default=str).encode(), "application/json", self._journal.body_limit
             )
         elif data is not None:
             raw = data.encode() if isinstance(data, str) else data

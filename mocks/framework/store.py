@@ -129,19 +129,26 @@ class StateStore(ABC):
 
     @abstractmethod
     def get(self, session: str, key: str) -> Json | None:
-        """The record's value, or ``None`` when absent or expired."""
+        """The record's value, or ``None`` when absent or expired.  Atomic: one consistent read."""
 
     @abstractmethod
     def put(self, session: str, key: str, value: Json, *, ttl: TTL = None) -> None:
-        """Write unconditionally.  ``ttl=None`` stores without expiry (clearing an old one)."""
+        """Write unconditionally.  ``ttl=None`` stores without expiry (clearing an old one).
+
+        Atomic: value and expiry replace the old record together (last writer wins).
+        """
 
     @abstractmethod
     def delete(self, session: str, key: str) -> bool:
-        """Remove a record; ``True`` if a live record was removed."""
+        """Remove a record; ``True`` if a live record was removed.  Atomic: of two racing deletes
+        exactly one returns ``True``."""
 
     @abstractmethod
     def scan(self, session: str, prefix: str = "") -> dict[str, Json]:
-        """Every live record whose key starts with ``prefix``, ordered by key (one consistent snapshot)."""
+        """Every live record whose key starts with ``prefix``, ordered by key.
+
+        Atomic: one consistent snapshot of the session (no write is half-visible).
+        """
 
     @abstractmethod
     def incr(
@@ -151,7 +158,8 @@ class StateStore(ABC):
 
         ``field=None``: the record itself is the integer.  With ``field``: the record is an object
         and that member is the counter.  An absent record/member counts as 0.  ``ttl`` applies only
-        when the record is created; an existing record keeps its expiry.
+        when the record is created; an existing record keeps its expiry.  Atomic read-modify-write:
+        N concurrent increments by 1 hand out N distinct values.
         """
 
     @abstractmethod
@@ -161,12 +169,16 @@ class StateStore(ABC):
         """Write ``new`` only if the current value equals ``expected`` (``None`` = absent).
 
         ``new=None`` deletes the record (compare-and-delete).  Returns whether it wrote.  By default
-        the record keeps its expiry (a new record gets none).
+        the record keeps its expiry (a new record gets none).  Atomic compare-and-write: of racing
+        writers with the same ``expected`` exactly one succeeds.
         """
 
     @abstractmethod
     def put_if_absent(self, session: str, key: str, value: Json, *, ttl: TTL = None) -> bool:
-        """Create the record only if no live record exists; ``True`` if it was created."""
+        """Create the record only if no live record exists; ``True`` if it was created.
+
+        Atomic check-and-create: of racing creators exactly one gets ``True``.
+        """
 
     @abstractmethod
     def pop(self, session: str, key: str) -> Json | None:
@@ -177,7 +189,11 @@ class StateStore(ABC):
 
     @abstractmethod
     def reset(self, session: str | None = None) -> None:
-        """Delete every record of ``session``, or of every session."""
+        """Delete every record of ``session``, or of every session.
+
+        Atomic for one session.  A reset of everything is atomic in memory; a distributed backend
+        may reset session by session, so quiesce traffic first when that matters.
+        """
 
     @abstractmethod
     def dump(self, session: str) -> dict[str, dict[str, Json]]:

@@ -93,3 +93,13 @@ def test_clock_api_set_reset_and_global(server: RunningServer, http: requests.Se
     assert http.post(url, json={"set": "not a date"}).status_code == 400
     assert http.post(url, json={"advance": 1, "bogus": 1}).status_code == 400
     assert http.get(url, params={"session": "k"}).json()["session"] == "k"
+
+
+def test_movers_take_session_or_global_scope_only() -> None:
+    clock = VirtualClock(FakeTime())
+    with pytest.raises(ClockError, match="scope"):
+        clock.advance(1, "s", scope="all")
+    with pytest.raises(ClockError, match="scope"):
+        clock.set(0.0, "s", scope="everything")
+    with pytest.raises(ClockError, match="scope"):
+        clock.reset("s", scope="nope")
