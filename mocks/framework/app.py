@@ -31,7 +31,7 @@ from .admin import ADMIN_PREFIX, create_admin_blueprint
 from .config import MockConfig, PartySpec
 from .errors import MAX_BODY_CONFIG_KEY, MockError, problem_envelope, read_body, validation_error_from
 from .faults import reset_connection_response
-from .isolation import resolve_session
+from .isolation import DEFAULT_SESSION, InvalidSessionError, resolve_session
 from .journal import Exchange, capture_body
 from .redact import redact_headers, redact_pairs
 from .runtime import EXTENSION_KEY, MockRuntime, current_runtime
@@ -130,7 +130,11 @@ def _begin_request() -> Response | None:
             query=redact_pairs(request.args.items(multi=True)),
             request_headers=redact_headers(request.headers.items()),
         )
-    session = resolve_session()
+    try:
+        session = resolve_session()
+    except InvalidSessionError:
+        g.sim_session = DEFAULT_SESSION  # so error rendering never re-reads the bad header
+        raise
     g.sim_session = session
     if not admin:
         exchange: Exchange = g.mock_exchange

@@ -200,3 +200,16 @@ def test_error_bodies_are_json(server: RunningServer, http: requests.Session) ->
     response = http.get(f"{server.url}/nope")
     assert response.headers["Content-Type"].startswith("application/json")
     json.loads(response.text)
+
+
+def test_base64_field_type_in_models() -> None:
+    from pydantic import BaseModel, ValidationError
+
+    from mocks.framework import Base64Str
+
+    class Model(BaseModel):
+        data: Base64Str
+
+    assert Model(data="YWJj").data == "YWJj"
+    with pytest.raises(ValidationError, match=r"invalid Base64|multiple of 4"):
+        Model(data="YWJ")

@@ -250,3 +250,15 @@ TestStoreMatchesDict.settings = settings(max_examples=60, stateful_step_count=25
 def test_incr_amounts(amount: int) -> None:
     store = InMemoryStore()
     assert store.incr("s", "n", amount=amount) == amount
+
+
+def test_bound_view_and_update_helper() -> None:
+    clock = Clock()
+    view = InMemoryStore(clock).bind("s")
+    view.put("otp:1", {"code": "1", "attempts": 0}, ttl=300)
+    updated = view.update("otp:1", lambda rec: {**rec, "attempts": rec["attempts"] + 1})
+    assert updated == {"code": "1", "attempts": 1}
+    assert view.store.dump("s")["otp:1"]["expiresAt"] == 1300.0  # update keeps the expiry
+    assert view.update("otp:1", lambda rec: None) is None  # returning None deletes
+    assert view.get("otp:1") is None
+    assert view.scan() == {}
