@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from cryptography import x509
+
 from simulator.identity.chip.errors import SodError
 from simulator.identity.chip.image import ChipImage
 from simulator.identity.chip.issuance import assemble_chip, face_from_jpeg
@@ -32,6 +34,7 @@ from simulator.identity.chip.pki import (
     CountrySigningCA,
     DocumentSigner,
     create_csca,
+    issue_crl,
     issue_document_signer,
     lookalike_csca,
 )
@@ -47,6 +50,7 @@ class Forgery(StrEnum):
     INJECTED_DATA_GROUP = "injected_data_group"
     UNTRUSTED_SIGNER = "untrusted_signer"
     EXPIRED_SIGNER = "expired_signer"
+    REVOKED_SIGNER = "revoked_signer"
     FOREIGN_SIGNER = "foreign_signer"
     CORRUPT_SIGNATURE = "corrupt_signature"
     SOD_HASH_PATCHED = "sod_hash_patched"
@@ -60,6 +64,7 @@ EXPECTED_REASON: dict[Forgery, Reason] = {
     Forgery.INJECTED_DATA_GROUP: Reason.DG_NOT_IN_SOD,
     Forgery.UNTRUSTED_SIGNER: Reason.UNTRUSTED_SIGNER,
     Forgery.EXPIRED_SIGNER: Reason.SIGNER_EXPIRED,
+    Forgery.REVOKED_SIGNER: Reason.SIGNER_REVOKED,
     Forgery.FOREIGN_SIGNER: Reason.COUNTRY_MISMATCH,
     Forgery.CORRUPT_SIGNATURE: Reason.SOD_SIGNATURE_INVALID,
     Forgery.SOD_HASH_PATCHED: Reason.SOD_CONTENT_ALTERED,
@@ -158,6 +163,8 @@ class AttackerKit:
 
     attacker_signer: DocumentSigner
     expired_signer: DocumentSigner
+    revoked_signer: DocumentSigner
+    revocations: x509.CertificateRevocationList
     foreign_csca: CountrySigningCA
     foreign_signer: DocumentSigner
     attacker_portrait: bytes
@@ -175,16 +182,21 @@ class AttackerKit:
 
         The attacker CSCA copies the genuine CSCA's name with a key of its own; the stale DSC was issued
         by the genuine CSCA and expired a year before ``now``; the foreign CSCA (of ``foreign_state``)
-        is meant to be trusted too, so only the country check can catch its signer.
+        is meant to be trusted too, so only the country check can catch its signer. The revoked DSC is a
+        genuine one listed on ``revocations``, a CRL of the genuine CSCA the verifier should load.
         """
         attacker_csca = lookalike_csca(genuine_csca, not_before=now - dt.timedelta(days=30))
         expired = issue_document_signer(
             genuine_csca, not_before=now - dt.timedelta(days=3 * 365), validity=dt.timedelta(days=2 * 365)
         )
         foreign = create_csca(foreign_state, not_before=now - dt.timedelta(days=30))
+        revoked = issue_document_signer(genuine_csca, not_before=now - dt.timedelta(days=20))
+        crl = issue_crl(genuine_csca, [revoked.certificate], this_update=now - dt.timedelta(days=1))
         return cls(
             attacker_signer=issue_document_signer(attacker_csca, not_before=now - dt.timedelta(days=1)),
             expired_signer=expired,
+            revoked_signer=revoked,
+            revocations=crl,
             foreign_csca=foreign,
             foreign_signer=issue_document_signer(foreign, not_before=now - dt.timedelta(days=1)),
             attacker_portrait=attacker_portrait,
@@ -218,6 +230,8 @@ def forge(
     elif kind is Forgery.EXPIRED_SIGNER:
         signed_at = kit.expired_signer.certificate.not_valid_before_utc + dt.timedelta(days=1)
         image = resign(genuine, kit.expired_signer, signed_at=signed_at)
+    elif kind is Forgery.REVOKED_SIGNER:
+        image = resign(genuine, kit.revoked_signer, signed_at=now - dt.timedelta(days=5))
     elif kind is Forgery.FOREIGN_SIGNER:
         image = resign(genuine, kit.foreign_signer, signed_at=now)
     elif kind is Forgery.CORRUPT_SIGNATURE:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -240,18 +241,69 @@ def issued_by(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:
     return True
 
 
-class TrustList:
-    """The CSCA certificates a verifier trusts (a master list, in effect); PEM in and out."""
+def issue_crl(
+    csca: CountrySigningCA,
+    revoked: Iterable[x509.Certificate],
+    *,
+    this_update: dt.datetime,
+    next_update: dt.timedelta = dt.timedelta(days=90),
+) -> x509.CertificateRevocationList:
+    """A CRL signed by ``csca`` listing the serial numbers of ``revoked`` document signers."""
+    start = _aware(this_update)
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(csca.certificate.subject)
+        .last_update(start)
+        .next_update(start + next_update)
+    )
+    for certificate in revoked:
+        if certificate.issuer != csca.certificate.subject:
+            raise PkiError("a CSCA can only revoke certificates it issued")
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(certificate.serial_number)
+            .revocation_date(start)
+            .build()
+        )
+    return builder.sign(csca.private_key, hashes.SHA256())
 
-    def __init__(self, certificates: Iterable[x509.Certificate] = ()) -> None:
+
+_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----.+?-----END \1-----\s*", re.DOTALL)
+
+
+class TrustList:
+    """The CSCA certificates a verifier trusts (a master list, in effect) and their CRLs; PEM in and out."""
+
+    def __init__(
+        self,
+        certificates: Iterable[x509.Certificate] = (),
+        crls: Iterable[x509.CertificateRevocationList] = (),
+    ) -> None:
         self._certificates: list[x509.Certificate] = []
+        self._crls: list[x509.CertificateRevocationList] = []
         for certificate in certificates:
             self.add(certificate)
+        for crl in crls:
+            self.add_crl(crl)
 
     def add(self, certificate: x509.Certificate) -> None:
         """Trust one more CSCA certificate (duplicates are ignored)."""
         if certificate not in self._certificates:
             self._certificates.append(certificate)
+
+    def add_crl(self, crl: x509.CertificateRevocationList) -> None:
+        """Accept a CRL, but only one signed by a CSCA of this list (anyone else could revoke at will)."""
+        if not any(
+            crl.issuer == csca.subject and crl.is_signature_valid(csca.public_key())
+            for csca in self._certificates
+        ):
+            raise PkiError(f"CRL of {crl.issuer.rfc4514_string()} is not signed by a trusted CSCA")
+        self._crls.append(crl)
+
+    @property
+    def crls(self) -> tuple[x509.CertificateRevocationList, ...]:
+        """The accepted CRLs."""
+        return tuple(self._crls)
 
     def __iter__(self) -> Iterator[x509.Certificate]:
         return iter(list(self._certificates))
@@ -266,9 +318,19 @@ class TrustList:
         """Trusted CSCAs that verifiably issued ``certificate``."""
         return [csca for csca in self._certificates if issued_by(certificate, csca)]
 
+    def is_revoked(self, certificate: x509.Certificate) -> bool:
+        """Whether a CRL of the certificate's issuer lists its serial number."""
+        return any(
+            crl.issuer == certificate.issuer
+            and crl.get_revoked_certificate_by_serial_number(certificate.serial_number) is not None
+            for crl in self._crls
+        )
+
     def dump_pem(self) -> bytes:
-        """Every certificate as concatenated PEM (the form of a `trust/csca.pem` file)."""
-        return b"".join(c.public_bytes(serialization.Encoding.PEM) for c in self._certificates)
+        """Certificates then CRLs as concatenated PEM (the form of a `trust/csca.pem` file)."""
+        return b"".join(c.public_bytes(serialization.Encoding.PEM) for c in self._certificates) + b"".join(
+            crl.public_bytes(serialization.Encoding.PEM) for crl in self._crls
+        )
 
     def dump_file(self, path: str | os.PathLike[str]) -> None:
         """Write the trust list as a PEM file (for example ``trust/csca.pem``)."""
@@ -285,9 +347,18 @@ class TrustList:
 
     @classmethod
     def load_pem(cls, data: bytes) -> TrustList:
-        """Load concatenated PEM certificates; `PkiError` when there is none or one is broken."""
+        """Load concatenated PEM certificates and CRLs; `PkiError` when none is there or one is broken."""
+        certificates: list[x509.Certificate] = []
+        crls: list[x509.CertificateRevocationList] = []
         try:
-            certificates = x509.load_pem_x509_certificates(data)
+            for block in _PEM_BLOCK.finditer(data):
+                kind = block.group(1)
+                if kind == b"CERTIFICATE":
+                    certificates.append(x509.load_pem_x509_certificate(block.group(0)))
+                elif kind == b"X509 CRL":
+                    crls.append(x509.load_pem_x509_crl(block.group(0)))
         except ValueError as exc:
-            raise PkiError(f"trust list is not a sequence of PEM certificates: {exc}") from exc
-        return cls(certificates)
+            raise PkiError(f"trust list holds a broken PEM block: {exc}") from exc
+        if not certificates:
+            raise PkiError("trust list holds no PEM certificate")
+        return cls(certificates, crls)

@@ -50,6 +50,7 @@ class Reason(StrEnum):
     SOD_CONTENT_ALTERED = "sod_content_altered"
     SOD_SIGNATURE_INVALID = "sod_signature_invalid"
     UNTRUSTED_SIGNER = "untrusted_signer"
+    SIGNER_REVOKED = "signer_revoked"
     SIGNER_EXPIRED = "signer_expired"
     SIGNER_NOT_YET_VALID = "signer_not_yet_valid"
     COUNTRY_MISMATCH = "country_mismatch"
@@ -230,6 +231,9 @@ def _check_chain(sod: ParsedSod, trust: TrustList) -> tuple[Check, x509.Certific
     if not issuers:
         detail = f"DSC issuer {dsc.issuer.rfc4514_string()} is not a trusted CSCA (or its signature fails)"
         return _fail("signer_chain", Reason.UNTRUSTED_SIGNER, detail), None
+    if trust.is_revoked(dsc):
+        detail = f"DSC serial {dsc.serial_number:X} is on the CRL of {dsc.issuer.rfc4514_string()}"
+        return _fail("signer_chain", Reason.SIGNER_REVOKED, detail), issuers[0]
     usage = _key_usage(dsc)
     if usage is not None and not usage.digital_signature:
         return _fail("signer_chain", Reason.UNTRUSTED_SIGNER, "DSC key usage lacks digitalSignature"), None

@@ -104,5 +104,5 @@ def kit(csca: CountrySigningCA) -> AttackerKit:
 
 @pytest.fixture(scope="session")
 def trust(csca: CountrySigningCA, kit: AttackerKit) -> TrustList:
-    """The verifier trusts Utopia's CSCA and the foreign state's CSCA, never the attacker's."""
-    return TrustList([csca.certificate, kit.foreign_csca.certificate])
+    """The verifier trusts Utopia's CSCA (and its CRL) and the foreign state's CSCA, never the attacker's."""
+    return TrustList([csca.certificate, kit.foreign_csca.certificate], [kit.revocations])

@@ -16,6 +16,7 @@ from simulator.identity.chip.pki import (
     alpha2_for_state,
     certificate_country,
     create_csca,
+    issue_crl,
     issue_document_signer,
     issued_by,
     lookalike_csca,
@@ -93,3 +94,29 @@ def test_errors_are_typed(now: dt.datetime) -> None:
     with pytest.raises(PkiError):
         CountrySigningCA.from_pem(b"nothing")
     assert alpha2_for_state("D<<") == "DE"
+
+
+def test_crl_revokes_and_travels_with_the_trust_list(
+    csca: CountrySigningCA, dsc: DocumentSigner, now: dt.datetime
+) -> None:
+    victim = issue_document_signer(csca, not_before=now)
+    crl = issue_crl(csca, [victim.certificate], this_update=now)
+    trust = TrustList([csca.certificate], [crl])
+    assert trust.is_revoked(victim.certificate) and not trust.is_revoked(dsc.certificate)
+    loaded = TrustList.load_pem(trust.dump_pem())
+    assert loaded.crls == (crl,) and loaded.is_revoked(victim.certificate)
+
+
+def test_crl_from_an_untrusted_issuer_is_refused(csca: CountrySigningCA, now: dt.datetime) -> None:
+    impostor = lookalike_csca(csca, not_before=now)
+    forged_crl = issue_crl(impostor, [], this_update=now)
+    with pytest.raises(PkiError, match="not signed by a trusted CSCA"):
+        TrustList([csca.certificate], [forged_crl])
+    other_signer = issue_document_signer(create_csca("XTA", not_before=now), not_before=now)
+    with pytest.raises(PkiError, match="only revoke"):
+        issue_crl(csca, [other_signer.certificate], this_update=now)
+
+
+def test_pem_without_certificates_is_refused() -> None:
+    with pytest.raises(PkiError, match="no PEM certificate"):
+        TrustList.load_pem(b"just text")
