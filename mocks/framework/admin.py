@@ -109,7 +109,8 @@ def create_admin_blueprint() -> Blueprint:
     @bp.get("/health")
     def health() -> Response:
         runtime = _runtime()
-        return jsonify({"status": "UP", "party": runtime.party.name, "seeded": runtime.random.seeded})
+        return jsonify({"status": "UP", "party": runtime.party.name, "seeded": runtime.random.seeded,
+                        "seed": runtime.random.seed})
 
     @bp.post("/reset")
     def reset() -> Response:

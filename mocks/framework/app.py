@@ -17,13 +17,14 @@ can build as many independent apps as it needs.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, Response, g, jsonify, request
+from flask import Flask, Response, current_app, g, jsonify, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
@@ -70,6 +71,18 @@ def render_error(error: MockError) -> Response:
     return response
 
 
+def _near_misses(path: str, limit: int = 3) -> list[str]:
+    """The closest known routes to an unknown path, so a failing step says what was probably meant."""
+    routes: dict[str, str] = {}
+    for rule in current_app.url_map.iter_rules():
+        if rule.endpoint == "static" or _is_admin_path(rule.rule):
+            continue
+        methods = sorted(m for m in (rule.methods or ()) if m not in ("HEAD", "OPTIONS"))
+        routes[rule.rule] = f"{'|'.join(methods)} {rule.rule}"
+    matches = difflib.get_close_matches(path, list(routes), n=limit, cutoff=0.6)
+    return [routes[m] for m in matches]
+
+
 def _from_http_exception(exc: HTTPException) -> MockError:
     code = exc.code or 500
     kind = _HTTP_KINDS.get(code, "internal" if code >= 500 else "bad_request")
@@ -81,6 +94,9 @@ def _from_http_exception(exc: HTTPException) -> MockError:
         headers["Connection"] = "close"
     if code == 404:
         message = f"no such endpoint: {request.method} {request.path}"
+        near = _near_misses(request.path)
+        if near:
+            message += f" (did you mean {' or '.join(near)}?)"
     elif code == 405:
         message = f"method {request.method} not allowed for {request.path}"
     elif code == 413:

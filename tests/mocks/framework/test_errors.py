@@ -104,6 +104,13 @@ def test_unknown_path_is_404_in_envelope(server: RunningServer, http: requests.S
     assert "/demo/nothing-here" in error["message"]
 
 
+def test_404_names_the_nearest_routes(server: RunningServer, http: requests.Session) -> None:
+    message = http.post(f"{server.url}/demo/countr", json={}).json()["responseObject"]["message"]
+    assert "did you mean POST /demo/counter" in message
+    far = http.get(f"{server.url}/zzzzzzzzzzzzzz").json()["responseObject"]["message"]
+    assert "did you mean" not in far
+
+
 def test_wrong_method_is_405_with_allow_header(server: RunningServer, http: requests.Session) -> None:
     response = http.delete(f"{server.url}/demo/counter")
     assert response.status_code == 405
