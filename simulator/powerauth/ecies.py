@@ -208,11 +208,15 @@ class EnvelopeKey:
         encrypted = aes_cbc_pkcs7_encrypt(self.enc_key, iv, plaintext)
         return encrypted, hmac_sha256(self.mac_key, encrypted + shared_info2)
 
-    def open(self, encrypted: bytes, mac: bytes, iv: bytes, shared_info2: bytes) -> bytes:
-        """Verify the MAC in constant time, then decrypt."""
+    def verify_mac(self, encrypted: bytes, mac: bytes, shared_info2: bytes) -> None:
+        """Constant-time MAC check; raises :class:`EciesMacError` on mismatch."""
         expected = hmac_sha256(self.mac_key, encrypted + shared_info2)
         if not hmac.compare_digest(expected, mac):
             raise EciesMacError("ECIES MAC mismatch (wrong key or sharedInfo, or tampered data)")
+
+    def open(self, encrypted: bytes, mac: bytes, iv: bytes, shared_info2: bytes) -> bytes:
+        """Verify the MAC in constant time, then decrypt."""
+        self.verify_mac(encrypted, mac, shared_info2)
         try:
             return aes_cbc_pkcs7_decrypt(self.enc_key, iv, encrypted)
         except CryptoError as exc:
@@ -437,7 +441,8 @@ class EciesDecryptor:
     """Server side of one ECIES exchange: decrypt the request, then encrypt the response.
 
     ``recipient_private_key`` is the private half of ``KEY_ENC_PUB``. ``replay_guard`` (3.2+) sees
-    every request's ephemeral key, nonce and timestamp before decryption and may reject it.
+    every authentic request's ephemeral key, nonce and timestamp (after the MAC check, before
+    decryption) and may reject it.
     """
 
     context: EciesContext
@@ -476,12 +481,15 @@ class EciesDecryptor:
                 raise EciesFormatError("ECIES temporaryKeyId is missing or does not match the key in use")
         elif request.temporary_key_id is not None:
             raise EciesFormatError(f"ECIES temporaryKeyId is not allowed in protocol {version}")
+        envelope = self.derive_envelope_key(request.ephemeral_public_key)
+        sh2 = self.context.shared_info2(request.nonce, request.timestamp, request.ephemeral_public_key)
+        # The MAC is checked before the replay guard records the nonce, so a forged request cannot
+        # burn the nonce of a genuine one.
+        envelope.verify_mac(request.encrypted_data, request.mac, sh2)
         if version.has_timestamp and self.replay_guard is not None:
             assert request.nonce is not None and request.timestamp is not None
             identifier = self.context.activation_id or self.context.application_key
             self.replay_guard(request.ephemeral_public_key, request.nonce, request.timestamp, identifier)
-        envelope = self.derive_envelope_key(request.ephemeral_public_key)
-        sh2 = self.context.shared_info2(request.nonce, request.timestamp, request.ephemeral_public_key)
         plaintext = envelope.open(request.encrypted_data, request.mac, envelope.iv_for(request.nonce), sh2)
         self._request_nonce = request.nonce
         self._decrypted = True

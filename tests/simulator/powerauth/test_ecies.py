@@ -139,7 +139,7 @@ def test_round_trip_every_version_and_encryptor(
 @pytest.mark.parametrize("version", list(ProtocolVersion))
 def test_wire_fields_per_version(version: ProtocolVersion) -> None:
     context = make_context(version, EncryptorId.APPLICATION_SCOPE_GENERIC)
-    encryptor, decryptor, request = exchange(context, b"{}")
+    _, decryptor, request = exchange(context, b"{}")
     fields = set(request.to_json())
     expected = {"ephemeralPublicKey", "encryptedData", "mac"}
     if version.has_request_nonce:
@@ -410,3 +410,15 @@ def test_json_helpers() -> None:
     for bad in [b"[1]", b"\xff", b"{"]:
         with pytest.raises(EciesFormatError):
             loads_json_object(bad)
+
+
+def test_forged_request_does_not_burn_a_nonce() -> None:
+    guard = InMemoryReplayGuard()
+    context = make_context(ProtocolVersion.V3_3, EncryptorId.APPLICATION_SCOPE_GENERIC)
+    request = EciesEncryptor(context, SERVER_KEY.public_key()).encrypt_request(b"{}")
+    with pytest.raises(EciesMacError):
+        EciesDecryptor(context, SERVER_KEY, replay_guard=guard).decrypt_request(
+            dataclasses.replace(request, mac=bytes(32))
+        )
+    assert len(guard) == 0
+    assert EciesDecryptor(context, SERVER_KEY, replay_guard=guard).decrypt_request(request) == b"{}"
