@@ -37,6 +37,8 @@ only from the runtime, so sessions stay isolated and runs reproducible::
     s.incr(f"otp:{pid}", "attempts")               # atomic read-modify-write
     token = s.pop(f"token:{t}")                    # single use, even under contention
     forced = pop_verdict("face-match")             # a test's queued outcome, else compute
+    due = transition_policy("biometry.verify").is_due(   # pending → done: now, after T s or N polls
+        started_at=job["startedAt"], now=now().timestamp(), reads=job["reads"])
 
 Read-modify-write goes through ``incr``, ``compare_and_set``, ``put_if_absent``, ``pop`` or
 ``update`` (CAS loop), never ``get`` then ``put``.  State that is an object graph rather than records
@@ -55,7 +57,7 @@ propagated, timeouts applied, the call journaled under the current exchange, and
 
 Tests serve it for real with ``serve_in_thread(create_app({"seed": 7}))`` (or
 ``serve_in_subprocess("mocks.sms.app:create_app", {...})``) and steer it over ``/_admin/``:
-``reset``, ``journal``, ``state``, ``clock``, ``faults``, ``verdicts``, ``seed``.
+``reset``, ``journal``, ``state``, ``clock``, ``faults``, ``verdicts``, ``transitions``, ``seed``.
 """
 
 from .app import create_mock_app, render_error
@@ -80,9 +82,20 @@ from .journal import Exchange, Journal, JournalQuery, OutboundCall
 from .outbound import OutboundClient, UpstreamError
 from .random import RandomSource, random_digits, random_token, random_uuid
 from .registry import BackendRegistry
-from .runtime import MockRuntime, current_runtime, now, outbound, pop_verdict, rng, store
+from .runtime import (
+    MockRuntime,
+    current_runtime,
+    now,
+    outbound,
+    pop_verdict,
+    rng,
+    store,
+    transition_policy,
+    transition_released,
+)
 from .serving import RunningProcess, RunningServer, serve_in_subprocess, serve_in_thread
 from .store import KEEP_TTL, InMemoryStore, SessionStore, StateStore, update
+from .transitions import TransitionPolicy, Transitions
 from .verdicts import VerdictQueue
 
 __all__ = [
@@ -113,6 +126,8 @@ __all__ = [
     "RunningServer",
     "SessionStore",
     "StateStore",
+    "TransitionPolicy",
+    "Transitions",
     "UnsupportedMediaTypeError",
     "UpstreamError",
     "VerdictQueue",
@@ -134,5 +149,7 @@ __all__ = [
     "serve_in_subprocess",
     "serve_in_thread",
     "store",
+    "transition_policy",
+    "transition_released",
     "update",
 ]

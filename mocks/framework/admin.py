@@ -1,7 +1,8 @@
 """The admin API every mock serves under ``/_admin/``: the control surface tests and steps use.
 
 ``GET health`` · ``POST reset`` · ``GET|DELETE journal`` · ``GET state`` · ``GET|POST clock`` ·
-``GET|POST|DELETE faults`` · ``GET|POST|DELETE verdicts`` · ``POST seed``.
+``GET|POST|DELETE faults`` · ``GET|POST|DELETE verdicts`` · ``GET|POST|DELETE transitions``,
+``POST transitions/release`` · ``POST seed``.
 
 The session an admin call acts on is taken from a ``session`` field/parameter, else from the
 ``X-Sim-Session`` header, else ``default``.  When the config has an ``admin_token``, every call but
@@ -24,6 +25,7 @@ from .faults import FaultRule
 from .isolation import current_session, validate_session
 from .journal import MAX_JOURNAL_CAPACITY, JournalQuery
 from .runtime import MockRuntime, current_runtime
+from .transitions import TransitionPolicy
 
 __all__ = ["ADMIN_PREFIX", "ADMIN_TOKEN_HEADER", "create_admin_blueprint"]
 
@@ -52,6 +54,20 @@ class VerdictRequest(_Strict):
     kind: str
     verdict: Any
     times: int = Field(default=1, ge=1, le=1000)
+    session: str | None = None
+
+
+class TransitionRequest(_Strict):
+    kind: str
+    mode: str = "immediate"
+    seconds: float = 0.0
+    reads: int = 1
+    session: str | None = None
+
+
+class ReleaseRequest(_Strict):
+    kind: str
+    id: str
     session: str | None = None
 
 
@@ -152,6 +168,7 @@ def create_admin_blueprint() -> Blueprint:
             "records": runtime.store.dump(session),
             "clock": runtime.clock.state(session),
             "verdicts": runtime.verdicts.peek(session),
+            "transitions": runtime.transitions.list(session),
             "sessions": runtime.store.sessions(),
         }
         if runtime.party.state_view is not None:
@@ -225,6 +242,35 @@ def create_admin_blueprint() -> Blueprint:
     def clear_verdicts() -> Response:
         session = _session_arg()
         _runtime().verdicts.clear(session, request.args.get("kind"))
+        return jsonify({"session": session, "cleared": request.args.get("kind") or "all"})
+
+    @bp.get("/transitions")
+    def list_transitions() -> Response:
+        session = _session_arg()
+        return jsonify({"session": session, "transitions": _runtime().transitions.list(session)})
+
+    @bp.post("/transitions")
+    def set_transition() -> Response:
+        body = parse_body(TransitionRequest)
+        session = _session_arg(body.session)
+        try:
+            policy = TransitionPolicy(mode=body.mode, seconds=body.seconds, reads=body.reads)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            raise validation_error_from(exc) from None
+        _runtime().transitions.set(session, body.kind, policy)
+        return jsonify({"session": session, "kind": body.kind, **policy.model_dump()})
+
+    @bp.post("/transitions/release")
+    def release_transition() -> Response:
+        body = parse_body(ReleaseRequest)
+        session = _session_arg(body.session)
+        _runtime().transitions.release(session, body.kind, body.id)
+        return jsonify({"session": session, "kind": body.kind, "released": body.id})
+
+    @bp.delete("/transitions")
+    def clear_transitions() -> Response:
+        session = _session_arg()
+        _runtime().transitions.clear(session, request.args.get("kind"))
         return jsonify({"session": session, "cleared": request.args.get("kind") or "all"})
 
     @bp.post("/seed")

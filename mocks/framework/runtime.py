@@ -25,6 +25,7 @@ from .journal import Journal
 from .outbound import OutboundClient
 from .random import RandomSource
 from .store import SessionStore, StateStore
+from .transitions import TransitionPolicy, Transitions
 from .verdicts import VerdictQueue
 
 __all__ = [
@@ -36,6 +37,8 @@ __all__ = [
     "pop_verdict",
     "rng",
     "store",
+    "transition_policy",
+    "transition_released",
 ]
 
 EXTENSION_KEY = "rsim_mock"
@@ -54,6 +57,7 @@ class MockRuntime:
     journal: Journal
     faults: FaultInjector
     verdicts: VerdictQueue
+    transitions: Transitions
     outbound: OutboundClient
     _reset_hooks: list[ResetHook] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -72,6 +76,7 @@ class MockRuntime:
             journal=journal,
             faults=FaultInjector(config.seed, config.delay_cap),
             verdicts=VerdictQueue(store),
+            transitions=Transitions(store),
             outbound=OutboundClient(
                 journal,
                 clock,
@@ -134,3 +139,13 @@ def outbound() -> OutboundClient:
 def pop_verdict(kind: str) -> Any | None:
     """The next forced verdict of ``kind`` for the current session, or ``None`` (compute it)."""
     return current_runtime().verdicts.pop(current_session(), kind)
+
+
+def transition_policy(kind: str, default: TransitionPolicy | None = None) -> TransitionPolicy:
+    """The current session's policy for a kind of asynchronous transition (default: immediate)."""
+    return current_runtime().transitions.get(current_session(), kind, default)
+
+
+def transition_released(kind: str, job_id: str) -> bool:
+    """Whether a test released this job of a ``manual`` transition kind."""
+    return current_runtime().transitions.released(current_session(), kind, job_id)

@@ -27,6 +27,8 @@ from mocks.framework import (
     random_token,
     rng,
     store,
+    transition_policy,
+    transition_released,
 )
 
 
@@ -133,6 +135,26 @@ def _blueprint() -> Blueprint:
     def login() -> Response:
         body = parse_body(LoginRequest)
         return _ok({"username": body.username, "sessionToken": random_token(rng(), 16), "otpSent": False})
+
+    @bp.post("/job")
+    def start_job() -> Response:
+        job_id = random_token(rng(), 4)
+        store().put(f"job:{job_id}", {"status": "PENDING", "startedAt": now().timestamp(), "reads": 0})
+        return _ok({"id": job_id})
+
+    @bp.get("/job/<job_id>")
+    def poll_job(job_id: str) -> Response:
+        key = f"job:{job_id}"
+        job = store().update(key, lambda j: None if j is None else {**j, "reads": j["reads"] + 1})
+        if job is None:
+            raise MockError(f"no job {job_id!r}", status=404, code="DEMO_NO_JOB")
+        due = transition_policy("demo.job").is_due(
+            started_at=job["startedAt"], now=now().timestamp(), reads=job["reads"],
+            released=transition_released("demo.job", job_id),
+        )
+        if job["status"] == "PENDING" and due:
+            job = store().update(key, lambda j: {**j, "status": "DONE"})
+        return _ok({"id": job_id, "status": job["status"]})
 
     @bp.get("/boom")
     def boom() -> Response:
