@@ -90,11 +90,16 @@ def _box_sum(img: np.ndarray, th: int, tw: int) -> np.ndarray:
     return c[th:, tw:] - c[:-th, tw:] - c[th:, :-tw] + c[:-th, :-tw]
 
 
-def ncc_map(img: np.ndarray, template: np.ndarray) -> np.ndarray:
-    """NCC of ``template`` at every valid position of ``img`` (top-left indexing)."""
+def ncc_map(img: np.ndarray, template: np.ndarray, den: np.ndarray | None = None) -> np.ndarray:
+    """NCC of ``template`` at every valid position of ``img`` (top-left indexing).
+
+    ``den`` (the window norms for this template's shape) may be passed in when several templates
+    of one shape are correlated with the same image.
+    """
     th, tw = template.shape
     num = fftconvolve(img, template[::-1, ::-1], mode="valid")
-    den = _window_norm(img, th, tw)
+    if den is None:
+        den = _window_norm(img, th, tw)
     flat = den < 1.0  # a flat window (blank image) correlates with nothing
     out = np.where(flat, 0.0, num / np.where(flat, 1.0, den))
     return out.astype(np.float32)
@@ -111,12 +116,12 @@ class _Candidate:
 def _coarse_candidates(work: np.ndarray) -> list[_Candidate]:
     found: list[_Candidate] = []
     for size, width in enumerate(_TEMPLATE_WIDTHS):
-        maps = [ncc_map(work, eye_template(round(width * 4), skin)) for skin in _SKIN_LEVELS
-                if work.shape[0] > 2 * width and work.shape[1] > 2 * width]
-        if not maps:
-            continue
         th, tw = eye_template(round(width * 4)).shape
-        m = np.maximum.reduce(maps)
+        if work.shape[0] <= th or work.shape[1] <= tw:
+            continue
+        den = _window_norm(work, th, tw)
+        m = np.maximum.reduce([ncc_map(work, eye_template(round(width * 4), skin), den)
+                               for skin in _SKIN_LEVELS])
         peaks = (m == maximum_filter(m, size=5)) & (m > _COARSE_FLOOR)
         ys, xs = np.nonzero(peaks)
         order = np.argsort(-m[ys, xs])[:10]
@@ -191,7 +196,7 @@ def _refine(grey: np.ndarray, x: float, y: float, eye_w: float, radius: int) -> 
         patch = grey[y0:y1, x0:x1].astype(np.float32)
         win = sliding_window_view(patch, (th, tw))
         num = np.einsum("ijkl,kl->ij", win, t)
-        mean = win.mean(axis=(2, 3))
+        mean = np.einsum("ijkl->ij", win) / (th * tw)
         var = np.einsum("ijkl,ijkl->ij", win, win) - th * tw * mean * mean
         den = np.sqrt(np.maximum(var, 1e-6))
         ncc = np.where(var > 1.0, num / den, 0.0)

@@ -21,7 +21,7 @@ import hashlib
 import io
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -119,10 +119,6 @@ def face_spec(identity_id: str) -> FaceSpec:
         hairline_y = brow_top - rng.uniform(max(8.0, 0.3 * eye_w), max(10.0, 0.45 * eye_w))
     nose_y = cy + rng.uniform(0.18, 0.30) * b
     mouth_y = cy + rng.uniform(0.45, 0.58) * b
-    mole = None
-    if rng.random() < 0.35:
-        mole = (cx + rng.choice((-1, 1)) * rng.uniform(0.35, 0.6) * a,
-                cy + rng.uniform(0.05, 0.4) * b, rng.uniform(1.5, 2.5))
     return FaceSpec(
         background=rng.choice(_BACKGROUNDS), skin=rng.choice(_SKINS), hair=rng.choice(_HAIRS),
         hair_style=style, iris=rng.choice(_IRISES), lips=rng.choice(_LIPS), clothes=rng.choice(_CLOTHES),
@@ -131,8 +127,18 @@ def face_spec(identity_id: str) -> FaceSpec:
         brow_length=eye_w * rng.uniform(1.05, 1.3), hairline_y=hairline_y,
         hair_thickness=rng.uniform(6.0, 16.0), nose_y=nose_y, nose_w=rng.uniform(0.07, 0.11) * a,
         mouth_y=mouth_y, mouth_hw=rng.uniform(0.22, 0.34) * a, lip_h=rng.uniform(3.5, 7.0),
-        ear_w=rng.uniform(0.05, 0.09) * WIDTH / 2, ear_h=rng.uniform(0.16, 0.22) * b, mole=mole,
+        ear_w=rng.uniform(0.05, 0.09) * WIDTH / 2, ear_h=rng.uniform(0.16, 0.22) * b,
+        mole=_mole(identity_id, cx, cy, a, b),
     )
+
+
+def _mole(identity_id: str, cx: float, cy: float, a: float, b: float) -> tuple[float, float, float] | None:
+    """A mole is skin detail, like the texture: seeded apart from the geometry (look-alikes differ)."""
+    rng = _rng("face-mole", identity_id)
+    if rng.random() >= 0.35:
+        return None
+    return (cx + rng.choice((-1, 1)) * rng.uniform(0.35, 0.6) * a, cy + rng.uniform(0.05, 0.4) * b,
+            rng.uniform(1.5, 2.5))
 
 
 def _shade(colour: Colour, factor: float) -> Colour:
@@ -149,12 +155,12 @@ def texture_map(identity_id: str, spec: FaceSpec) -> np.ndarray:
     rng = _rng("face-texture", identity_id)
     tex = np.zeros((HEIGHT, WIDTH), dtype=np.float64)
     placed = 0
-    while placed < 320:
+    while placed < 600:
         u, v = rng.uniform(-1, 1), rng.uniform(-1, 1)
         if u * u + v * v > 0.92:
             continue
         x, y = spec.cx + u * spec.a, spec.cy + v * spec.b
-        sigma = rng.uniform(2.2, 4.5)
+        sigma = rng.uniform(1.8, 3.8)
         amp = rng.uniform(-0.14, 0.10)
         placed += 1
         r = math.ceil(3 * sigma)
@@ -237,6 +243,8 @@ def _draw_features(draw: ImageDraw.ImageDraw, f: FaceSpec) -> None:
 @lru_cache(maxsize=256)
 def _render(identity_id: str, geometry_id: str) -> bytes:
     spec = face_spec(geometry_id)
+    if geometry_id != identity_id:
+        spec = replace(spec, mole=_mole(identity_id, spec.cx, spec.cy, spec.a, spec.b))
     size = (WIDTH * _SUPERSAMPLE, HEIGHT * _SUPERSAMPLE)
     img = Image.new("RGB", size, spec.background)
     _draw_base(ImageDraw.Draw(img), spec)
