@@ -47,18 +47,24 @@ def fold(data32: bytes) -> bytes:
     """``convert32Bto16B``: XOR of the two 16-byte halves of a 32-byte value."""
     if len(data32) != 32:
         raise CryptoError(f"fold needs 32 bytes, got {len(data32)}")
-    return bytes(a ^ b for a, b in zip(data32[:16], data32[16:], strict=True))
+    return (int.from_bytes(data32[:16], "big") ^ int.from_bytes(data32[16:], "big")).to_bytes(16, "big")
 
 
 def kdf(key: bytes, index: int) -> bytes:
     """PowerAuth ``KDF``: one AES-128 block over ``00×8 ‖ BE64(index)`` under ``key``."""
+    return kdf_many(key, (index,))[0]
+
+
+def kdf_many(key: bytes, indexes: tuple[int, ...]) -> list[bytes]:
+    """``KDF(key, i)`` for several indexes in one AES pass (ECB blocks are independent)."""
     if len(key) != 16:
         raise CryptoError(f"KDF key must be 16 bytes, got {len(key)}")
-    if not 0 <= index < 2**63:
-        raise CryptoError(f"KDF index out of range: {index}")
-    block = bytes(8) + struct.pack(">Q", index)
+    if not all(0 <= index < 2**63 for index in indexes):
+        raise CryptoError(f"KDF index out of range: {indexes}")
+    blocks = b"".join(bytes(8) + struct.pack(">Q", index) for index in indexes)
     encryptor = Cipher(algorithms.AES(key), modes.ECB()).encryptor()
-    return encryptor.update(block) + encryptor.finalize()
+    out = encryptor.update(blocks) + encryptor.finalize()
+    return [out[i : i + 16] for i in range(0, len(out), 16)]
 
 
 def kdf_internal(key: bytes, data: bytes) -> bytes:

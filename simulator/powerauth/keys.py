@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from simulator.powerauth.errors import InvalidKeyError
-from simulator.powerauth.kdf import fold, kdf
+from simulator.powerauth.kdf import fold, kdf_many
 
 CURVE = ec.SECP256R1()
 #: Order of the P-256 group.
@@ -103,16 +103,10 @@ class DerivedKeys:
         """Run the v3 key schedule (``KDF`` indexes 1, 2, 3, 1000, 2000; then 3000, 4000)."""
         if len(master_secret_key) != 16:
             raise InvalidKeyError(f"master secret must be 16 bytes, got {len(master_secret_key)}")
-        transport = kdf(master_secret_key, INDEX_TRANSPORT)
-        return cls(
-            possession=kdf(master_secret_key, INDEX_POSSESSION),
-            knowledge=kdf(master_secret_key, INDEX_KNOWLEDGE),
-            biometry=kdf(master_secret_key, INDEX_BIOMETRY),
-            transport=transport,
-            vault=kdf(master_secret_key, INDEX_VAULT),
-            transport_iv=kdf(transport, INDEX_TRANSPORT_IV),
-            transport_ctr=kdf(transport, INDEX_TRANSPORT_CTR),
-        )
+        indexes = (INDEX_POSSESSION, INDEX_KNOWLEDGE, INDEX_BIOMETRY, INDEX_TRANSPORT, INDEX_VAULT)
+        possession, knowledge, biometry, transport, vault = kdf_many(master_secret_key, indexes)
+        transport_iv, transport_ctr = kdf_many(transport, (INDEX_TRANSPORT_IV, INDEX_TRANSPORT_CTR))
+        return cls(possession, knowledge, biometry, transport, vault, transport_iv, transport_ctr)
 
     @classmethod
     def from_key_pair(

@@ -21,22 +21,22 @@ class ProtocolVersion(StrEnum):
     @property
     def has_request_nonce(self) -> bool:
         """ECIES requests carry a nonce from 3.1 on (3.0 uses a zero IV)."""
-        return self is not ProtocolVersion.V3_0
+        return self.value != "3.0"
 
     @property
     def has_timestamp(self) -> bool:
         """ECIES requests and responses carry timestamps, responses their own nonce (3.2+)."""
-        return self in (ProtocolVersion.V3_2, ProtocolVersion.V3_3)
+        return self.value >= "3.2"
 
     @property
     def has_temporary_key(self) -> bool:
         """ECIES requests name a temporary key (3.3)."""
-        return self is ProtocolVersion.V3_3
+        return self.value == "3.3"
 
     @property
     def uses_decimal_signature(self) -> bool:
         """Online signatures are decimal in 3.0 and Base64 from 3.1 on."""
-        return self is ProtocolVersion.V3_0
+        return self.value == "3.0"
 
 
 def parse_version(
