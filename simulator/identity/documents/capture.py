@@ -48,7 +48,7 @@ def perspective_coefficients(dst_quad: list[tuple[float, float]], src_size: tupl
 
 def _table(rng: random.Random, size: tuple[int, int]) -> np.ndarray:
     w, h = size
-    base = rng.uniform(35, 95)
+    base = rng.uniform(25, 80)
     tint = np.asarray([rng.uniform(0.85, 1.15) for _ in range(3)], dtype=np.float32)
     coarse = np.asarray(
         Image.fromarray(
@@ -98,9 +98,9 @@ def capture(image: Image.Image, rng: random.Random, strength: float = 0.5, frame
     ys, xs = np.mgrid[0:fh, 0:fw].astype(np.float32)
     theta = rng.uniform(0, 2 * math.pi)
     ramp = ((xs / fw - 0.5) * math.cos(theta) + (ys / fh - 0.5) * math.sin(theta)) * 2.0
-    gain = 1.0 + 0.3 * strength * ramp
+    gain = 1.0 + 0.22 * strength * ramp
     r2 = ((xs / fw - 0.5) ** 2 + (ys / fh - 0.5) ** 2) * 4.0
-    gain *= 1.0 - 0.15 * strength * r2
+    gain *= 1.0 - 0.12 * strength * r2
     gain *= rng.uniform(1.0 - 0.15 * strength, 1.0 + 0.05 * strength)
     frame *= gain[..., None]
     img = Image.fromarray(np.clip(frame, 0, 255).astype(np.uint8), "RGB")

@@ -90,12 +90,12 @@ ID_FRONT = Layout(
     fields=(
         TextField("issuing_state", 4.0, 3.0, 2.2, 3),
         TextField("title", 14.0, 3.4, 1.6, 13, read=False),
-        *_rows(30.0, 9.0, 5.6, 1.2, 2.0, [
-            [("surname", "SURNAME", 0.0, 26)],
-            [("given_names", "GIVEN NAMES", 0.0, 26)],
+        *_rows(30.0, 9.0, 5.6, 1.2, 2.2, [
+            [("surname", "SURNAME", 0.0, 24)],
+            [("given_names", "GIVEN NAMES", 0.0, 24)],
             [("sex", "SEX", 0.0, 1), ("nationality", "NATIONALITY", 12.0, 3)],
             [("birth_date", "DATE OF BIRTH", 0.0, 10)],
-            [("document_number", "DOCUMENT NO", 0.0, 9), ("expiry_date", "DATE OF EXPIRY", 24.0, 10)],
+            [("document_number", "DOCUMENT NO", 0.0, 9), ("expiry_date", "DATE OF EXPIRY", 25.0, 10)],
         ]),
     ),
     mrz_lines=(),
@@ -126,12 +126,12 @@ PASSPORT = Layout(
     fields=(
         TextField("issuing_state", 6.0, 4.0, 3.0, 3),
         TextField("title", 20.0, 4.6, 2.0, 8, read=False),
-        *_rows(44.0, 12.0, 6.2, 1.4, 2.3, [
-            [("surname", "SURNAME", 0.0, 34)],
-            [("given_names", "GIVEN NAMES", 0.0, 34)],
-            [("nationality", "NATIONALITY", 0.0, 3), ("sex", "SEX", 26.0, 1)],
-            [("birth_date", "DATE OF BIRTH", 0.0, 10), ("issue_date", "DATE OF ISSUE", 26.0, 10)],
-            [("document_number", "PASSPORT NO", 0.0, 9), ("expiry_date", "DATE OF EXPIRY", 26.0, 10)],
+        *_rows(44.0, 12.0, 6.4, 1.4, 2.54, [
+            [("surname", "SURNAME", 0.0, 30)],
+            [("given_names", "GIVEN NAMES", 0.0, 30)],
+            [("nationality", "NATIONALITY", 0.0, 3), ("sex", "SEX", 30.0, 1)],
+            [("birth_date", "DATE OF BIRTH", 0.0, 10), ("issue_date", "DATE OF ISSUE", 30.0, 10)],
+            [("document_number", "PASSPORT NO", 0.0, 9), ("expiry_date", "DATE OF EXPIRY", 30.0, 10)],
         ]),
     ),
     mrz_lines=tuple(TextField(f"mrz{i + 1}", _TD3_MRZ_X, 71.0 + 5.0 * i, MRZ_PITCH_MM, 44) for i in range(2)),
