@@ -35,6 +35,7 @@ class Ins(IntEnum):
     READ_BINARY = 0xB0
     GET_CHALLENGE = 0x84
     EXTERNAL_AUTHENTICATE = 0x82
+    INTERNAL_AUTHENTICATE = 0x88
 
 
 @dataclass(frozen=True)

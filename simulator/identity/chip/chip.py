@@ -1,4 +1,5 @@
-"""A virtual eMRTD chip answering ISO/IEC 7816-4 APDUs: SELECT, GET CHALLENGE, BAC, SM-protected reads.
+"""A virtual eMRTD chip answering ISO/IEC 7816-4 APDUs: SELECT, GET CHALLENGE, BAC, SM-protected reads
+and, when it holds a key, INTERNAL AUTHENTICATE (Active Authentication).
 
 Access state machine: nothing selected -> eMRTD application selected -> challenge issued -> BAC done, all
 further commands under 3DES secure messaging. Any plain command after BAC, or a protected command whose MAC
@@ -11,9 +12,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from simulator.identity.chip import aa
 from simulator.identity.chip.apdu import CommandApdu, Ins, ResponseApdu, StatusWord, status
 from simulator.identity.chip.bac import KEY_MATERIAL, NONCE, KeyPair, chip_response
-from simulator.identity.chip.errors import ApduError, BacError, SecureMessagingError
+from simulator.identity.chip.errors import ApduError, BacError, ChipImageError, SecureMessagingError
 from simulator.identity.chip.image import ChipImage
 from simulator.identity.chip.lds import EAC_PROTECTED_DGS, fid_to_dg
 from simulator.identity.chip.sm import SM_CLA, SecureChannel
@@ -34,6 +40,7 @@ class VirtualChip:
     def __init__(self, image: ChipImage, *, rng: RandomSource = os.urandom) -> None:
         self.image = image
         self._keys = KeyPair.from_seed(image.bac_key_seed)
+        self._aa_key = _load_aa_key(image.aa_private_key)
         self._rng = rng
         self.reset()
 
@@ -72,7 +79,7 @@ class VirtualChip:
             if not self._app_selected:
                 return _sw(StatusWord.FILE_NOT_FOUND)
             return _sw(StatusWord.SECURITY_STATUS_NOT_SATISFIED)
-        if command.ins == Ins.READ_BINARY:
+        if command.ins in (Ins.READ_BINARY, Ins.INTERNAL_AUTHENTICATE):
             return _sw(StatusWord.SECURITY_STATUS_NOT_SATISFIED)
         if command.ins == Ins.GET_CHALLENGE:
             return self._get_challenge(command)
@@ -126,6 +133,10 @@ class VirtualChip:
             return self._select_file(command)
         if command.ins == Ins.READ_BINARY:
             return self._read_binary(command)
+        if command.ins == Ins.INTERNAL_AUTHENTICATE and self._aa_key is not None:
+            if len(command.data) != aa.CHALLENGE:
+                return _sw(StatusWord.WRONG_LENGTH)
+            return ResponseApdu(aa.sign_challenge(self._aa_key, command.data), StatusWord.OK)
         return _sw(StatusWord.INS_NOT_SUPPORTED)
 
     def _open(self, fid: int) -> StatusWord:
@@ -166,6 +177,18 @@ class VirtualChip:
         chunk = content[offset : offset + wanted]
         short = len(chunk) < wanted and offset + len(chunk) == len(content)
         return ResponseApdu(chunk, StatusWord.END_OF_FILE if short else StatusWord.OK)
+
+
+def _load_aa_key(der: bytes | None) -> ec.EllipticCurvePrivateKey | None:
+    if der is None:
+        return None
+    try:
+        key = serialization.load_der_private_key(der, password=None)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise ChipImageError(f"chip image AA key is not a PKCS#8 private key: {exc}") from exc
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        raise ChipImageError("chip image AA key must be an EC key")
+    return key
 
 
 def _sw(word: StatusWord) -> ResponseApdu:

@@ -12,7 +12,9 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
+from simulator.identity.chip import aa
 from simulator.identity.chip.errors import SodError
 from simulator.identity.chip.image import ChipImage
 from simulator.identity.chip.issuance import assemble_chip, face_from_jpeg
@@ -54,6 +56,7 @@ class Forgery(StrEnum):
     FOREIGN_SIGNER = "foreign_signer"
     CORRUPT_SIGNATURE = "corrupt_signature"
     SOD_HASH_PATCHED = "sod_hash_patched"
+    CLONED_CHIP = "cloned_chip"
     WRONG_ACCESS_KEY = "wrong_access_key"
 
 
@@ -68,6 +71,7 @@ EXPECTED_REASON: dict[Forgery, Reason] = {
     Forgery.FOREIGN_SIGNER: Reason.COUNTRY_MISMATCH,
     Forgery.CORRUPT_SIGNATURE: Reason.SOD_SIGNATURE_INVALID,
     Forgery.SOD_HASH_PATCHED: Reason.SOD_CONTENT_ALTERED,
+    Forgery.CLONED_CHIP: Reason.ACTIVE_AUTHENTICATION_FAILED,
     Forgery.WRONG_ACCESS_KEY: Reason.BAC_FAILED,
 }
 
@@ -120,6 +124,7 @@ def resign(image: ChipImage, signer: DocumentSigner, *, signed_at: dt.datetime) 
         signed_at=signed_at,
         lds_version=(current.lds_version if current and current.lds_version else "0108"),
         hash_algorithm=current.hash_algorithm if current else "sha256",
+        aa_private_key=image.aa_private_key,
     )
 
 
@@ -148,6 +153,16 @@ def patch_sod_hash(image: ChipImage, number: int) -> ChipImage:
         raise SodError(f"DG{number} hash is not uniquely present in EF.SOD")
     new = hash_data(sod.hash_algorithm, data)
     return image.with_file(EF_SOD_FID, image.ef_sod.replace(old, new))
+
+
+def clone(image: ChipImage) -> ChipImage:
+    """Copy every file onto a blank chip: the AA private key cannot be copied, so the clone has its own."""
+    if image.aa_private_key is None:
+        raise SodError("chip has no Active Authentication key; a clone of it cannot be told apart by AA")
+    key = aa.new_key().private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return image.with_aa_key(key)
 
 
 def wrong_access_key(key: MrzKey) -> MrzKey:
@@ -216,7 +231,7 @@ class ForgedChip:
 def forge(
     kind: Forgery, genuine: ChipImage, key: MrzKey, kit: AttackerKit, *, now: dt.datetime
 ) -> ForgedChip:
-    """Apply one forgery to a genuine chip."""
+    """Apply one forgery to a genuine chip (`CLONED_CHIP` needs a chip issued with Active Authentication)."""
     image = genuine
     access_key = key
     if kind is Forgery.PORTRAIT_SWAP:
@@ -238,6 +253,8 @@ def forge(
         image = corrupt_sod_signature(genuine)
     elif kind is Forgery.SOD_HASH_PATCHED:
         image = patch_sod_hash(rename_holder(genuine, "MALLORY"), 1)
+    elif kind is Forgery.CLONED_CHIP:
+        image = clone(genuine)
     elif kind is Forgery.WRONG_ACCESS_KEY:
         access_key = wrong_access_key(key)
     return ForgedChip(kind, image, access_key, EXPECTED_REASON[kind])

@@ -10,7 +10,7 @@ import base64
 import binascii
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from simulator.identity.chip.errors import ChipImageError
@@ -22,10 +22,14 @@ SEED_LENGTH = 16
 
 @dataclass(frozen=True)
 class ChipImage:
-    """File identifier -> file bytes, plus the 16-byte BAC key seed."""
+    """File identifier -> file bytes, the 16-byte BAC key seed and, for AA chips, the chip's private key.
+
+    The AA key is kept as PKCS#8 DER so the image stays plain data; a clone is an image whose key differs.
+    """
 
     files: Mapping[int, bytes]
     bac_key_seed: bytes
+    aa_private_key: bytes | None = None
 
     def __post_init__(self) -> None:
         if len(self.bac_key_seed) != SEED_LENGTH:
@@ -62,19 +66,26 @@ class ChipImage:
 
     def with_file(self, fid: int, data: bytes) -> ChipImage:
         """A copy with one file added or replaced."""
-        return ChipImage({**self.files, fid: data}, self.bac_key_seed)
+        return replace(self, files={**self.files, fid: data})
 
     def with_seed(self, seed: bytes) -> ChipImage:
         """A copy answering BAC for another key seed."""
-        return ChipImage(self.files, seed)
+        return replace(self, bac_key_seed=seed)
+
+    def with_aa_key(self, private_key_der: bytes | None) -> ChipImage:
+        """A copy holding another Active Authentication private key (PKCS#8 DER), or none."""
+        return replace(self, aa_private_key=private_key_der)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: format tag, hex seed, base64 files keyed by 4-hex-digit file identifier."""
-        return {
+        out: dict[str, Any] = {
             "format": FORMAT,
             "bac_key_seed": self.bac_key_seed.hex(),
             "files": {f"{fid:04X}": _b64(data) for fid, data in sorted(self.files.items())},
         }
+        if self.aa_private_key is not None:
+            out["aa_private_key"] = _b64(self.aa_private_key)
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChipImage:
@@ -83,13 +94,15 @@ class ChipImage:
             raise ChipImageError(f"not a chip image of format {FORMAT}")
         files = data.get("files")
         seed = data.get("bac_key_seed")
+        aa_key = data.get("aa_private_key")
         if not isinstance(files, Mapping) or not isinstance(seed, str):
             raise ChipImageError("chip image needs a 'files' object and a 'bac_key_seed' string")
         try:
             decoded = {
                 int(fid, 16): base64.b64decode(content, validate=True) for fid, content in files.items()
             }
-            return cls(decoded, bytes.fromhex(seed))
+            key = base64.b64decode(aa_key, validate=True) if aa_key is not None else None
+            return cls(decoded, bytes.fromhex(seed), key)
         except (ValueError, TypeError, binascii.Error) as exc:
             raise ChipImageError(f"chip image field is not valid hex/base64: {exc}") from exc
 

@@ -11,8 +11,10 @@ import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
 
+from cryptography.hazmat.primitives import serialization
 from PIL import Image, UnidentifiedImageError
 
+from simulator.identity.chip import aa
 from simulator.identity.chip.bac import key_seed
 from simulator.identity.chip.errors import LdsError
 from simulator.identity.chip.image import ChipImage
@@ -64,6 +66,7 @@ def assemble_chip(
     signed_at: dt.datetime,
     lds_version: str = "0108",
     hash_algorithm: str = "sha256",
+    aa_private_key: bytes | None = None,
 ) -> ChipImage:
     """EF.COM listing the DGs, EF.SOD signed over all of them, and the DG files themselves."""
     for number, data in data_groups.items():
@@ -74,7 +77,7 @@ def assemble_chip(
     files[EF_SOD_FID] = build_sod(
         data_groups, signer, signed_at=signed_at, hash_algorithm=hash_algorithm, lds_version=lds_version
     )
-    return ChipImage(files, bac_key_seed)
+    return ChipImage(files, bac_key_seed, aa_private_key)
 
 
 def issue_chip(
@@ -86,13 +89,26 @@ def issue_chip(
     extra_data_groups: Mapping[int, bytes] | None = None,
     lds_version: str = "0108",
     hash_algorithm: str = "sha256",
+    active_authentication: bool = False,
 ) -> ChipImage:
-    """A genuine chip: DG1 from the MRZ, DG2 from the portrait, optional extra DGs, all signed."""
+    """A genuine chip: DG1 from the MRZ, DG2 from the portrait, optional extra DGs, all signed.
+
+    With ``active_authentication`` the chip also gets its own P-256 key: DG14 announces ECDSA AA and DG15
+    carries the public key, both covered by EF.SOD.
+    """
     data_groups = {
         1: build_dg1(mrz_lines),
         2: build_dg2(face_from_jpeg(portrait_jpeg, sex=_sex(mrz_lines))),
         **(extra_data_groups or {}),
     }
+    aa_private_key = None
+    if active_authentication:
+        key = aa.new_key()
+        data_groups[14] = aa.build_dg14()
+        data_groups[15] = aa.build_dg15(key.public_key())
+        aa_private_key = key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
     seed = key_seed(MrzKey.from_mrz_lines(mrz_lines).information())
     return assemble_chip(
         data_groups,
@@ -101,4 +117,5 @@ def issue_chip(
         signed_at=signed_at,
         lds_version=lds_version,
         hash_algorithm=hash_algorithm,
+        aa_private_key=aa_private_key,
     )

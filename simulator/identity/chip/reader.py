@@ -10,10 +10,10 @@ import base64
 import binascii
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from simulator.identity.chip import bac
+from simulator.identity.chip import aa, bac
 from simulator.identity.chip.apdu import CommandApdu, Ins, ResponseApdu, StatusWord
 from simulator.identity.chip.chip import EMRTD_AID, RandomSource
 from simulator.identity.chip.errors import (
@@ -34,6 +34,8 @@ DEFAULT_CHUNK = 0xDF
 _HEADER_PROBE = 4
 _MAX_HEADER = 8
 _MAX_OFFSET = 0x7FFF
+_AA_CHALLENGE = "AA.challenge"
+_AA_SIGNATURE = "AA.signature"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class ChipRead:
     ef_com: bytes
     ef_sod: bytes
     data_groups: Mapping[int, bytes] = field(default_factory=dict)
+    aa_challenge: bytes | None = None
+    aa_signature: bytes | None = None
 
     @property
     def dg1(self) -> bytes | None:
@@ -77,8 +81,11 @@ class ChipRead:
         return cls(bytes(files["EF.COM"]), bytes(files["EF.SOD"]), groups)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form: file name -> base64."""
-        return {name: base64.b64encode(data).decode("ascii") for name, data in self.files().items()}
+        """JSON-ready form: file name -> base64, plus the AA challenge and signature when AA ran."""
+        named = self.files()
+        if self.aa_challenge is not None and self.aa_signature is not None:
+            named = {**named, _AA_CHALLENGE: self.aa_challenge, _AA_SIGNATURE: self.aa_signature}
+        return {name: base64.b64encode(data).decode("ascii") for name, data in named.items()}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChipRead:
@@ -87,7 +94,8 @@ class ChipRead:
             decoded = {name: base64.b64decode(value, validate=True) for name, value in data.items()}
         except (ValueError, TypeError, binascii.Error) as exc:
             raise ChipImageError(f"chip read holds a value that is not base64: {exc}") from exc
-        return cls.from_files(decoded)
+        challenge, signature = decoded.pop(_AA_CHALLENGE, None), decoded.pop(_AA_SIGNATURE, None)
+        return replace(cls.from_files(decoded), aa_challenge=challenge, aa_signature=signature)
 
 
 class ChipReader:
@@ -166,7 +174,8 @@ class ChipReader:
         return response.data
 
     def read(self, key: MrzKey) -> ChipRead:
-        """Select, authenticate and read EF.COM, every DG it lists that BAC opens, and EF.SOD."""
+        """Select, authenticate and read EF.COM, every DG it lists that BAC opens, and EF.SOD; when DG15
+        is present, run Active Authentication with a fresh challenge and keep the answer."""
         self.select_application()
         self.authenticate(key)
         ef_com = self.read_file(EF_COM_FID)
@@ -179,7 +188,16 @@ class ChipReader:
             except ChipStatusError as exc:
                 if exc.status_word != StatusWord.FILE_NOT_FOUND:
                     raise
-        return ChipRead(ef_com, self.read_file(EF_SOD_FID), groups)
+        ef_sod = self.read_file(EF_SOD_FID)
+        if 15 not in groups:
+            return ChipRead(ef_com, ef_sod, groups)
+        challenge = self._rng(aa.CHALLENGE)
+        return ChipRead(ef_com, ef_sod, groups, challenge, self.active_authenticate(challenge))
+
+    def active_authenticate(self, challenge: bytes) -> bytes:
+        """INTERNAL AUTHENTICATE under SM; the chip's signature, or empty bytes when it refused."""
+        answer = self._secure(CommandApdu(0x00, Ins.INTERNAL_AUTHENTICATE, 0x00, 0x00, challenge, 0x100))
+        return answer.data if answer.sw == StatusWord.OK else b""
 
 
 def read_chip(transceive: Transceive, key: MrzKey, *, rng: RandomSource = os.urandom) -> ChipRead:

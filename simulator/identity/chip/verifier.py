@@ -1,4 +1,5 @@
-"""Passive authentication (Doc 9303-11 §5.1) from raw chip files only.
+"""Passive authentication (Doc 9303-11 §5.1) from raw chip files only, plus the Active Authentication
+answer when the chip has DG15.
 
 Every check runs and is reported by name, so a conformance report can show all that failed; the first
 failure in check order is the headline reason. The check time is a parameter, so a virtual clock decides
@@ -17,6 +18,7 @@ from typing import Any
 
 from cryptography import x509
 
+from simulator.identity.chip import aa
 from simulator.identity.chip.chip import RandomSource
 from simulator.identity.chip.errors import (
     BacError,
@@ -54,6 +56,7 @@ class Reason(StrEnum):
     SIGNER_EXPIRED = "signer_expired"
     SIGNER_NOT_YET_VALID = "signer_not_yet_valid"
     COUNTRY_MISMATCH = "country_mismatch"
+    ACTIVE_AUTHENTICATION_FAILED = "active_authentication_failed"
     CHIP_PRINT_MISMATCH = "chip_print_mismatch"
 
 
@@ -154,6 +157,8 @@ def verify_passive(
     ]
     chain, csca = _check_chain(sod, trust)
     checks += [chain, _check_validity(sod, csca, at), _check_country(read, sod)]
+    if 15 in read.data_groups:
+        checks.append(_check_active_authentication(read))
     if printed_mrz is not None:
         checks.append(_check_print(read, printed_mrz))
     return PassiveAuthResult(tuple(checks))
@@ -269,6 +274,21 @@ def _check_country(read: ChipRead, sod: ParsedSod) -> Check:
         detail = f"DG1 issuing state {state} ({expected}) but the signer is from {signer_country}"
         return _fail("signer_country", Reason.COUNTRY_MISMATCH, detail)
     return _pass("signer_country", f"signer country {expected} matches issuing state {state}")
+
+
+def _check_active_authentication(read: ChipRead) -> Check:
+    """DG15 present: the chip must have signed the reader's challenge with the key DG15 holds."""
+    name = "active_authentication"
+    try:
+        public_key = aa.parse_dg15(read.data_groups[15])
+    except LdsError as exc:
+        return _fail(name, Reason.ACTIVE_AUTHENTICATION_FAILED, str(exc), [15])
+    if read.aa_challenge is None or not read.aa_signature:
+        return _fail(name, Reason.ACTIVE_AUTHENTICATION_FAILED, "chip gave no Active Authentication answer")
+    if not aa.verify_challenge(public_key, read.aa_challenge, read.aa_signature):
+        detail = f"challenge signature does not verify with the DG15 key {aa.key_fingerprint(public_key)}"
+        return _fail(name, Reason.ACTIVE_AUTHENTICATION_FAILED, detail)
+    return _pass(name, "chip signed the challenge with the DG15 key")
 
 
 def _check_print(read: ChipRead, printed_mrz: Sequence[str]) -> Check:

@@ -93,6 +93,13 @@ def genuine(dsc: DocumentSigner, portrait: bytes) -> ChipImage:
 
 
 @pytest.fixture(scope="session")
+def genuine_aa(dsc: DocumentSigner, portrait: bytes) -> ChipImage:
+    """The same document on a chip with Active Authentication (DG14, DG15 and a chip key)."""
+    signed_at = NOW - dt.timedelta(days=10)
+    return issue_chip(TD3_SPECIMEN, portrait, dsc, signed_at=signed_at, active_authentication=True)
+
+
+@pytest.fixture(scope="session")
 def access_key() -> MrzKey:
     return MrzKey.from_mrz_lines(TD3_SPECIMEN)
 

@@ -112,6 +112,7 @@ def test_wrong_econtent_type_and_bad_hash_name(dsc: DocumentSigner, now: dt.date
         build_security_object({})
 
 
+@pytest.mark.filterwarnings("ignore:Parsed a serial number:cryptography.utils.CryptographyDeprecationWarning")
 @settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_corrupted_sod_bytes_never_crash(data: st.DataObject, dsc: DocumentSigner, now: dt.datetime) -> None:

@@ -48,6 +48,30 @@ def test_genuine_chip_passes_every_named_check(
     assert summary["ok"] is True and len(summary["checks"]) == len(ALL_CHECKS)
 
 
+def test_chip_with_active_authentication_passes_it(
+    genuine_aa: ChipImage, access_key: MrzKey, trust: TrustList, now: dt.datetime
+) -> None:
+    link = VirtualChip(genuine_aa).transceive
+    result, read = read_and_verify(link, access_key, trust, at=now, printed_mrz=TD3)
+    assert result.ok
+    names = [check.name for check in result.checks]
+    assert names == [*ALL_CHECKS[:-1], "active_authentication", "chip_print"]
+    assert read is not None and sorted(read.data_groups) == [1, 2, 14, 15]
+    assert read.aa_challenge is not None and read.aa_signature is not None and len(read.aa_signature) == 64
+    assert ChipRead.from_dict(read.to_dict()) == read
+
+
+def test_active_authentication_answer_must_match_the_challenge(
+    genuine_aa: ChipImage, access_key: MrzKey, trust: TrustList, now: dt.datetime
+) -> None:
+    read = read_chip(VirtualChip(genuine_aa).transceive, access_key)
+    assert read.aa_challenge is not None
+    replayed = replace(read, aa_challenge=bytes(a ^ 0xFF for a in read.aa_challenge))
+    assert verify_passive(replayed, trust, at=now).reasons == (Reason.ACTIVE_AUTHENTICATION_FAILED,)
+    silent = replace(read, aa_signature=b"")
+    assert verify_passive(silent, trust, at=now).reasons == (Reason.ACTIVE_AUTHENTICATION_FAILED,)
+
+
 def test_trust_list_from_pem_file_works_the_same(
     genuine_read: ChipRead, csca: CountrySigningCA, now: dt.datetime, tmp_path: Path
 ) -> None:
@@ -63,13 +87,13 @@ def test_trust_list_from_pem_file_works_the_same(
 @pytest.mark.parametrize("kind", list(Forgery))
 def test_every_forgery_fails_for_its_own_reason(
     kind: Forgery,
-    genuine: ChipImage,
+    genuine_aa: ChipImage,
     access_key: MrzKey,
     kit: AttackerKit,
     trust: TrustList,
     now: dt.datetime,
 ) -> None:
-    forged = forge(kind, genuine, access_key, kit, now=now)
+    forged = forge(kind, genuine_aa, access_key, kit, now=now)
     result, read = read_and_verify(VirtualChip(forged.image).transceive, forged.access_key, trust, at=now)
     assert not result.ok
     assert result.reason is EXPECTED_REASON[kind] is forged.expected_reason
