@@ -168,11 +168,13 @@ def _begin_request() -> Response | None:
     if decision.delay > 0:
         time.sleep(decision.delay)
     if decision.reset:
+        g.mock_reset = True
         return reset_connection_response(request.environ)
     if decision.error is not None:
         fault = decision.error
         if fault.body is None:
             raise MockError(fault.message, status=fault.status, kind="injected_fault", headers=fault.headers)
+        g.mock_error = "injected_fault"
         response = jsonify(fault.body)
         response.status_code = fault.status
         response.headers.update(fault.headers)
@@ -198,9 +200,11 @@ def _finish_request(response: Response) -> Response:
     runtime = current_runtime()
     limit = runtime.journal.body_limit
     exchange.request_body = _request_body_for_journal(limit, runtime.config.max_request_bytes)
-    if response.is_streamed:
-        exchange.status = None if exchange.fault and "reset" in exchange.fault else response.status_code
-        exchange.response_body = "<streamed>" if exchange.status is not None else None
+    if g.get("mock_reset"):
+        exchange.status = None  # the connection is dropped before any status line is sent
+    elif response.is_streamed:
+        exchange.status = response.status_code
+        exchange.response_body = "<streamed>"
     else:
         exchange.status = response.status_code
         exchange.response_body = capture_body(response.get_data(), response.mimetype, limit)
