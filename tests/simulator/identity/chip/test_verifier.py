@@ -7,6 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator.identity.chip.chip import VirtualChip
 from simulator.identity.chip.errors import PkiError
@@ -202,3 +204,20 @@ def test_bac_failure_result(genuine: ChipImage, trust: TrustList, now: dt.dateti
     )
     assert read is None and result.reasons == (Reason.BAC_FAILED,)
     assert [check.name for check in result.checks] == ["bac"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_any_single_byte_change_is_reported_not_crashed(
+    data: st.DataObject, genuine_read: ChipRead, trust: TrustList, now: dt.datetime
+) -> None:
+    """Whatever byte of DG1, DG2 or EF.SOD changes, the verifier answers with a result; DG edits fail."""
+    target = data.draw(st.sampled_from(["DG1.bin", "DG2.bin", "EF.SOD"]))
+    files = genuine_read.files()
+    content = bytearray(files[target])
+    position = data.draw(st.integers(0, len(content) - 1))
+    content[position] ^= data.draw(st.integers(1, 255))
+    result = verify_passive(ChipRead.from_files({**files, target: bytes(content)}), trust, at=now)
+    assert all(isinstance(check.passed, bool) for check in result.checks)
+    if target != "EF.SOD":
+        assert not result.ok
