@@ -20,6 +20,7 @@ import importlib
 import importlib.util
 import ipaddress
 import json
+import logging
 import os
 import queue
 import signal
@@ -51,6 +52,7 @@ __all__ = [
 ]
 
 _REPO_ROOT = Path(__file__).resolve().parents[2]
+log = logging.getLogger(__name__)
 
 
 class ServingError(RuntimeError):
@@ -74,6 +76,7 @@ def _check_bind(host: str, allow_remote: bool, admin_token: str | None) -> None:
         raise ServingError(f"refusing to bind {host!r}: not a loopback address (pass allow_remote=True)")
     if not admin_token:
         raise ServingError(f"refusing to bind {host!r}: a non-loopback bind needs an admin token")
+    log.warning("binding non-loopback address %s: the mock is reachable from the network", host)
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -58,6 +58,15 @@ def test_non_loopback_bind_is_refused(demo) -> None:
         serve_in_subprocess(f"{DEMO}:create_app", {}, host="0.0.0.0")
 
 
+def test_remote_bind_allowed_only_with_flag_and_token_and_warns(caplog: pytest.LogCaptureFixture) -> None:
+    from mocks.framework.serving import _check_bind
+
+    with caplog.at_level("WARNING"):
+        _check_bind("0.0.0.0", True, "a-long-admin-token")  # no bind happens here: only the policy
+    assert "non-loopback" in caplog.text
+    _check_bind("127.0.0.1", False, None)
+
+
 @pytest.mark.parametrize(("host", "expected"), [
     ("127.0.0.1", True), ("127.1.2.3", True), ("::1", True), ("[::1]", True), ("localhost", True),
     ("0.0.0.0", False), ("::", False), ("10.0.0.1", False), ("example.org", False),
