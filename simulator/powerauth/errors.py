@@ -68,6 +68,18 @@ class TokenError(PowerAuthError):
     """A token digest input is malformed or its timestamp is out of the allowed window."""
 
 
+class TemporaryKeyError(PowerAuthError):
+    """A 3.3 temporary-key JWT is malformed, wrongly signed, expired or does not match the request."""
+
+
+class SdkConfigError(PowerAuthError):
+    """A mobile SDK configuration string is malformed."""
+
+
+class VaultError(PowerAuthError):
+    """A vault operation (wrapped vault key, encrypted device key) failed."""
+
+
 class HeaderParseError(PowerAuthError):
     """An ``X-PowerAuth-*`` header is garbage or lacks a required field."""
 
