@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["MASK", "is_secret_name", "redact_headers", "redact_json", "redact_pairs"]
@@ -30,8 +31,9 @@ _SECRET_HEADERS = frozenset(
 _WORD_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
+@lru_cache(maxsize=8192)
 def is_secret_name(name: str) -> bool:
-    """Whether a field/parameter/header named ``name`` carries a secret."""
+    """Whether a field/parameter/header named ``name`` carries a secret (memoised: names repeat)."""
     words = {w.lower() for w in _WORD_RE.findall(name)}
     if words & SECRET_WORDS:
         return True
