@@ -276,10 +276,15 @@ class _Entry:
 class InMemoryStore(StateStore):
     """Dict-of-dicts backend; every public method runs under one lock (linearizable)."""
 
+    #: Every this many writes, expired records of every session are swept (amortised O(1) per write),
+    #: so records nobody reads again cannot pile up during a long load test.
+    SWEEP_EVERY = 4096
+
     def __init__(self, clock: SessionClock | None = None) -> None:
         self._clock: SessionClock = clock if clock is not None else (lambda _session: time.time())
         self._lock = threading.Lock()
         self._data: dict[str, dict[str, _Entry]] = {}
+        self._writes = 0
 
     # ---------------------------------------------------------------- internals (lock held)
 
@@ -304,6 +309,27 @@ class InMemoryStore(StateStore):
 
     def _write(self, session: str, key: str, text: str, expires_at: float | None) -> None:
         self._data.setdefault(session, {})[key] = _Entry(text, expires_at)
+        self._writes += 1
+        if self._writes % self.SWEEP_EVERY == 0:
+            self._sweep()
+
+    def _sweep(self) -> int:
+        removed = 0
+        for session in list(self._data):
+            bucket = self._data[session]
+            now = self._clock(session)
+            dead = [k for k, e in bucket.items() if e.expires_at is not None and now >= e.expires_at]
+            for key in dead:
+                del bucket[key]
+            removed += len(dead)
+            if not bucket:
+                del self._data[session]
+        return removed
+
+    def purge_expired(self) -> int:
+        """Drop every expired record now (and sessions left empty); returns how many were dropped."""
+        with self._lock:
+            return self._sweep()
 
     # ---------------------------------------------------------------- interface
 

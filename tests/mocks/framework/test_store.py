@@ -262,3 +262,26 @@ def test_bound_view_and_update_helper() -> None:
     assert view.update("otp:1", lambda rec: None) is None  # returning None deletes
     assert view.get("otp:1") is None
     assert view.scan() == {}
+
+
+def test_expired_records_are_swept_without_being_read() -> None:
+    clock = Clock()
+    store = InMemoryStore(clock)
+    for i in range(10):
+        store.put(f"gone-{i}", "k", 1, ttl=5)
+    store.put("kept", "k", 1)
+    for i in range(10):
+        clock.t[f"gone-{i}"] = 2000.0
+    assert store.purge_expired() == 10
+    assert store.sessions() == ["kept"]
+
+
+def test_sweep_runs_by_itself_every_n_writes() -> None:
+    clock = Clock()
+    store = InMemoryStore(clock)
+    store.SWEEP_EVERY = 8
+    store.put("old", "k", 1, ttl=1)
+    clock.t["old"] = 5000.0
+    for i in range(8):
+        store.put("busy", f"k{i}", i)
+    assert store.sessions() == ["busy"]
