@@ -125,6 +125,9 @@ def read_cells(
         if " " in allowed[i] and dark[i] < 3:
             text.append(" ")
             out_scores.append(1.0)
+        elif len(allowed[i]) == 1:  # a fixed character (date dots): nothing was decided here
+            text.append(allowed[i])
+            out_scores.append(1.0)
         else:
             text.append(ALL_CHARS[choice[i]])
             out_scores.append(float(chosen[i]))
