@@ -118,6 +118,13 @@ def signature_base_string(request_data_bytes: bytes, application_secret: str) ->
     return request_data_bytes + b"&" + application_secret.encode("ascii")
 
 
+def signature_data(
+    method: str, uri_id: str, nonce: bytes | str, body: bytes, application_secret: str
+) -> bytes:
+    """The full signed string ``METHOD&B64(uriId)&nonce&B64(body)&APP_SECRET`` in one call."""
+    return signature_base_string(request_data(method, uri_id, nonce, body), application_secret)
+
+
 def signature_components(keys: Sequence[bytes], ctr_data: bytes, data: bytes) -> list[bytes]:
     """The 32-byte components ``C_i`` for the given factor keys."""
     if len(ctr_data) != CTR_DATA_LENGTH:

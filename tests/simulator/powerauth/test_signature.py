@@ -24,6 +24,7 @@ from simulator.powerauth.signature import (
     request_data,
     signature_base_string,
     signature_components,
+    signature_data,
     verify_signature,
 )
 from simulator.powerauth.versions import ProtocolVersion
@@ -59,6 +60,9 @@ def test_request_data_layout() -> None:
     assert data == expected.encode()
     assert request_data("GET", "/x", bytes(16), b"").endswith(b"&")
     assert signature_base_string(data, "c2VjcmV0") == data + b"&c2VjcmV0"
+    assert (
+        signature_data("post", "/pa/activation/remove", nonce, b'{"a":1}', "c2VjcmV0") == data + b"&c2VjcmV0"
+    )
 
 
 def test_get_query_normalisation() -> None:
