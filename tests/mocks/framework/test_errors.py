@@ -172,13 +172,14 @@ def test_mock_error_refuses_a_success_status() -> None:
         MockError("nope", status=200)
 
 
+@settings(deadline=None)
 @given(st.binary(max_size=256), st.booleans())
 def test_base64_round_trip(data: bytes, urlsafe: bool) -> None:
     encoded = (base64.urlsafe_b64encode if urlsafe else base64.b64encode)(data).decode()
     assert decode_base64(encoded, urlsafe=urlsafe) == data
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.text(max_size=40))
 def test_base64_accepts_only_canonical_encodings(text: str) -> None:
     try:

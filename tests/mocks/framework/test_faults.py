@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import requests
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -112,6 +112,7 @@ def test_latency_is_clamped_to_the_cap(serve, http: requests.Session) -> None:
     assert "delay=50.0ms" in entry["fault"]
 
 
+@settings(deadline=None)
 @given(st.sampled_from([
     {"distribution": "fixed", "ms": 5e6},
     {"distribution": "uniform", "minMs": 0, "maxMs": 1e7},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import requests
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mocks.framework import RunningServer
@@ -66,11 +66,13 @@ def test_session_is_echoed_in_journal(server: RunningServer, http: requests.Sess
 _VALID = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}", fullmatch=True)
 
 
+@settings(deadline=None)
 @given(_VALID)
 def test_valid_keys_pass_unchanged(key: str) -> None:
     assert validate_session(key) == key
 
 
+@settings(deadline=None)
 @given(st.text(max_size=80))
 def test_validation_accepts_exactly_the_safe_charset(key: str) -> None:
     safe = (

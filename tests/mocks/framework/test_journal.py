@@ -7,7 +7,7 @@ import socket
 from typing import Any
 
 import requests
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mocks.framework import Journal, JournalQuery, RunningServer
@@ -167,6 +167,7 @@ def test_journal_query_matches_in_memory() -> None:
     assert journal.stats() == {"size": 3, "capacity": 3, "dropped": 1}
 
 
+@settings(deadline=None)
 @given(st.sampled_from(["otp", "otpCode", "activation_otp", "PIN", "newPin", "clientSecret",
                         "masterSecretKey", "password", "x-api-token", "iProovVerificationToken", "puk",
                         "privateKey"]))
@@ -174,6 +175,7 @@ def test_secret_names(name: str) -> None:
     assert is_secret_name(name)
 
 
+@settings(deadline=None)
 @given(st.sampled_from(["mapping", "shipping", "name", "processId", "spinner", "status", "optional"]))
 def test_harmless_names(name: str) -> None:
     assert not is_secret_name(name)
@@ -195,6 +197,7 @@ def _json_tree(secret_values: st.SearchStrategy[str]) -> st.SearchStrategy[Any]:
     )
 
 
+@settings(deadline=None)
 @given(_json_tree(_SECRET_VALUE))
 def test_no_value_under_a_secret_name_survives(tree: Any) -> None:
     redacted = redact_json(tree)

@@ -246,6 +246,7 @@ TestStoreMatchesDict = StoreMatchesDict.TestCase
 TestStoreMatchesDict.settings = settings(max_examples=60, stateful_step_count=25, deadline=None)
 
 
+@settings(deadline=None)
 @given(st.integers(-(2**60), 2**60))
 def test_incr_amounts(amount: int) -> None:
     store = InMemoryStore()
