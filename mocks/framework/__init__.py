@@ -57,9 +57,17 @@ propagated, timeouts applied, the call journaled under the current exchange, and
 
 Tests serve it for real with ``serve_in_thread(create_app({"seed": 7}))`` (or
 ``serve_in_subprocess("mocks.sms.app:create_app", {...})``) and steer it over ``/_admin/``:
-``reset``, ``journal``, ``state``, ``clock``, ``faults``, ``verdicts``, ``transitions``, ``seed``.
+``reset``, ``journal``, ``state``, ``clock``, ``faults``, ``verdicts``, ``transitions``, ``seed`` -
+most easily through :class:`AdminClient`::
+
+    admin = AdminClient(server.url, session="scenario-17")
+    admin.advance_clock(301)                       # the OTP has expired
+    admin.add_fault(route="/sms/send", probability=0.2, error={"status": 503})
+    admin.push_verdict("face-match", {"match": False, "score": 0.12})
+    assert not admin.journal(text="98765432")      # no OTP in the journal
 """
 
+from .admin_client import AdminClient, AdminError
 from .app import create_mock_app, render_error
 from .clock import VirtualClock
 from .config import MockConfig, PartySpec
@@ -102,6 +110,8 @@ __all__ = [
     "DEFAULT_SESSION",
     "KEEP_TTL",
     "SESSION_HEADER",
+    "AdminClient",
+    "AdminError",
     "BackendRegistry",
     "Base64Str",
     "ErrorEnvelope",
