@@ -66,7 +66,7 @@ class CaptureParams:
         )
 
 
-def _affine(image: Image.Image, params: CaptureParams, out_size: tuple[int, int]) -> Image.Image:
+def affine_warp(image: Image.Image, params: CaptureParams, out_size: tuple[int, int]) -> Image.Image:
     """Rotate/scale about the image centre, then shift, resampling into ``out_size``."""
     w, h = image.size
     ow, oh = out_size
@@ -90,7 +90,7 @@ def apply_capture(image: Image.Image, params: CaptureParams, rng: random.Random,
     ``rng`` seeds the sensor noise only (the other parameters are in ``params``).
     """
     size = out_size or image.size
-    img = _affine(image.convert("RGB"), params, size)
+    img = affine_warp(image.convert("RGB"), params, size)
     if params.blur > 0.05:
         img = img.filter(ImageFilter.GaussianBlur(params.blur * size[0] / image.size[0]))
     arr = np.asarray(img, dtype=np.float32)

@@ -192,7 +192,7 @@ def _draw_base(draw: ImageDraw.ImageDraw, f: FaceSpec) -> None:
     ear_y = (f.eye_y + f.nose_y) / 2
     for side in (-1, 1):
         draw.ellipse(_ellipse_box(f.cx + side * (f.a - 0.3 * f.ear_w), ear_y, f.ear_w, f.ear_h / 2),
-                     fill=_shade(f.skin, 0.80))
+                     fill=_shade(f.skin, 0.72))
     neck = _shade(f.skin, 0.78)
     draw.rectangle(((f.cx - 0.42 * f.a) * s, (f.cy + 0.5 * f.b) * s, (f.cx + 0.42 * f.a) * s, HEIGHT * s),
                    fill=neck)

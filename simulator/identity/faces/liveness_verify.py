@@ -1,0 +1,192 @@
+"""Server side of the flash liveness check: decode the challenge's reflections from pixels.
+
+Steps (all vectorised over small frames):
+
+1. Eyes in the ambient frame (the screen dark) fix the face's position, scale and roll.
+2. A skin mask (colour close to each cheek's sample) along a cheek band below the eyes gives the
+   face's half-width; *inner* = the central third of that band, *outer* = a ring near the outline
+   at the same height (away from hair, neck and ears, which would wreck the depth ratio).
+3. For every lit slot, dividing each region's mean colour by the ambient frame's cancels the skin's
+   albedo; dividing by the background's own change cancels exposure drift — and a flat print's
+   reflection, which its margin shows too. What is left is the reflection vector ``v``.
+4. The slot's colour is decoded as the palette entry best aligned with ``v`` (inner face); the
+   amplitude is ``v``'s projection on that colour; the depth ratio is inner over outer amplitude.
+
+Decision order and reasons: median amplitude < ``MIN_AMPLITUDE`` -> ``no_reflection`` (iProov's
+``lighting_flash_reflection_too_low``: static injection, screens, prints); fewer than
+``len - MAX_WRONG_SLOTS`` slots decoded right -> ``challenge_mismatch`` (replays); median depth ratio
+< ``MIN_DEPTH_RATIO`` -> ``flat_surface`` (cut-out prints). Face matching and token checks follow
+at the provider. Also: ``invalid_capture`` (undecodable frames, mixed sizes) and
+``face_not_found`` (no eyes in the ambient frame).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.ndimage import uniform_filter
+
+from .errors import InvalidImageError
+from .eyes import locate_eyes
+from .imageio import decode_rgb, to_grey
+from .liveness_challenge import PALETTE, LivenessChallenge
+
+MIN_AMPLITUDE = 0.08
+MAX_WRONG_SLOTS = 1
+MIN_DEPTH_RATIO = 1.12
+NO_REFLECTION = "no_reflection"
+CHALLENGE_MISMATCH = "challenge_mismatch"
+FLAT_SURFACE = "flat_surface"
+FACE_NOT_FOUND = "face_not_found"
+INVALID_CAPTURE = "invalid_capture"
+_PALETTE_NAMES = tuple(PALETTE)
+_PALETTE = np.asarray([PALETTE[n] for n in _PALETTE_NAMES], dtype=np.float64)
+_PALETTE_UNIT = _PALETTE / np.linalg.norm(_PALETTE, axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class LivenessResult:
+    """``passed`` only when every sub-test passed; ``signals`` carries the measured figures."""
+
+    passed: bool
+    reason: str | None
+    signals: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Regions:
+    inner: np.ndarray
+    outer: np.ndarray
+    background: np.ndarray
+    half_width: float
+
+
+def _regions(ambient: np.ndarray, lit: list[np.ndarray]) -> _Regions | None:
+    eyes = locate_eyes(to_grey(ambient))
+    if eyes is None:
+        return None
+    (lx, ly), (rx, ry) = eyes.left, eyes.right
+    d = eyes.distance
+    cos_t, sin_t = (rx - lx) / d, (ry - ly) / d
+    h, w = ambient.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32) + 0.5
+    px, py = xx - (lx + rx) / 2, yy - (ly + ry) / 2
+    u = (px * cos_t + py * sin_t) / d  # across the face, in eye distances
+    v = (-px * sin_t + py * cos_t) / d  # down the face
+    band = (v >= 0.2) & (v <= 0.55)
+    corner = max(4, w // 16)
+    background = np.zeros((h, w), dtype=bool)
+    background[:corner, :corner] = True
+    background[:corner, -corner:] = True
+    # Smoothed before the colour test: sensor noise on dark skin would otherwise punch holes in
+    # the mask, and a tight colour window keeps a skin-coloured wall out of it.
+    smooth = uniform_filter(ambient, size=(3, 3, 1), mode="nearest")
+    total = smooth.sum(axis=2) + 1e-3
+    chroma = smooth[:, :, :2] / total[:, :, None]
+    skin = np.zeros((h, w), dtype=bool)
+    for side in (-1.0, 1.0):
+        su = side * u
+        sample = band & (su >= 0.25) & (su <= 0.6)
+        if int(sample.sum()) < 10:
+            return None
+        ref_c = np.median(chroma[sample], axis=0)
+        ref_b = float(np.median(total[sample]))
+        skin |= (su > 0) & (np.sqrt(((chroma - ref_c) ** 2).sum(axis=2)) < 0.02) \
+            & (total > 0.78 * ref_b) & (total < 1.3 * ref_b)
+    au = np.abs(u)
+    half_width = _reflecting_half_width(ambient, lit, band, au, background)
+    inner = band & skin & (au <= 0.3)
+    outer = band & skin & (au >= 0.68 * half_width) & (au <= 0.92 * half_width)
+    if min(int(inner.sum()), int(outer.sum())) < 20:
+        return None
+    return _Regions(inner, outer, background, half_width)
+
+
+def _reflecting_half_width(ambient: np.ndarray, lit: list[np.ndarray], band: np.ndarray, au: np.ndarray,
+                           background: np.ndarray) -> float:
+    """Where, across the cheek band, the surface stops reflecting the screen (eye distances).
+
+    Measured on the reflection itself rather than on skin colour: the outline of whatever is in
+    front of the camera (a head, or a print cut to a face) is where the flash stops coming back,
+    whatever the colour of the wall behind. A dome still returns a third of its peak at its rim,
+    the far background a tenth, so the edge is where the profile drops under 45 % of the centre's.
+    Defaults to 1.0 when nothing reflects (those sessions fail on amplitude anyway).
+    """
+    base = np.maximum(ambient[band], 1.0)
+    bg_base = np.maximum(ambient[background].mean(axis=0), 1e-3)
+    refl = np.zeros(int(band.sum()))
+    for frame in lit:
+        bg = np.maximum(frame[background].mean(axis=0) / bg_base, 1e-3)
+        refl += ((frame[band] / base) / bg - 1.0).max(axis=1)
+    bins = np.arange(0.0, 1.6, 0.05)
+    idx = np.digitize(au[band], bins)
+    profile = np.full(len(bins) + 1, np.nan)
+    for i in np.unique(idx):
+        profile[i] = np.median(refl[idx == i])
+    centre = float(np.nanmedian(profile[1:7]))
+    if not centre > 0.05 * max(1, len(lit)):
+        return 1.0
+    for i in range(11, len(bins) + 1):
+        if profile[i] < 0.45 * centre:
+            return float(bins[i - 1])
+    return float(bins[-1])
+
+
+def _means(frame: np.ndarray, regions: _Regions) -> np.ndarray:
+    return np.stack([frame[regions.inner].mean(axis=0), frame[regions.outer].mean(axis=0),
+                     frame[regions.background].mean(axis=0)]).astype(np.float64)
+
+
+class LivenessVerifier:
+    """Checks a session's frames against the challenge it was issued for."""
+
+    def __init__(self, min_amplitude: float = MIN_AMPLITUDE, min_depth_ratio: float = MIN_DEPTH_RATIO,
+                 max_wrong_slots: int = MAX_WRONG_SLOTS) -> None:
+        self.min_amplitude = min_amplitude
+        self.min_depth_ratio = min_depth_ratio
+        self.max_wrong_slots = max_wrong_slots
+
+    def verify(self, frames: list[bytes], challenge: LivenessChallenge) -> LivenessResult:
+        slots = challenge.slots
+        if len(frames) != len(slots):
+            return LivenessResult(False, CHALLENGE_MISMATCH, {"frames": len(frames), "slots": len(slots)})
+        try:
+            decoded = [decode_rgb(f) for f in frames]
+        except InvalidImageError as exc:
+            return LivenessResult(False, INVALID_CAPTURE, {"error": str(exc)})
+        if len({d.shape for d in decoded}) != 1:
+            return LivenessResult(False, INVALID_CAPTURE, {"error": "frames differ in size"})
+        regions = _regions(decoded[0], decoded[1:])
+        if regions is None:
+            return LivenessResult(False, FACE_NOT_FOUND, {})
+        base = _means(decoded[0], regions)
+        amplitudes, ratios, names = [], [], []
+        for frame in decoded[1:]:
+            means = _means(frame, regions) / np.maximum(base, 1e-3)
+            v_in = means[0] / means[2] - 1.0
+            v_out = means[1] / means[2] - 1.0
+            k = int(np.argmax(_PALETTE_UNIT @ v_in))
+            colour = _PALETTE[k]
+            amp = float(v_in @ colour) / float(colour @ colour)
+            amp_out = float(v_out @ colour) / float(colour @ colour)
+            names.append(_PALETTE_NAMES[k])
+            amplitudes.append(amp)
+            ratios.append(amp / amp_out if amp_out > 1e-3 else math.inf)
+        matched = sum(a == b for a, b in zip(names, challenge.colours, strict=True))
+        amp_med = float(np.median(amplitudes))
+        ratio_med = float(np.median(ratios))
+        signals: dict[str, Any] = {
+            "amplitude_median": round(amp_med, 4), "depth_ratio_median": round(ratio_med, 4),
+            "slots_matched": matched, "slots_total": len(challenge.colours), "decoded": names,
+            "face_half_width": round(regions.half_width, 3), "face_frame": 0,
+        }
+        if amp_med < self.min_amplitude:
+            return LivenessResult(False, NO_REFLECTION, signals)
+        if matched < len(challenge.colours) - self.max_wrong_slots:
+            return LivenessResult(False, CHALLENGE_MISMATCH, signals)
+        if ratio_med < self.min_depth_ratio:
+            return LivenessResult(False, FLAT_SURFACE, signals)
+        return LivenessResult(True, None, signals)
