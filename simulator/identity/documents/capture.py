@@ -92,15 +92,14 @@ def capture(image: Image.Image, rng: random.Random, strength: float = 0.5, frame
         frame_size, Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BILINEAR
     )
     alpha = np.asarray(mask, dtype=np.float32)[..., None] / 255.0
-    frame = np.asarray(warped, dtype=np.float32) * alpha + _table(rng, frame_size) * (1.0 - alpha)
+    frame = np.asarray(warped, dtype=np.float32) * alpha + _table(rng, frame_size).astype(np.float32) * (1.0 - alpha)
     # lighting: a linear gradient in a random direction plus a soft vignette
     fw, fh = frame_size
-    ys, xs = np.mgrid[0:fh, 0:fw].astype(np.float32)
+    xs = (np.arange(fw, dtype=np.float32) / fw - 0.5)[None, :]
+    ys = (np.arange(fh, dtype=np.float32) / fh - 0.5)[:, None]
     theta = rng.uniform(0, 2 * math.pi)
-    ramp = ((xs / fw - 0.5) * math.cos(theta) + (ys / fh - 0.5) * math.sin(theta)) * 2.0
-    gain = 1.0 + 0.22 * strength * ramp
-    r2 = ((xs / fw - 0.5) ** 2 + (ys / fh - 0.5) ** 2) * 4.0
-    gain *= 1.0 - 0.12 * strength * r2
+    ramp = (xs * math.cos(theta) + ys * math.sin(theta)) * 2.0
+    gain = (1.0 + 0.22 * strength * ramp) * (1.0 - 0.12 * strength * (xs * xs + ys * ys) * 4.0)
     gain *= rng.uniform(1.0 - 0.15 * strength, 1.0 + 0.05 * strength)
     frame *= gain[..., None]
     img = Image.fromarray(np.clip(frame, 0, 255).astype(np.uint8), "RGB")
@@ -110,7 +109,8 @@ def capture(image: Image.Image, rng: random.Random, strength: float = 0.5, frame
     noise_sigma = rng.uniform(0.5, 1.0) * 12.0 * strength
     if noise_sigma > 0.1:
         noisy = np.asarray(img, dtype=np.float32)
-        noisy += np.random.default_rng(rng.getrandbits(32)).normal(0.0, noise_sigma, noisy.shape).astype(np.float32)
+        noise = np.random.default_rng(rng.getrandbits(32)).standard_normal(noisy.shape, dtype=np.float32)
+        noisy += noise * np.float32(noise_sigma)
         img = Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8), "RGB")
     quality = round(95 - rng.uniform(0.6, 1.0) * 55 * strength)
     buf = io.BytesIO()
