@@ -27,6 +27,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, jsonify, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .admin import ADMIN_PREFIX, create_admin_blueprint
 from .config import MockConfig, PartySpec
@@ -129,7 +130,7 @@ def _register_error_handlers(app: Flask) -> None:
         )
 
 
-def _begin_request() -> Response | None:
+def _begin_request() -> WerkzeugResponse | None:
     runtime = current_runtime()
     g.mock_started = time.perf_counter()
     admin = _is_admin_path(request.path)

@@ -39,10 +39,8 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def _camel_dict(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {_camel(k) if "_" in k else k: v for k, v in obj.items()}
-    return obj
+def _camel_dict(obj: dict[str, Any]) -> dict[str, Any]:
+    return {_camel(k) if "_" in k else k: v for k, v in obj.items()}
 
 
 @dataclass
