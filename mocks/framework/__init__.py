@@ -24,6 +24,9 @@ framework's (malformed JSON, wrong content type, validation, bad Base64, 404, 40
                "internal": "ERR0000"},
     )
 
+Extra fields a party's body needs (Onboarding's top-level ``remainingAttempts``) travel in
+``MockError(..., details={...})`` and the ``build`` function copies them from ``err.details``.
+
 **Handlers** stay thin: ``body = parse_body(RequestModel)`` (415/400 on bad input),
 ``decode_base64(body.data, field="data")`` for binary fields (or the :data:`Base64Str` field type),
 then a model call, then ``jsonify``.
@@ -47,6 +50,10 @@ can live in a :class:`BackendRegistry` registered as a reset hook in ``PartySpec
 **Calls to other parties** go through ``outbound().post(url, json=...)``: the session header is
 propagated, timeouts applied, the call journaled under the current exchange, and a failure raised as
 :class:`UpstreamError` (map its ``upstream`` kind to the party's code/status in the envelope).
+
+**Configuration** is one :class:`MockConfig` (seed, body limit, journal size, admin token, delay
+cap, outbound timeouts, store backend); party settings such as other parties' URLs go in its
+``extra`` mapping and are read with ``current_runtime().config.extra``.
 
 **The app**::
 
