@@ -13,5 +13,6 @@ Modules, one job each:
 * ``ecies`` – ECIES contexts, encryptor (client) and decryptor (server); ``replay`` – replay guard.
 * ``activation`` – the two-layer activation exchange; ``temporary_key`` – 3.3 keystore JWTs.
 * ``signature`` – online/offline signatures; ``token`` – token digests; ``headers`` – ``X-PowerAuth-*``.
+* ``request_auth`` – sign/verify whole requests and token headers; ``ClientCounter`` for the device.
 * ``vault`` – vault key and device-local key protection; ``sdk_config`` – mobile SDK config string.
 """
