@@ -58,6 +58,12 @@ class ActivationType(StrEnum):
     DIRECT = "DIRECT"
 
 
+def _mapping(obj: Any, what: str) -> Mapping[str, Any]:
+    if not isinstance(obj, Mapping):
+        raise ActivationError(f"{what} must be a JSON object")
+    return obj
+
+
 def _opt_str(obj: Mapping[str, Any], name: str) -> str | None:
     value = obj.get(name)
     if value is not None and not isinstance(value, str):
@@ -114,7 +120,8 @@ class ActivationLayer2Request:
         )
 
     @classmethod
-    def from_json(cls, obj: Mapping[str, Any]) -> ActivationLayer2Request:
+    def from_json(cls, obj: Any) -> ActivationLayer2Request:
+        obj = _mapping(obj, "layer-2 request")
         return cls(
             device_public_key=_public_key_field(obj, "devicePublicKey"),
             activation_name=_opt_str(obj, "activationName"),
@@ -157,7 +164,8 @@ class ActivationLayer2Response:
         return out
 
     @classmethod
-    def from_json(cls, obj: Mapping[str, Any]) -> ActivationLayer2Response:
+    def from_json(cls, obj: Any) -> ActivationLayer2Response:
+        obj = _mapping(obj, "layer-2 response")
         activation_id = _opt_str(obj, "activationId")
         if activation_id is None:
             raise ActivationError("layer-2 response lacks activationId")
@@ -201,9 +209,10 @@ class ActivationLayer1Request:
         )
 
     @classmethod
-    def from_json(cls, obj: Mapping[str, Any], version: ProtocolVersion | str) -> ActivationLayer1Request:
+    def from_json(cls, obj: Any, version: ProtocolVersion | str) -> ActivationLayer1Request:
+        obj = _mapping(obj, "layer-1 request")
         try:
-            activation_type = ActivationType(obj.get("type"))
+            activation_type = ActivationType(str(obj.get("type")))
         except ValueError as exc:
             raise ActivationError(f"unknown activation type {obj.get('type')!r}") from exc
         identity = _opt_dict(obj, "identityAttributes")
@@ -238,7 +247,8 @@ class ActivationLayer1Response:
         )
 
     @classmethod
-    def from_json(cls, obj: Mapping[str, Any], version: ProtocolVersion | str) -> ActivationLayer1Response:
+    def from_json(cls, obj: Any, version: ProtocolVersion | str) -> ActivationLayer1Response:
+        obj = _mapping(obj, "layer-1 response")
         data = obj.get("activationData")
         if not isinstance(data, dict):
             raise ActivationError("layer-1 response lacks activationData")

@@ -196,6 +196,11 @@ def test_device_rejects_bad_layer2_response(mutate) -> None:  # type: ignore[no-
 
 
 def test_payload_parsers_reject_garbage() -> None:
+    for parse in (ActivationLayer2Request.from_json, ActivationLayer2Response.from_json):
+        with pytest.raises(ActivationError, match="JSON object"):
+            parse(["not", "an", "object"])
+    with pytest.raises(ActivationError, match="JSON object"):
+        ActivationLayer1Request.from_json("text", "3.3")
     with pytest.raises(ActivationError):
         ActivationLayer2Request.from_json({"devicePublicKey": "BAAA"})
     with pytest.raises(ActivationError):
