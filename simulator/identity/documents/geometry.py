@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 _MIN_AREA_FRACTION = 0.08
+_MIN_EDGE_CONTRAST = 25.0  # page minus surface, grey levels, on the weakest of the four edges
 
 
 class DocumentNotFoundError(ValueError):
@@ -146,10 +147,11 @@ _SAMPLES = 48
 _REACH = 20
 
 
-def _refine_edge(img: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _refine_edge(img: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """Sub-pixel edge a→b: strongest bright-to-dark step along the outward normal at many points.
 
-    Returns (point on the line, unit direction) of the total-least-squares line through them.
+    Returns (point on the line, unit direction) of the total-least-squares line through them, and the
+    median brightness difference between just inside and just outside the edge (page vs. surface).
     """
     d = (b - a) / max(float(np.linalg.norm(b - a)), 1e-9)
     normal = np.asarray([d[1], -d[0]])  # outward for a clockwise (TL, TR, BR, BL) quadrilateral
@@ -168,6 +170,9 @@ def _refine_edge(img: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndar
     offset = np.where(np.abs(denom) > 1e-9, 0.5 * (ym1 - yp1) / np.where(denom == 0, 1, denom), 0.0)
     tt = t[k] + 0.5 + np.clip(offset, -1, 1)
     strength = -y0
+    inside = profile[:, : _REACH - 3].mean(axis=1)
+    outside = profile[:, _REACH + 4 :].mean(axis=1)
+    contrast = float(np.median(inside - outside))
     pts = base + normal[None, :] * tt[:, None]
     keep = strength > 0.3 * float(np.percentile(strength, 75))
     pts = pts[keep] if keep.sum() >= 6 else pts
@@ -180,7 +185,7 @@ def _refine_edge(img: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndar
         if good.sum() < 6 or good.all():
             break
         pts = pts[good]
-    return centre, direction
+    return centre, direction, contrast
 
 
 def _intersect(p1: np.ndarray, d1: np.ndarray, p2: np.ndarray, d2: np.ndarray) -> np.ndarray:
@@ -201,8 +206,11 @@ def find_document(gray: Image.Image) -> np.ndarray:
     coarse = _coarse_corners(gray)
     img = np.asarray(gray)
     corners = coarse
+    contrast = 0.0
     for _ in range(4):
-        lines = [_refine_edge(img, corners[i], corners[(i + 1) % 4]) for i in range(4)]
+        edges = [_refine_edge(img, corners[i], corners[(i + 1) % 4]) for i in range(4)]
+        lines = [(p, d) for p, d, _ in edges]
+        contrast = min(c for _, _, c in edges)
         new = np.asarray([_intersect(*lines[(i - 1) % 4], *lines[i]) for i in range(4)])
         if not np.all(np.isfinite(new)):
             raise DocumentNotFoundError("page edges do not meet")
@@ -212,6 +220,8 @@ def find_document(gray: Image.Image) -> np.ndarray:
             break
     if np.abs(corners - coarse).max() > 0.25 * float(np.linalg.norm(coarse[2] - coarse[0])):
         raise DocumentNotFoundError("page edges could not be located precisely")
+    if contrast < _MIN_EDGE_CONTRAST:
+        raise DocumentNotFoundError(f"no clear page edge (contrast {contrast:.0f} grey levels)")
     return corners
 
 
