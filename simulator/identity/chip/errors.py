@@ -61,3 +61,7 @@ class ChipImageError(ChipError):
 
 class ReaderError(ChipError):
     """The reader could not read a file (too large for plain READ BINARY, chip stopped answering data)."""
+
+
+class ForgeryError(ChipError):
+    """A forgery that cannot be applied to the chip given (no DG1 to edit, no AA key to clone around ...)."""

@@ -15,7 +15,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from simulator.identity.chip import aa
-from simulator.identity.chip.errors import SodError
+from simulator.identity.chip.errors import ForgeryError
 from simulator.identity.chip.image import ChipImage
 from simulator.identity.chip.issuance import assemble_chip, face_from_jpeg
 from simulator.identity.chip.lds import (
@@ -93,7 +93,7 @@ def rename_holder(image: ChipImage, surname: str) -> ChipImage:
     """Edit the primary identifier in DG1's name field (a typical after-signing change)."""
     dg1 = image.data_group(1)
     if dg1 is None:
-        raise SodError("chip has no DG1 to edit")
+        raise ForgeryError("chip has no DG1 to edit")
     lines = parse_dg1(dg1)
     if len(lines) == 3:
         lines[2] = (surname + "<<" + lines[2].split("<<", 1)[-1])[:30].ljust(30, "<")
@@ -107,7 +107,7 @@ def rename_holder(image: ChipImage, surname: str) -> ChipImage:
 def inject_data_group(image: ChipImage, number: int, data: bytes) -> ChipImage:
     """Add a data group (listed in EF.COM so readers fetch it) that EF.SOD does not cover."""
     if data[:1] != bytes([DG_TAGS[number]]):
-        raise SodError(f"DG{number} content must start with tag {DG_TAGS[number]:02X}")
+        raise ForgeryError(f"DG{number} content must start with tag {DG_TAGS[number]:02X}")
     com = parse_ef_com(image.ef_com) if image.ef_com is not None else None
     present = set(com.data_groups if com else image.data_groups()) | {number}
     lds = com.lds_version if com else "0108"
@@ -131,10 +131,10 @@ def resign(image: ChipImage, signer: DocumentSigner, *, signed_at: dt.datetime) 
 def corrupt_sod_signature(image: ChipImage) -> ChipImage:
     """Flip one bit in the last byte of the EF.SOD signature value."""
     if image.ef_sod is None:
-        raise SodError("chip has no EF.SOD")
+        raise ForgeryError("chip has no EF.SOD")
     signature = parse_sod(image.ef_sod).signature
     if image.ef_sod.count(signature) != 1:
-        raise SodError("signature bytes are not unique inside EF.SOD")
+        raise ForgeryError("signature bytes are not unique inside EF.SOD")
     altered = signature[:-1] + bytes([signature[-1] ^ 0x01])
     return image.with_file(EF_SOD_FID, image.ef_sod.replace(signature, altered))
 
@@ -146,11 +146,11 @@ def patch_sod_hash(image: ChipImage, number: int) -> ChipImage:
     """
     data = image.data_group(number)
     if image.ef_sod is None or data is None:
-        raise SodError(f"chip has no EF.SOD or no DG{number}")
+        raise ForgeryError(f"chip has no EF.SOD or no DG{number}")
     sod = parse_sod(image.ef_sod)
     old = sod.dg_hashes.get(number)
     if old is None or image.ef_sod.count(old) != 1:
-        raise SodError(f"DG{number} hash is not uniquely present in EF.SOD")
+        raise ForgeryError(f"DG{number} hash is not uniquely present in EF.SOD")
     new = hash_data(sod.hash_algorithm, data)
     return image.with_file(EF_SOD_FID, image.ef_sod.replace(old, new))
 
@@ -158,7 +158,7 @@ def patch_sod_hash(image: ChipImage, number: int) -> ChipImage:
 def clone(image: ChipImage) -> ChipImage:
     """Copy every file onto a blank chip: the AA private key cannot be copied, so the clone has its own."""
     if image.aa_private_key is None:
-        raise SodError("chip has no Active Authentication key; a clone of it cannot be told apart by AA")
+        raise ForgeryError("chip has no Active Authentication key; a clone of it cannot be told apart by AA")
     key = aa.new_key().private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )

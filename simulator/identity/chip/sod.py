@@ -240,6 +240,8 @@ def _parse_content_info(der: bytes) -> ParsedSod:
     econtent = encap["content"].contents
     lso = LDSSecurityObject.load(econtent, strict=True)
     hash_algorithm = lso["hash_algorithm"]["algorithm"].native
+    if hash_algorithm not in _HASHES:
+        raise SodError(f"LDS security object uses unsupported hash algorithm {hash_algorithm!r}")
     dg_hashes: dict[int, bytes] = {}
     for item in lso["data_group_hash_values"]:
         number = item["data_group_number"].native
@@ -256,7 +258,7 @@ def _parse_content_info(der: bytes) -> ParsedSod:
         raise SodError(f"EF.SOD has {len(signer_infos)} signer infos, expected one")
     signer_info = signer_infos[0]
     certificates = tuple(
-        x509.load_der_x509_certificate(choice.chosen.dump())
+        _load_certificate(choice.chosen.dump())
         for choice in (signed_data["certificates"] or [])
         if choice.name == "certificate"
     )
@@ -292,6 +294,25 @@ def _parse_content_info(der: bytes) -> ParsedSod:
         certificates=certificates,
         signer_certificate=_find_signer(signer_info["sid"], certificates),
     )
+
+
+def _load_certificate(der: bytes) -> x509.Certificate:
+    """Load an embedded certificate and touch the parts verification uses, so damage shows up here."""
+    try:
+        certificate = x509.load_der_x509_certificate(der)
+        certificate.extensions  # noqa: B018 - parsed lazily; force it now
+        certificate.public_key()
+        certificate.not_valid_after_utc  # noqa: B018
+    except (
+        ValueError,
+        TypeError,
+        UnsupportedAlgorithm,
+        x509.InvalidVersion,
+        x509.DuplicateExtension,
+        x509.UnsupportedGeneralNameType,
+    ) as exc:
+        raise SodError(f"EF.SOD embeds a certificate that cannot be used: {exc}") from exc
+    return certificate
 
 
 def _find_signer(

@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from simulator.identity.chip import aa
 from simulator.identity.chip.apdu import CommandApdu
 from simulator.identity.chip.chip import VirtualChip
-from simulator.identity.chip.errors import ChipImageError, LdsError, SodError
+from simulator.identity.chip.errors import ChipImageError, ForgeryError, LdsError
 from simulator.identity.chip.forgery import clone
 from simulator.identity.chip.image import ChipImage
 from simulator.identity.chip.mrz_key import MrzKey
@@ -78,7 +78,7 @@ def test_internal_authenticate_needs_bac_a_key_and_eight_bytes(
 def test_clone_keeps_files_but_not_the_key(genuine: ChipImage, genuine_aa: ChipImage) -> None:
     copy = clone(genuine_aa)
     assert copy.files == genuine_aa.files and copy.aa_private_key != genuine_aa.aa_private_key
-    with pytest.raises(SodError):
+    with pytest.raises(ForgeryError):
         clone(genuine)
 
 

@@ -6,16 +6,19 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator.identity.chip import bac
 from simulator.identity.chip.apdu import CommandApdu, ResponseApdu
 from simulator.identity.chip.chip import VirtualChip
-from simulator.identity.chip.errors import ChipImageError
+from simulator.identity.chip.errors import ChipError, ChipImageError
 from simulator.identity.chip.image import ChipImage
 from simulator.identity.chip.issuance import issue_chip
 from simulator.identity.chip.lds import EF_COM_FID, dg_fid, parse_ef_com
 from simulator.identity.chip.mrz_key import MrzKey
 from simulator.identity.chip.pki import DocumentSigner
+from simulator.identity.chip.reader import ChipReader
 from simulator.identity.chip.sm import SecureChannel
 
 h = bytes.fromhex
@@ -165,3 +168,33 @@ def test_scripted_randomness_makes_the_chip_deterministic(
     chip = VirtualChip(genuine, rng=scripted_rng(h("0102030405060708")))
     chip.transceive(SELECT_APP)
     assert chip.transceive(h("0084000008")) == h("01020304050607089000")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    apdus=st.lists(st.binary(max_size=60), max_size=6),
+    prefix=st.sampled_from([b"", b"\x00\xa4", b"\x0c\xb0"]),
+)
+def test_arbitrary_apdus_always_get_a_status_word(
+    apdus: list[bytes], prefix: bytes, genuine: ChipImage, access_key: MrzKey
+) -> None:
+    chip = VirtualChip(genuine)
+    if prefix == b"\x0c\xb0":
+        open_session(chip, access_key)
+    for apdu in apdus:
+        response = chip.transceive(prefix + apdu)
+        assert len(response) >= 2
+
+
+@settings(max_examples=150, deadline=None)
+@given(answers=st.lists(st.binary(max_size=40), min_size=1, max_size=8))
+def test_reader_facing_a_garbage_chip_raises_only_typed_errors(
+    answers: list[bytes], access_key: MrzKey
+) -> None:
+    queue = list(answers)
+
+    def link(apdu: bytes) -> bytes:
+        return queue.pop(0) if queue else b"\x6a\x82"
+
+    with pytest.raises(ChipError):
+        ChipReader(link).read(access_key)
