@@ -78,6 +78,7 @@ def test_non_string_code_is_typed_error() -> None:
         decode_activation_code(12345)  # type: ignore[arg-type]
 
 
+@settings(deadline=None)
 @given(st.binary(min_size=10, max_size=10))
 def test_encode_decode_round_trip(raw: bytes) -> None:
     code = encode_activation_code(raw)
@@ -85,6 +86,7 @@ def test_encode_decode_round_trip(raw: bytes) -> None:
     assert decode_activation_code(code) == raw
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=0, max_value=2**32))
 def test_generated_codes_validate(seed: int) -> None:
     import random
@@ -94,6 +96,7 @@ def test_generated_codes_validate(seed: int) -> None:
     assert is_valid_activation_code(code)
 
 
+@settings(deadline=None)
 @given(st.binary(min_size=10, max_size=10), st.integers(min_value=0, max_value=19), st.sampled_from("AB2Z7"))
 def test_any_single_character_change_is_rejected(raw: bytes, position: int, replacement: str) -> None:
     code = encode_activation_code(raw)

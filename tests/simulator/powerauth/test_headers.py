@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.powerauth.errors import HeaderParseError
@@ -26,6 +26,7 @@ APP_KEY = "GlnZarYuYxQf9XNQYcKSvA=="
 ACT_ID = "27b1692e-b467-4708-9ad1-c84eec83fc0a"
 
 
+@settings(deadline=None)
 @given(
     versions, activation_ids, b64_16, b64_16, st.sampled_from(list(SignatureType)), decimal_sig | base64_sig
 )
@@ -36,12 +37,14 @@ def test_authorization_round_trip(
     assert AuthorizationHeader.parse(header.format()) == header
 
 
+@settings(deadline=None)
 @given(versions, st.uuids().map(str), st.binary(min_size=32, max_size=32), b64_16, st.integers(0, 2**53))
 def test_token_round_trip(version: str, token_id: str, digest: bytes, nonce: str, ts: int) -> None:
     header = TokenHeader(version, token_id, base64.b64encode(digest).decode(), nonce, str(ts))
     assert TokenHeader.parse(header.format()) == header
 
 
+@settings(deadline=None)
 @given(versions, b64_16, st.none() | activation_ids, st.booleans())
 def test_encryption_round_trip(version: str, app_key: str, activation_id: str | None, commas: bool) -> None:
     header = EncryptionHeader(version, app_key, activation_id)
@@ -149,6 +152,7 @@ def test_token_header_errors() -> None:
         TokenHeader.parse(good.replace(ACT_ID, "token-1"))
 
 
+@settings(deadline=None)
 @given(st.text(max_size=80))
 def test_parse_fields_never_crashes_untyped(text: str) -> None:
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.powerauth.errors import CryptoError
@@ -95,6 +95,7 @@ def test_x963_counter_blocks() -> None:
     assert x963_kdf_sha256(z, info, 48) == expected[:48]
 
 
+@settings(deadline=None)
 @given(st.binary(max_size=200), st.binary(min_size=16, max_size=16), st.binary(min_size=16, max_size=16))
 def test_aes_cbc_pkcs7_round_trip(plain: bytes, key: bytes, iv: bytes) -> None:
     encrypted = aes_cbc_pkcs7_encrypt(key, iv, plain)
@@ -102,6 +103,7 @@ def test_aes_cbc_pkcs7_round_trip(plain: bytes, key: bytes, iv: bytes) -> None:
     assert aes_cbc_pkcs7_decrypt(key, iv, encrypted) == plain
 
 
+@settings(deadline=None)
 @given(
     st.integers(min_value=0, max_value=6)
     .map(lambda n: n * 16)

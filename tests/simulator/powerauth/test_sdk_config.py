@@ -16,7 +16,7 @@ b64_16 = st.binary(min_size=16, max_size=16).map(lambda b: base64.b64encode(b).d
 MASTER = public_key_to_bytes(generate_private_key().public_key())
 
 
-@settings(max_examples=30)
+@settings(deadline=None, max_examples=30)
 @given(b64_16, b64_16)
 def test_round_trip_and_layout(app_key: str, app_secret: str) -> None:
     config = SdkConfig(app_key, app_secret, MASTER)

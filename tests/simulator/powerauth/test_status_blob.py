@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.powerauth.counter import ctr_data_hash, iterate_ctr_data, next_ctr_data
@@ -32,6 +32,7 @@ def test_status_numbers() -> None:
     assert ActivationStatus.PENDING_COMMIT == 2 and ActivationStatus.REMOVED == 5
 
 
+@settings(deadline=None)
 @given(
     status=st.sampled_from(list(ActivationStatus)),
     ctr=st.integers(min_value=0, max_value=10**6),
@@ -139,6 +140,7 @@ def test_counter_sync_in_step() -> None:
     assert result.outcome is CounterSync.OK and result.ctr_data == ctr
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=1, max_value=19), byte)
 def test_counter_sync_server_ahead_adopts_server_counter(steps: int, start: int) -> None:
     local = bytes(16)

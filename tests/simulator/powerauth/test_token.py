@@ -7,7 +7,7 @@ import hashlib
 import hmac
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.powerauth.errors import TokenError
@@ -26,6 +26,7 @@ def test_digest_formula_per_version() -> None:
     assert compute_token_digest(SECRET, NONCE, ts, "3.3") != v32
 
 
+@settings(deadline=None)
 @given(
     st.binary(min_size=16, max_size=16),
     st.binary(min_size=16, max_size=16),

@@ -47,7 +47,7 @@ def parse_or_none(call: Callable[[], Any]) -> Any:
         return None
 
 
-@settings(max_examples=200)
+@settings(deadline=None, max_examples=200)
 @given(ecies_objects, versions)
 def test_ecies_parsers(obj: dict[str, Any], version: str) -> None:
     request = parse_or_none(lambda: EciesRequest.from_json(obj, version))
@@ -58,6 +58,7 @@ def test_ecies_parsers(obj: dict[str, Any], version: str) -> None:
         assert EciesResponse.from_json(response.to_json(), version) == response
 
 
+@settings(deadline=None)
 @given(
     st.recursive(
         json_scalars,
@@ -69,6 +70,7 @@ def test_ecies_parsers_any_json(obj: Any) -> None:
     assert parse_or_none(lambda: EciesRequest.from_json(obj, "3.3")) is None or isinstance(obj, dict)
 
 
+@settings(deadline=None)
 @given(
     st.dictionaries(
         st.sampled_from(
@@ -98,6 +100,7 @@ def test_activation_payload_parsers(obj: dict[str, Any]) -> None:
     parse_or_none(lambda: ActivationLayer1Request.from_json(obj, "3.3"))
 
 
+@settings(deadline=None)
 @given(st.text(max_size=60))
 def test_text_parsers(text: str) -> None:
     raw = parse_or_none(lambda: decode_activation_code(text))
@@ -113,6 +116,7 @@ def test_text_parsers(text: str) -> None:
     parse_or_none(lambda: TemporaryKeyRequest.peek(text))
 
 
+@settings(deadline=None)
 @given(st.binary(max_size=70))
 def test_byte_parsers(data: bytes) -> None:
     blob = parse_or_none(lambda: StatusBlob.from_bytes(data))
