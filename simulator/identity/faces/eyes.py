@@ -16,7 +16,6 @@ A blank or eyeless image yields ``None`` (the matcher reports ``face_not_found``
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,7 +24,6 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from PIL import Image
 from scipy.ndimage import maximum_filter
-from scipy.signal import fftconvolve
 
 WORK_WIDTH = 96
 _TEMPLATE_WIDTHS = (8.5, 10.5, 12.8)
@@ -90,14 +88,26 @@ def _box_sum(img: np.ndarray, th: int, tw: int) -> np.ndarray:
     return c[th:, tw:] - c[:-th, tw:] - c[th:, :-tw] + c[:-th, :-tw]
 
 
-def ncc_map(img: np.ndarray, template: np.ndarray, den: np.ndarray | None = None) -> np.ndarray:
-    """NCC of ``template`` at every valid position of ``img`` (top-left indexing).
+@lru_cache(maxsize=256)
+def _template_spectrum(width_q: int, skin: float, shape: tuple[int, int]) -> np.ndarray:
+    return np.conj(np.fft.rfft2(eye_template(width_q, skin), s=shape))
 
-    ``den`` (the window norms for this template's shape) may be passed in when several templates
-    of one shape are correlated with the same image.
+
+def ncc_map(img: np.ndarray, width_q: int, skin: float, den: np.ndarray | None = None,
+            spectrum: np.ndarray | None = None) -> np.ndarray:
+    """NCC of an eye template at every valid position of ``img`` (top-left indexing).
+
+    Correlation is done in the Fourier domain (circular, which is exact on the valid region);
+    ``spectrum`` (the image's ``rfft2``) and ``den`` (window norms for the template's shape) may be
+    passed in when several templates are correlated with one image.
     """
+    template = eye_template(width_q, skin)
     th, tw = template.shape
-    num = fftconvolve(img, template[::-1, ::-1], mode="valid")
+    h, w = img.shape
+    if spectrum is None:
+        spectrum = np.fft.rfft2(img)
+    num = np.fft.irfft2(spectrum * _template_spectrum(width_q, skin, (h, w)), s=(h, w))
+    num = num[:h - th + 1, :w - tw + 1]
     if den is None:
         den = _window_norm(img, th, tw)
     flat = den < 1.0  # a flat window (blank image) correlates with nothing
@@ -111,22 +121,25 @@ class _Candidate:
     y: float
     score: float
     size: int
+    skin: float
 
 
 def _coarse_candidates(work: np.ndarray) -> list[_Candidate]:
     found: list[_Candidate] = []
+    spectrum = np.fft.rfft2(work)
     for size, width in enumerate(_TEMPLATE_WIDTHS):
         th, tw = eye_template(round(width * 4)).shape
         if work.shape[0] <= th or work.shape[1] <= tw:
             continue
         den = _window_norm(work, th, tw)
-        m = np.maximum.reduce([ncc_map(work, eye_template(round(width * 4), skin), den)
-                               for skin in _SKIN_LEVELS])
+        stack = np.stack([ncc_map(work, round(width * 4), skin, den, spectrum) for skin in _SKIN_LEVELS])
+        m = stack.max(axis=0)
+        which = stack.argmax(axis=0)
         peaks = (m == maximum_filter(m, size=5)) & (m > _COARSE_FLOOR)
         ys, xs = np.nonzero(peaks)
         order = np.argsort(-m[ys, xs])[:10]
         found.extend(_Candidate(float(xs[i] + tw // 2), float(ys[i] + th // 2), float(m[ys[i], xs[i]]),
-                                size) for i in order)
+                                size, _SKIN_LEVELS[int(which[ys[i], xs[i]])]) for i in order)
     return found
 
 
@@ -182,10 +195,14 @@ def _best_pair(work: np.ndarray, cands: list[_Candidate]) -> tuple[_Candidate, _
     return best
 
 
-def _refine(grey: np.ndarray, x: float, y: float, eye_w: float, radius: int) -> tuple[float, float, float]:
-    """Sub-pixel eye centre near (x, y) at input resolution, and its NCC."""
+def _refine(grey: np.ndarray, x: float, y: float, eye_w: float, radius: int,
+            skin: float) -> tuple[float, float, float]:
+    """Sub-pixel eye centre near (x, y) at input resolution, and its NCC.
+
+    Uses the skin level that won the coarse pass, at three scales around the coarse size.
+    """
     best = (x, y, -1.0)
-    for factor, skin in itertools.product((0.85, 1.0, 1.18), _SKIN_LEVELS):
+    for factor in (0.85, 1.0, 1.18):
         t = eye_template(max(16, round(eye_w * factor * 4)), skin)
         th, tw = t.shape
         x0 = round(x) - tw // 2 - radius
@@ -231,8 +248,8 @@ def locate_eyes(grey: np.ndarray) -> EyePair | None:
     left, right, _ = pair
     eye_w = _TEMPLATE_WIDTHS[max(left.size, right.size)] / f
     radius = max(2, math.ceil(1.5 / f))
-    lx, ly, ls = _refine(grey, left.x / f, left.y / f, eye_w, radius)
-    rx, ry, rs = _refine(grey, right.x / f, right.y / f, eye_w, radius)
+    lx, ly, ls = _refine(grey, left.x / f, left.y / f, eye_w, radius, left.skin)
+    rx, ry, rs = _refine(grey, right.x / f, right.y / f, eye_w, radius, right.skin)
     if min(ls, rs) < _FINE_FLOOR:
         return None
     return EyePair(left=(lx, ly), right=(rx, ry), eye_width=eye_w, score=(ls + rs) / 2)
