@@ -28,6 +28,7 @@ from scipy.ndimage import maximum_filter
 WORK_WIDTH = 96
 _TEMPLATE_WIDTHS = (8.5, 10.5, 12.8)
 _COARSE_FLOOR = 0.35
+_MIN_CONTRAST = 0.25
 _FINE_FLOOR = 0.5
 _SKIN_LEVELS = (0.3, 0.85)
 _LID, _SCLERA, _IRIS = 0.1, 1.0, 0.12
@@ -74,12 +75,16 @@ def eye_template(width_q: int, skin: float = 0.45) -> np.ndarray:
     return (t / np.linalg.norm(t)).astype(np.float32)
 
 
-def _window_norm(img: np.ndarray, th: int, tw: int) -> np.ndarray:
-    """sqrt of the sum of squared deviations from the mean, over every ``th x tw`` window."""
+def _window_stats(img: np.ndarray, th: int, tw: int) -> tuple[np.ndarray, np.ndarray]:
+    """(sqrt of the sum of squared deviations, mean) over every ``th x tw`` window."""
     n = th * tw
     s1 = _box_sum(img, th, tw)
     s2 = _box_sum(img * img, th, tw)
-    return np.sqrt(np.maximum(s2 - s1 * s1 / n, 0.0))
+    return np.sqrt(np.maximum(s2 - s1 * s1 / n, 0.0)), s1 / n
+
+
+def _window_norm(img: np.ndarray, th: int, tw: int) -> np.ndarray:
+    return _window_stats(img, th, tw)[0]
 
 
 def _box_sum(img: np.ndarray, th: int, tw: int) -> np.ndarray:
@@ -131,9 +136,12 @@ def _coarse_candidates(work: np.ndarray) -> list[_Candidate]:
         th, tw = eye_template(round(width * 4)).shape
         if work.shape[0] <= th or work.shape[1] <= tw:
             continue
-        den = _window_norm(work, th, tw)
+        den, mean = _window_stats(work, th, tw)
         stack = np.stack([ncc_map(work, round(width * 4), skin, den, spectrum) for skin in _SKIN_LEVELS])
-        m = stack.max(axis=0)
+        # NCC ignores contrast, so faint skin blobs can mimic an iris; an eye (white sclera, dark
+        # iris) always has a high contrast relative to its mean brightness, whatever the gain.
+        contrast = den / math.sqrt(th * tw) / np.maximum(mean, 1.0)
+        m = stack.max(axis=0) * np.clip(contrast / _MIN_CONTRAST, 0.0, 1.0)
         which = stack.argmax(axis=0)
         peaks = (m == maximum_filter(m, size=5)) & (m > _COARSE_FLOOR)
         ys, xs = np.nonzero(peaks)
