@@ -11,7 +11,7 @@ classification: a position that Doc 9303 says is numeric is only compared with d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -21,19 +21,41 @@ from PIL import Image, ImageFilter
 from simulator.identity.documents.glyphs import VIZ_CHARS, glyph_templates
 
 ALL_CHARS = VIZ_CHARS.replace(" ", "")
-_BLUR = ImageFilter.GaussianBlur(0.6)
+ACCEPT_MARGIN = 0.05  # a character within this correlation of the best is an equally good reading
+_BLURS = (0.6, 1.4)  # template sharpness levels: a crisp scan and a defocused phone photo
 
 
 @dataclass(frozen=True)
 class LineReading:
-    """Characters read in a line and the correlation score of each (1.0 = identical to the template)."""
+    """Characters read in a line and the correlation score of each (1.0 = identical to the template).
+
+    ``candidates`` keeps every allowed character's score per position, so that a verifier can ask
+    whether an expected text is *also* a plausible reading (:meth:`accepts`) instead of trusting the
+    single best guess on a badly blurred glyph.
+    """
 
     text: str
     scores: tuple[float, ...]
+    candidates: np.ndarray = field(default_factory=lambda: np.zeros((0, len(ALL_CHARS))), compare=False, repr=False)
 
     @property
     def min_score(self) -> float:
         return min(self.scores) if self.scores else 0.0
+
+    def accepts(self, expected: str, margin: float = ACCEPT_MARGIN) -> bool:
+        """True if ``expected`` differs from the reading only where its characters scored within ``margin``."""
+        padded = expected.ljust(len(self.text))
+        if len(padded) != len(self.text):
+            return False
+        for i, (got, want) in enumerate(zip(self.text, padded, strict=True)):
+            if got == want:
+                continue
+            k = ALL_CHARS.find(want)
+            if want == " " or got == " " or k < 0 or i >= self.candidates.shape[0]:
+                return False
+            if self.candidates[i, k] < self.scores[i] - margin:
+                return False
+        return True
 
 
 def ink_image(gray: Image.Image, px_per_mm: float) -> np.ndarray:
@@ -51,14 +73,16 @@ def ink_image(gray: Image.Image, px_per_mm: float) -> np.ndarray:
 
 @lru_cache(maxsize=32)
 def _templates(pitch: float, cell: int) -> np.ndarray:
-    """Zero-mean, unit-norm, slightly blurred templates of :data:`ALL_CHARS`, shape (K, cell*cell)."""
+    """Zero-mean, unit-norm templates of :data:`ALL_CHARS` at each blur level, shape (B*K, cell*cell)."""
     raw = glyph_templates(ALL_CHARS, pitch, cell, cell)
-    out = np.empty((len(ALL_CHARS), cell * cell), dtype=np.float32)
-    for k in range(len(ALL_CHARS)):
-        img = Image.fromarray(np.uint8(raw[k] * 255)).filter(_BLUR)
-        v = np.asarray(img, dtype=np.float32).ravel()
-        v -= v.mean()
-        out[k] = v / max(float(np.linalg.norm(v)), 1e-6)
+    k_count = len(ALL_CHARS)
+    out = np.empty((len(_BLURS) * k_count, cell * cell), dtype=np.float32)
+    for b, radius in enumerate(_BLURS):
+        for k in range(k_count):
+            img = Image.fromarray(np.uint8(raw[k] * 255)).filter(ImageFilter.GaussianBlur(radius))
+            v = np.asarray(img, dtype=np.float32).ravel()
+            v -= v.mean()
+            out[b * k_count + k] = v / max(float(np.linalg.norm(v)), 1e-6)
     return out
 
 
@@ -111,8 +135,8 @@ def read_cells(
     sums = flat.sum(axis=2)
     sq = np.einsum("nsk,nsk->ns", flat, flat)
     norms = np.sqrt(np.maximum(sq - sums * sums / size, 1e-12))
-    scores = (flat @ templates.T) / norms[..., None]  # (n, S, K)
-    best = scores.max(axis=1)
+    scores = (flat @ templates.T) / norms[..., None]  # (n, S, B*K)
+    best = scores.reshape(n, yy.size * len(_BLURS), len(ALL_CHARS)).max(axis=1)
     mask = _allowed_matrix(tuple(allowed))
     best = np.where(mask, best, -np.inf)
     choice = best.argmax(axis=1)
@@ -131,4 +155,4 @@ def read_cells(
         else:
             text.append(ALL_CHARS[choice[i]])
             out_scores.append(float(chosen[i]))
-    return LineReading("".join(text), tuple(out_scores))
+    return LineReading("".join(text), tuple(out_scores), best)

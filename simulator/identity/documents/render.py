@@ -30,7 +30,7 @@ _PAPER = {
     DocumentKind.PASSPORT: ((240, 234, 222), (170, 120, 140)),
 }
 _PATTERN_STRENGTH = 0.55
-_PORTRAIT_PATTERN_STRENGTH = 0.45
+_PORTRAIT_PATTERN_STRENGTH = 0.8
 _INK = (22, 24, 34)
 _LABEL_INK = (95, 100, 115)
 
@@ -174,7 +174,16 @@ def render_face(kind: DocumentKind, data: DocumentData, portrait: Image.Image | 
         z = layout.mrz_zone
         strength[_px(z.y) : _px(z.y + z.h), _px(z.x) : _px(z.x + z.w)] = 0.0
     alpha = (ink * strength)[..., None]
-    canvas = canvas * (1.0 - alpha) + np.asarray(pattern_colour, dtype=np.float32) * alpha
+    tint = np.asarray(pattern_colour, dtype=np.float32)
+    if layout.portrait is not None:
+        # over the photo the pattern is printed as a multiplicative tint, so it darkens dark and light
+        # parts of the photo alike and the verifier's correlation keeps one sign across the portrait
+        b = layout.portrait
+        ys, xs = slice(_px(b.y), _px(b.y + b.h)), slice(_px(b.x), _px(b.x + b.w))
+        photo = canvas[ys, xs] * (1.0 - alpha[ys, xs] * (1.0 - tint / 255.0))
+    canvas = canvas * (1.0 - alpha) + tint * alpha
+    if layout.portrait is not None:
+        canvas[ys, xs] = photo
     page = Image.fromarray(np.clip(canvas + 0.5, 0, 255).astype(np.uint8), "RGB")
     values = visual_fields(kind, data)
     for field in layout.fields:
