@@ -91,8 +91,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         samples = list(
-            pool.map(make_sample, [args.seed] * args.count, range(args.count),
-                     [args.min_strength] * args.count, [args.max_strength] * args.count, chunksize=8)
+            pool.map(
+                make_sample,
+                [args.seed] * args.count,
+                range(args.count),
+                [args.min_strength] * args.count,
+                [args.max_strength] * args.count,
+                chunksize=8,
+            )
         )
     generated = time.perf_counter() - started
 
@@ -108,12 +114,16 @@ def main(argv: list[str] | None = None) -> int:
         if reading.ok:
             clean += 1
         findings.update(r.value for r in reading.reasons)
-        fields_exact = reading.kind is s.kind and all(v == s.fields[k].strip() for k, v in reading.fields.items())
+        fields_exact = reading.kind is s.kind and all(
+            v == s.fields[k].strip() for k, v in reading.fields.items()
+        )
         if s.kind is not DocumentKind.ID_BACK:
             viz_total += 1
             viz_ok += fields_exact
             if not fields_exact:
-                failures.append(f"#{s.index} {s.kind.value} strength {s.strength:.2f}: fields {reading.fields}")
+                failures.append(
+                    f"#{s.index} {s.kind.value} strength {s.strength:.2f}: fields {reading.fields}"
+                )
         if s.kind is DocumentKind.ID_FRONT:
             front_total += 1
             front_ok += fields_exact
@@ -122,20 +132,36 @@ def main(argv: list[str] | None = None) -> int:
             if reading.mrz_lines == s.mrz_lines:
                 mrz_ok += 1
             else:
-                failures.append(f"#{s.index} {s.kind.value} strength {s.strength:.2f}: read {reading.mrz_lines}")
+                failures.append(
+                    f"#{s.index} {s.kind.value} strength {s.strength:.2f}: read {reading.mrz_lines}"
+                )
 
     times_sorted = sorted(times)
     p95 = times_sorted[min(len(times_sorted) - 1, round(0.95 * (len(times_sorted) - 1)))]
-    print(f"identity documents benchmark: {args.count} captures, strength {args.min_strength}-{args.max_strength}, "
-          f"seed {args.seed} (generated in {generated:.1f} s)")
-    print(f"MRZ read accuracy (all lines exact): {mrz_ok}/{mrz_total} = {100.0 * mrz_ok / max(mrz_total, 1):.2f} %")
-    print(f"ID front printed fields exact:       {front_ok}/{front_total} = "
-          f"{100.0 * front_ok / max(front_total, 1):.2f} %")
-    print(f"printed fields exact (front+passport): {viz_ok}/{viz_total} = "
-          f"{100.0 * viz_ok / max(viz_total, 1):.2f} %")
-    print(f"clean readings (no finding at all):  {clean}/{len(samples)} = {100.0 * clean / len(samples):.2f} %")
-    print(f"reader time per image: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, "
-          f"max {max(times):.1f} ms")
+    print(
+        f"identity documents benchmark: {args.count} captures, "
+        f"strength {args.min_strength}-{args.max_strength}, "
+        f"seed {args.seed} (generated in {generated:.1f} s)"
+    )
+    print(
+        f"MRZ read accuracy (all lines exact): {mrz_ok}/{mrz_total} = "
+        f"{100.0 * mrz_ok / max(mrz_total, 1):.2f} %"
+    )
+    print(
+        f"ID front printed fields exact:       {front_ok}/{front_total} = "
+        f"{100.0 * front_ok / max(front_total, 1):.2f} %"
+    )
+    print(
+        f"printed fields exact (front+passport): {viz_ok}/{viz_total} = "
+        f"{100.0 * viz_ok / max(viz_total, 1):.2f} %"
+    )
+    print(
+        f"clean readings (no finding at all):  {clean}/{len(samples)} = {100.0 * clean / len(samples):.2f} %"
+    )
+    print(
+        f"reader time per image: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, "
+        f"max {max(times):.1f} ms"
+    )
     if findings:
         print("findings on genuine captures:", dict(findings))
     for line in failures[:20]:

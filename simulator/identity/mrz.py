@@ -40,8 +40,33 @@ PRT PRY PSE PYF QAT REU ROU RUS RWA SAU SDN SEN SGP SGS SHN SJM SLB SLE SLV SMR 
 SVK SVN SWE SWZ SXM SYC SYR TCA TCD TGO THA TJK TKL TKM TLS TON TTO TUN TUR TUV TWN TZA UGA UKR UMI URY
 USA UZB VAT VCT VEN VGB VIR VNM VUT WLF WSM YEM ZAF ZMB ZWE
 """
-_ICAO_ONLY = ("D", "GBD", "GBN", "GBO", "GBP", "GBS", "UNO", "UNA", "UNK", "EUE", "XOM", "XPO", "XXA",
-              "XXB", "XXC", "XXX", "RKS", "UTO", "XBA", "XIM", "XCC", "XCO", "XEC", "XES", "XMP")
+_ICAO_ONLY = (
+    "D",
+    "GBD",
+    "GBN",
+    "GBO",
+    "GBP",
+    "GBS",
+    "UNO",
+    "UNA",
+    "UNK",
+    "EUE",
+    "XOM",
+    "XPO",
+    "XXA",
+    "XXB",
+    "XXC",
+    "XXX",
+    "RKS",
+    "UTO",
+    "XBA",
+    "XIM",
+    "XCC",
+    "XCO",
+    "XEC",
+    "XES",
+    "XMP",
+)
 ICAO_STATE_CODES = frozenset(_ISO_ALPHA3_TEXT.split()) | frozenset(_ICAO_ONLY)
 _ICAO_FOR_ISO = {"DEU": "D"}
 
@@ -92,12 +117,59 @@ FORMAT_SHAPES: dict[MrzFormat, tuple[int, int]] = {
 # Names and transliteration (Doc 9303 Part 3 §6)
 
 _MULTI_CHAR = {
-    "Ä": "AE", "Ö": "OE", "Ü": "UE", "ß": "SS", "Å": "AA", "Æ": "AE", "Ø": "OE", "Þ": "TH", "Ĳ": "IJ",
-    "Œ": "OE", "Ð": "D", "Đ": "D", "Ł": "L", "Ħ": "H", "Ŧ": "T", "Ŋ": "N",
-    "Ж": "ZH", "Х": "KH", "Ц": "TS", "Ч": "CH", "Ш": "SH", "Щ": "SHCH", "Ю": "IU", "Я": "IA",
-    "А": "A", "Б": "B", "В": "V", "Г": "G", "Д": "D", "Е": "E", "Ё": "E", "З": "Z", "И": "I", "Й": "I",
-    "К": "K", "Л": "L", "М": "M", "Н": "N", "О": "O", "П": "P", "Р": "R", "С": "S", "Т": "T", "У": "U",
-    "Ф": "F", "Ы": "Y", "Э": "E", "Ъ": "IE", "Ь": "", "Є": "IE", "І": "I", "Ї": "I", "Ґ": "G",
+    "Ä": "AE",
+    "Ö": "OE",
+    "Ü": "UE",
+    "ß": "SS",
+    "Å": "AA",
+    "Æ": "AE",
+    "Ø": "OE",
+    "Þ": "TH",
+    "Ĳ": "IJ",
+    "Œ": "OE",
+    "Ð": "D",
+    "Đ": "D",
+    "Ł": "L",
+    "Ħ": "H",
+    "Ŧ": "T",
+    "Ŋ": "N",
+    "Ж": "ZH",
+    "Х": "KH",
+    "Ц": "TS",
+    "Ч": "CH",
+    "Ш": "SH",
+    "Щ": "SHCH",
+    "Ю": "IU",
+    "Я": "IA",
+    "А": "A",
+    "Б": "B",
+    "В": "V",
+    "Г": "G",
+    "Д": "D",
+    "Е": "E",
+    "Ё": "E",
+    "З": "Z",
+    "И": "I",
+    "Й": "I",
+    "К": "K",
+    "Л": "L",
+    "М": "M",
+    "Н": "N",
+    "О": "O",
+    "П": "P",
+    "Р": "R",
+    "С": "S",
+    "Т": "T",
+    "У": "U",
+    "Ф": "F",
+    "Ы": "Y",
+    "Э": "E",
+    "Ъ": "IE",
+    "Ь": "",
+    "Є": "IE",
+    "І": "I",
+    "Ї": "I",
+    "Ґ": "G",
 }
 
 
@@ -252,8 +324,16 @@ def td3_lines(data: MrzData) -> tuple[str, str]:
     personal = _field(data.optional_data, 14, "personal number")
     personal_cd = check_digit(personal)
     line2 = (
-        num_f + check_digit(num_f) + _state(data.nationality, "nationality") + dob + check_digit(dob)
-        + _sex(data.sex) + exp + check_digit(exp) + personal + personal_cd
+        num_f
+        + check_digit(num_f)
+        + _state(data.nationality, "nationality")
+        + dob
+        + check_digit(dob)
+        + _sex(data.sex)
+        + exp
+        + check_digit(exp)
+        + personal
+        + personal_cd
     )
     composite = check_digit(line2[0:10] + line2[13:20] + line2[21:43])
     return line1, line2 + composite
@@ -270,8 +350,15 @@ def td2_lines(data: MrzData) -> tuple[str, str]:
     dob = _yymmdd(data.birth_date)
     exp = _yymmdd(data.expiry_date)
     line2 = (
-        num + num_cd + _state(data.nationality, "nationality") + dob + check_digit(dob) + _sex(data.sex)
-        + exp + check_digit(exp) + opt
+        num
+        + num_cd
+        + _state(data.nationality, "nationality")
+        + dob
+        + check_digit(dob)
+        + _sex(data.sex)
+        + exp
+        + check_digit(exp)
+        + opt
     )
     composite = check_digit(line2[0:10] + line2[13:20] + line2[21:35])
     return line1, line2 + composite
@@ -318,8 +405,12 @@ class MrzFields:
         """BAC/pattern seed built from the fields as written (full document number)."""
         num_f = self.document_number.ljust(9, FILLER)
         return (
-            num_f + check_digit(num_f) + self.birth_date_raw + check_digit(self.birth_date_raw)
-            + self.expiry_date_raw + check_digit(self.expiry_date_raw)
+            num_f
+            + check_digit(num_f)
+            + self.birth_date_raw
+            + check_digit(self.birth_date_raw)
+            + self.expiry_date_raw
+            + check_digit(self.expiry_date_raw)
         )
 
 

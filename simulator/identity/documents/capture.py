@@ -35,8 +35,10 @@ def _homography(src: list[tuple[float, float]], dst: list[tuple[float, float]]) 
     return np.append(h, 1.0).reshape(3, 3)
 
 
-def perspective_coefficients(dst_quad: list[tuple[float, float]], src_size: tuple[int, int]) -> tuple[float, ...]:
-    """PIL ``Image.transform(PERSPECTIVE)`` data mapping output pixels in ``dst_quad`` to the source rectangle.
+def perspective_coefficients(
+    dst_quad: list[tuple[float, float]], src_size: tuple[int, int]
+) -> tuple[float, ...]:
+    """``Image.transform(PERSPECTIVE)`` data mapping output pixels in ``dst_quad`` to the source page.
 
     ``dst_quad`` lists the page's top-left, top-right, bottom-right, bottom-left corners in the output.
     """
@@ -52,7 +54,13 @@ def _table(rng: random.Random, size: tuple[int, int]) -> np.ndarray:
     tint = np.asarray([rng.uniform(0.85, 1.15) for _ in range(3)], dtype=np.float32)
     coarse = np.asarray(
         Image.fromarray(
-            np.uint8(np.clip(np.random.default_rng(rng.getrandbits(32)).normal(128, 40, (h // 32 + 1, w // 32 + 1)), 0, 255))
+            np.uint8(
+                np.clip(
+                    np.random.default_rng(rng.getrandbits(32)).normal(128, 40, (h // 32 + 1, w // 32 + 1)),
+                    0,
+                    255,
+                )
+            )
         ).resize((w, h), Image.Resampling.BICUBIC),
         dtype=np.float32,
     )
@@ -60,7 +68,9 @@ def _table(rng: random.Random, size: tuple[int, int]) -> np.ndarray:
     return np.clip(table[..., None] * tint[None, None, :], 0, 255)
 
 
-def _quad(rng: random.Random, page: tuple[int, int], frame: tuple[int, int], strength: float) -> list[tuple[float, float]]:
+def _quad(
+    rng: random.Random, page: tuple[int, int], frame: tuple[int, int], strength: float
+) -> list[tuple[float, float]]:
     pw, ph = page
     fw, fh = frame
     scale = min(fw * rng.uniform(0.72, 0.86) / pw, fh * 0.86 / ph)
@@ -74,11 +84,15 @@ def _quad(rng: random.Random, page: tuple[int, int], frame: tuple[int, int], str
     for x, y in corners:
         x += rng.uniform(-jitter, jitter) * w
         y += rng.uniform(-jitter, jitter) * h
-        out.append((cx + x * math.cos(angle) - y * math.sin(angle), cy + x * math.sin(angle) + y * math.cos(angle)))
+        out.append(
+            (cx + x * math.cos(angle) - y * math.sin(angle), cy + x * math.sin(angle) + y * math.cos(angle))
+        )
     return out
 
 
-def capture(image: Image.Image, rng: random.Random, strength: float = 0.5, frame_size: tuple[int, int] = FRAME_SIZE) -> bytes:
+def capture(
+    image: Image.Image, rng: random.Random, strength: float = 0.5, frame_size: tuple[int, int] = FRAME_SIZE
+) -> bytes:
     """Photograph ``image`` as the phone's document camera would; returns JPEG bytes."""
     if not 0.0 <= strength <= 1.0:
         raise CaptureError(f"strength must be within [0, 1], got {strength}")
@@ -92,7 +106,9 @@ def capture(image: Image.Image, rng: random.Random, strength: float = 0.5, frame
         frame_size, Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BILINEAR
     )
     alpha = np.asarray(mask, dtype=np.float32)[..., None] / 255.0
-    frame = np.asarray(warped, dtype=np.float32) * alpha + _table(rng, frame_size).astype(np.float32) * (1.0 - alpha)
+    frame = np.asarray(warped, dtype=np.float32) * alpha + _table(rng, frame_size).astype(np.float32) * (
+        1.0 - alpha
+    )
     # lighting: a linear gradient in a random direction plus a soft vignette
     fw, fh = frame_size
     xs = (np.arange(fw, dtype=np.float32) / fw - 0.5)[None, :]

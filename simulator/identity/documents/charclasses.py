@@ -26,14 +26,33 @@ def _spec(*parts: tuple[int, str]) -> list[str]:
 MRZ_CLASSES: dict[MrzFormat, tuple[list[str], ...]] = {
     MrzFormat.TD1: (
         _spec((2, LETTERS + F), (3, LETTERS + F), (9, ALNUM + F), (1, DIGITS + F), (15, ALNUM + F)),
-        _spec((6, DIGITS + F), (1, DIGITS), (1, "MF<"), (6, DIGITS + F), (1, DIGITS), (3, LETTERS + F),
-              (11, ALNUM + F), (1, DIGITS)),
+        _spec(
+            (6, DIGITS + F),
+            (1, DIGITS),
+            (1, "MF<"),
+            (6, DIGITS + F),
+            (1, DIGITS),
+            (3, LETTERS + F),
+            (11, ALNUM + F),
+            (1, DIGITS),
+        ),
         _spec((30, LETTERS + F)),
     ),
     MrzFormat.TD3: (
         _spec((2, LETTERS + F), (3, LETTERS + F), (39, LETTERS + F)),
-        _spec((9, ALNUM + F), (1, DIGITS), (3, LETTERS + F), (6, DIGITS + F), (1, DIGITS), (1, "MF<"),
-              (6, DIGITS + F), (1, DIGITS), (14, ALNUM + F), (1, DIGITS + F), (1, DIGITS)),
+        _spec(
+            (9, ALNUM + F),
+            (1, DIGITS),
+            (3, LETTERS + F),
+            (6, DIGITS + F),
+            (1, DIGITS),
+            (1, "MF<"),
+            (6, DIGITS + F),
+            (1, DIGITS),
+            (14, ALNUM + F),
+            (1, DIGITS + F),
+            (1, DIGITS),
+        ),
     ),
 }
 

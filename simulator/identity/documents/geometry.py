@@ -124,7 +124,9 @@ def _coarse_corners(gray: Image.Image) -> np.ndarray:
         y = (ya * xb + yb) / (1 - ya * xa)
         return xa * y + xb, y
 
-    corners = np.asarray([meet(la, lb, ta, tb), meet(ra, rb, ta, tb), meet(ra, rb, ba, bb), meet(la, lb, ba, bb)])
+    corners = np.asarray(
+        [meet(la, lb, ta, tb), meet(ra, rb, ta, tb), meet(ra, rb, ba, bb), meet(la, lb, ba, bb)]
+    )
     corners = (corners + 0.5) * factor
     if not np.all(np.isfinite(corners)):
         raise DocumentNotFoundError("page edges do not meet")
@@ -225,8 +227,12 @@ def find_document(gray: Image.Image) -> np.ndarray:
     return corners
 
 
-def rectify(image: Image.Image, corners: np.ndarray, size: tuple[int, int],
-            resample: Image.Resampling = Image.Resampling.BILINEAR) -> Image.Image:
+def rectify(
+    image: Image.Image,
+    corners: np.ndarray,
+    size: tuple[int, int],
+    resample: Image.Resampling = Image.Resampling.BILINEAR,
+) -> Image.Image:
     """Warp the quadrilateral ``corners`` of ``image`` onto an upright ``size`` rectangle."""
     w, h = size
     page = np.asarray([(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)])

@@ -48,7 +48,22 @@ STROKES: dict[str, tuple[Stroke, ...]] = {
     "P": (((0, 14), (0, 0), (7, 0), (10, 3), (10, 5), (7, 8), (0, 8)),),
     "Q": (_O, ((4, 7), (10, 14))),
     "R": (((0, 14), (0, 0), (7, 0), (10, 3), (10, 5), (7, 8), (0, 8)), ((3, 8), (10, 14))),
-    "S": (((10, 2), (8, 0), (2, 0), (0, 2), (0, 5), (2, 7), (8, 7), (10, 9), (10, 12), (8, 14), (2, 14), (0, 12)),),
+    "S": (
+        (
+            (10, 2),
+            (8, 0),
+            (2, 0),
+            (0, 2),
+            (0, 5),
+            (2, 7),
+            (8, 7),
+            (10, 9),
+            (10, 12),
+            (8, 14),
+            (2, 14),
+            (0, 12),
+        ),
+    ),
     "T": (((0, 0), (10, 0)), ((5, 0), (5, 14))),
     "U": (((0, 0), (0, 11), (3, 14), (7, 14), (10, 11), (10, 0)),),
     "V": (((0, 0), (5, 14), (10, 0)),),
@@ -92,7 +107,9 @@ class GlyphError(ValueError):
     """Raised for text containing a character the glyph set does not define."""
 
 
-def _draw_glyph(draw: ImageDraw.ImageDraw, char: str, x0: float, y0: float, gw: float, gh: float, width: int) -> None:
+def _draw_glyph(
+    draw: ImageDraw.ImageDraw, char: str, x0: float, y0: float, gw: float, gh: float, width: int
+) -> None:
     sx, sy = gw / GRID_W, gh / GRID_H
     radius = width / 2
     for stroke in STROKES[char]:

@@ -67,8 +67,14 @@ class Layout:
         raise KeyError(name)
 
 
-def _rows(x: float, y0: float, step: float, label_pitch: float, value_pitch: float,
-          rows: list[list[tuple[str, str, float, int]]]) -> list[TextField]:
+def _rows(
+    x: float,
+    y0: float,
+    step: float,
+    label_pitch: float,
+    value_pitch: float,
+    rows: list[list[tuple[str, str, float, int]]],
+) -> list[TextField]:
     """Label above value, one row per list entry; each entry is (name, label, x offset, max chars)."""
     out: list[TextField] = []
     for r, row in enumerate(rows):
@@ -90,13 +96,20 @@ ID_FRONT = Layout(
     fields=(
         TextField("issuing_state", 4.0, 3.0, 2.2, 3),
         TextField("title", 14.0, 3.4, 1.6, 13, read=False),
-        *_rows(30.0, 9.0, 5.6, 1.2, 2.2, [
-            [("surname", "SURNAME", 0.0, 24)],
-            [("given_names", "GIVEN NAMES", 0.0, 24)],
-            [("sex", "SEX", 0.0, 1), ("nationality", "NATIONALITY", 12.0, 3)],
-            [("birth_date", "DATE OF BIRTH", 0.0, 10)],
-            [("document_number", "DOCUMENT NO", 0.0, 9), ("expiry_date", "DATE OF EXPIRY", 25.0, 10)],
-        ]),
+        *_rows(
+            30.0,
+            9.0,
+            5.6,
+            1.2,
+            2.2,
+            [
+                [("surname", "SURNAME", 0.0, 24)],
+                [("given_names", "GIVEN NAMES", 0.0, 24)],
+                [("sex", "SEX", 0.0, 1), ("nationality", "NATIONALITY", 12.0, 3)],
+                [("birth_date", "DATE OF BIRTH", 0.0, 10)],
+                [("document_number", "DOCUMENT NO", 0.0, 9), ("expiry_date", "DATE OF EXPIRY", 25.0, 10)],
+            ],
+        ),
     ),
     mrz_lines=(),
     mrz_zone=None,
@@ -109,9 +122,16 @@ ID_BACK = Layout(
     height=_ID_H,
     portrait=None,
     fields=(
-        *_rows(4.0, 4.0, 5.6, 1.2, 2.0, [
-            [("issue_date", "DATE OF ISSUE", 0.0, 10), ("authority", "AUTHORITY", 26.0, 20)],
-        ]),
+        *_rows(
+            4.0,
+            4.0,
+            5.6,
+            1.2,
+            2.0,
+            [
+                [("issue_date", "DATE OF ISSUE", 0.0, 10), ("authority", "AUTHORITY", 26.0, 20)],
+            ],
+        ),
     ),
     mrz_lines=tuple(TextField(f"mrz{i + 1}", _TD1_MRZ_X, 36.0 + 4.2 * i, MRZ_PITCH_MM, 30) for i in range(3)),
     mrz_zone=Box(0.0, 34.0, _ID_W, _ID_H - 34.0),
@@ -126,13 +146,20 @@ PASSPORT = Layout(
     fields=(
         TextField("issuing_state", 6.0, 4.0, 3.0, 3),
         TextField("title", 20.0, 4.6, 2.0, 8, read=False),
-        *_rows(44.0, 12.0, 6.4, 1.4, 2.54, [
-            [("surname", "SURNAME", 0.0, 30)],
-            [("given_names", "GIVEN NAMES", 0.0, 30)],
-            [("nationality", "NATIONALITY", 0.0, 3), ("sex", "SEX", 30.0, 1)],
-            [("birth_date", "DATE OF BIRTH", 0.0, 10), ("issue_date", "DATE OF ISSUE", 30.0, 10)],
-            [("document_number", "PASSPORT NO", 0.0, 9), ("expiry_date", "DATE OF EXPIRY", 30.0, 10)],
-        ]),
+        *_rows(
+            44.0,
+            12.0,
+            6.4,
+            1.4,
+            2.54,
+            [
+                [("surname", "SURNAME", 0.0, 30)],
+                [("given_names", "GIVEN NAMES", 0.0, 30)],
+                [("nationality", "NATIONALITY", 0.0, 3), ("sex", "SEX", 30.0, 1)],
+                [("birth_date", "DATE OF BIRTH", 0.0, 10), ("issue_date", "DATE OF ISSUE", 30.0, 10)],
+                [("document_number", "PASSPORT NO", 0.0, 9), ("expiry_date", "DATE OF EXPIRY", 30.0, 10)],
+            ],
+        ),
     ),
     mrz_lines=tuple(TextField(f"mrz{i + 1}", _TD3_MRZ_X, 71.0 + 5.0 * i, MRZ_PITCH_MM, 44) for i in range(2)),
     mrz_zone=Box(0.0, 68.0, _PP_W, _PP_H - 68.0),

@@ -36,14 +36,16 @@ class LineReading:
 
     text: str
     scores: tuple[float, ...]
-    candidates: np.ndarray = field(default_factory=lambda: np.zeros((0, len(ALL_CHARS))), compare=False, repr=False)
+    candidates: np.ndarray = field(
+        default_factory=lambda: np.zeros((0, len(ALL_CHARS))), compare=False, repr=False
+    )
 
     @property
     def min_score(self) -> float:
         return min(self.scores) if self.scores else 0.0
 
     def accepts(self, expected: str, margin: float = ACCEPT_MARGIN) -> bool:
-        """True if ``expected`` differs from the reading only where its characters scored within ``margin``."""
+        """True if ``expected`` differs from the reading only where it scored within ``margin`` of best."""
         padded = expected.ljust(len(self.text))
         if len(padded) != len(self.text):
             return False

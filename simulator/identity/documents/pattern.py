@@ -26,7 +26,9 @@ DEFAULT_ISSUER_KEY = b"rsim-document-issuer-key-v1"
 
 def pattern_seed(mrz_information: str, issuer_key: bytes = DEFAULT_ISSUER_KEY) -> bytes:
     """32 bytes seeding the pattern: HMAC over the Doc 9303 "MRZ information" (number, birth, expiry)."""
-    return hmac.new(issuer_key, b"security-pattern|" + mrz_information.encode("ascii"), hashlib.sha256).digest()
+    return hmac.new(
+        issuer_key, b"security-pattern|" + mrz_information.encode("ascii"), hashlib.sha256
+    ).digest()
 
 
 def _params(seed: bytes) -> list[tuple[float, ...]]:

@@ -146,7 +146,9 @@ def _warp(image: Image.Image, page_to_photo: np.ndarray, box: Box, px_per_mm: fl
     m = page_to_photo @ scale
     m = m / m[2, 2]
     size = (round(box.w * px_per_mm), round(box.h * px_per_mm))
-    return image.transform(size, Image.Transform.PERSPECTIVE, tuple(m.flatten()[:8]), Image.Resampling.BILINEAR)
+    return image.transform(
+        size, Image.Transform.PERSPECTIVE, tuple(m.flatten()[:8]), Image.Resampling.BILINEAR
+    )
 
 
 def _is_passport_stock(rgb: Image.Image, corners: np.ndarray) -> bool:
@@ -184,7 +186,9 @@ def _read_mrz(ink: np.ndarray, layout: Layout, fmt: MrzFormat) -> list[LineReadi
     s = READ_PX_PER_MM
     readings = []
     for line_field, classes in zip(layout.mrz_lines, MRZ_CLASSES[fmt], strict=True):
-        readings.append(read_cells(ink, line_field.x * s, line_field.y * s, line_field.pitch * s, classes, search=2))
+        readings.append(
+            read_cells(ink, line_field.x * s, line_field.y * s, line_field.pitch * s, classes, search=2)
+        )
     return readings
 
 
@@ -196,8 +200,15 @@ def _read_fields(ink: np.ndarray, layout: Layout) -> dict[str, LineReading]:
     readings: dict[str, LineReading] = {}
     for f in layout.fields:
         if f.read:
-            readings[f.name] = read_cells(ink, f.x * s, f.y * s, f.pitch * s, viz_classes(f.name, f.max_chars),
-                                          search=2, blank_threshold=0.2)
+            readings[f.name] = read_cells(
+                ink,
+                f.x * s,
+                f.y * s,
+                f.pitch * s,
+                viz_classes(f.name, f.max_chars),
+                search=2,
+                blank_threshold=0.2,
+            )
     return readings
 
 
@@ -321,8 +332,13 @@ def read_document(
     return DocumentReading(reasons=tuple(dict.fromkeys(reasons)), elapsed_ms=elapsed, **result)  # type: ignore[arg-type]
 
 
-def _run(data: bytes, reference_date: date | None, issuer_key: bytes, reasons: list[ReadReason],
-         result: dict[str, object]) -> None:
+def _run(
+    data: bytes,
+    reference_date: date | None,
+    issuer_key: bytes,
+    reasons: list[ReadReason],
+    result: dict[str, object],
+) -> None:
     rgb = _decode(data)
     gray = rgb.convert("L")
     try:

@@ -117,10 +117,14 @@ def visual_fields(kind: DocumentKind, data: DocumentData) -> dict[str, str]:
         "authority": data.authority.upper(),
     }
     labels = {
-        "label_surname": "SURNAME", "label_given_names": "GIVEN NAMES", "label_sex": "SEX",
-        "label_nationality": "NATIONALITY", "label_birth_date": "DATE OF BIRTH",
+        "label_surname": "SURNAME",
+        "label_given_names": "GIVEN NAMES",
+        "label_sex": "SEX",
+        "label_nationality": "NATIONALITY",
+        "label_birth_date": "DATE OF BIRTH",
         "label_document_number": "PASSPORT NO" if kind is DocumentKind.PASSPORT else "DOCUMENT NO",
-        "label_expiry_date": "DATE OF EXPIRY", "label_issue_date": "DATE OF ISSUE",
+        "label_expiry_date": "DATE OF EXPIRY",
+        "label_issue_date": "DATE OF ISSUE",
         "label_authority": "AUTHORITY",
     }
     values.update(labels)
@@ -141,8 +145,15 @@ def _px(mm: float) -> int:
     return round(mm * RENDER_PX_PER_MM)
 
 
-def _draw_text(page: Image.Image, text: str, x_mm: float, y_mm: float, pitch_mm: float, max_chars: int,
-               colour: tuple[int, int, int]) -> None:
+def _draw_text(
+    page: Image.Image,
+    text: str,
+    x_mm: float,
+    y_mm: float,
+    pitch_mm: float,
+    max_chars: int,
+    colour: tuple[int, int, int],
+) -> None:
     clean = "".join(c if c in VIZ_CHARS else " " for c in text.upper())[:max_chars].rstrip()
     if not clean:
         return
@@ -150,7 +161,9 @@ def _draw_text(page: Image.Image, text: str, x_mm: float, y_mm: float, pitch_mm:
     page.paste(colour, (_px(x_mm), _px(y_mm)), mask)
 
 
-def render_face(kind: DocumentKind, data: DocumentData, portrait: Image.Image | bytes | None = None) -> Image.Image:
+def render_face(
+    kind: DocumentKind, data: DocumentData, portrait: Image.Image | bytes | None = None
+) -> Image.Image:
     """Draw one document face as an RGB image of the layout's size at :data:`RENDER_PX_PER_MM`."""
     layout: Layout = LAYOUTS[kind]
     size = (_px(layout.width), _px(layout.height))
@@ -190,8 +203,15 @@ def render_face(kind: DocumentKind, data: DocumentData, portrait: Image.Image | 
         colour = _INK if field.read else _LABEL_INK
         _draw_text(page, values.get(field.name, ""), field.x, field.y, field.pitch, field.max_chars, colour)
     for line_field in layout.mrz_lines:
-        _draw_text(page, values[line_field.name], line_field.x, line_field.y, line_field.pitch,
-                   line_field.max_chars, _INK)
+        _draw_text(
+            page,
+            values[line_field.name],
+            line_field.x,
+            line_field.y,
+            line_field.pitch,
+            line_field.max_chars,
+            _INK,
+        )
     return page
 
 

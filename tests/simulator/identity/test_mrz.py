@@ -13,8 +13,8 @@ from simulator.identity.mrz import (
     MrzData,
     MrzError,
     MrzFormat,
-    check_digit,
     char_value,
+    check_digit,
     format_name,
     mrz_information,
     parse_mrz,
@@ -56,9 +56,21 @@ SPECIMENS = [TD3_SPECIMEN, TD3_OLD_SPECIMEN, TD1_SPECIMEN, TD1_LONG_NUMBER, TD2_
 @pytest.mark.parametrize(
     ("field", "digit"),
     [
-        ("520727", "3"), ("L898902C3", "6"), ("740812", "2"), ("120415", "9"), ("ZE184226B<<<<<", "1"),
-        ("D23145890", "7"), ("L898902C<", "3"), ("690806", "1"), ("940623", "6"), ("D23145890734", "9"),
-        ("340712", "7"), ("950712", "2"), ("<<<<<<<<<<<<<<", "0"), ("T22000129", "3"), ("640812", "5"),
+        ("520727", "3"),
+        ("L898902C3", "6"),
+        ("740812", "2"),
+        ("120415", "9"),
+        ("ZE184226B<<<<<", "1"),
+        ("D23145890", "7"),
+        ("L898902C<", "3"),
+        ("690806", "1"),
+        ("940623", "6"),
+        ("D23145890734", "9"),
+        ("340712", "7"),
+        ("950712", "2"),
+        ("<<<<<<<<<<<<<<", "0"),
+        ("T22000129", "3"),
+        ("640812", "5"),
         ("101031", "8"),
     ],
 )
@@ -100,14 +112,34 @@ def test_long_document_number_specimens() -> None:
 
 
 def test_generator_reproduces_specimens() -> None:
-    td3 = MrzData("P", "UTO", "L898902C3", "Eriksson", "Anna Maria", "UTO", date(1974, 8, 12), "F",
-                  date(2012, 4, 15), optional_data="ZE184226B")
+    td3 = MrzData(
+        "P",
+        "UTO",
+        "L898902C3",
+        "Eriksson",
+        "Anna Maria",
+        "UTO",
+        date(1974, 8, 12),
+        "F",
+        date(2012, 4, 15),
+        optional_data="ZE184226B",
+    )
     assert td3_lines(td3) == TD3_SPECIMEN
-    td1 = MrzData("I", "UTO", "D23145890", "Eriksson", "Anna Maria", "UTO", date(1974, 8, 12), "F",
-                  date(2012, 4, 15))
+    td1 = MrzData(
+        "I", "UTO", "D23145890", "Eriksson", "Anna Maria", "UTO", date(1974, 8, 12), "F", date(2012, 4, 15)
+    )
     assert td1_lines(td1) == TD1_SPECIMEN
-    long = MrzData("I", "UTO", "D23145890734", "Stevenson", "Peter John", "UTO", date(1934, 7, 12), "M",
-                   date(1995, 7, 12))
+    long = MrzData(
+        "I",
+        "UTO",
+        "D23145890734",
+        "Stevenson",
+        "Peter John",
+        "UTO",
+        date(1934, 7, 12),
+        "M",
+        date(1995, 7, 12),
+    )
     assert td1_lines(long) == TD1_LONG_NUMBER
     assert td2_lines(long) == TD2_LONG_NUMBER
     assert td2_lines(td1) == TD2_SPECIMEN
@@ -141,7 +173,10 @@ def test_single_change_names_the_failing_checks(
 
 def test_swapped_digits_detected() -> None:
     # 740812 -> 748012: adjacent swap inside the date of birth
-    assert "birth_date_check_digit" in parse_mrz(_replace(_replace(TD3_SPECIMEN, 1, 15, "8"), 1, 16, "0")).failures
+    assert (
+        "birth_date_check_digit"
+        in parse_mrz(_replace(_replace(TD3_SPECIMEN, 1, 15, "8"), 1, 16, "0")).failures
+    )
 
 
 def test_expired_is_separate_from_invalid() -> None:
@@ -194,7 +229,9 @@ def test_name_field_truncation() -> None:
 
 
 def test_generation_rejects_bad_input() -> None:
-    base = MrzData("P", "UTO", "L898902C3", "Eriksson", "Anna", "UTO", date(1974, 8, 12), "F", date(2012, 4, 15))
+    base = MrzData(
+        "P", "UTO", "L898902C3", "Eriksson", "Anna", "UTO", date(1974, 8, 12), "F", date(2012, 4, 15)
+    )
     with pytest.raises(MrzError):
         td3_lines(MrzData(**{**base.__dict__, "document_number": "L898902C3XY"}))
     with pytest.raises(MrzError):
@@ -204,8 +241,9 @@ def test_generation_rejects_bad_input() -> None:
 
 
 def test_germany_is_written_d() -> None:
-    data = MrzData("P", "DEU", "C01X00T47", "Mustermann", "Erika", "DEU", date(1964, 8, 12), "F",
-                   date(2027, 10, 31))
+    data = MrzData(
+        "P", "DEU", "C01X00T47", "Mustermann", "Erika", "DEU", date(1964, 8, 12), "F", date(2027, 10, 31)
+    )
     line1, line2 = td3_lines(data)
     assert line1.startswith("P<D<<MUSTERMANN<<ERIKA")
     assert line2[10:13] == "D<<"
@@ -234,7 +272,9 @@ def mrz_data(draw: st.DrawFn, max_number: int = 9) -> MrzData:
     return MrzData(
         document_code=draw(st.sampled_from(["P", "PD", "ID", "I", "A", "C"])),
         issuing_state=draw(st.sampled_from(["CZE", "SVK", "DEU", "GBR", "UTO"])),
-        document_number=draw(st.text(alphabet="ABCDEFGHJKLMNPRSTUVWXYZ0123456789", min_size=1, max_size=max_number)),
+        document_number=draw(
+            st.text(alphabet="ABCDEFGHJKLMNPRSTUVWXYZ0123456789", min_size=1, max_size=max_number)
+        ),
         primary_identifier=draw(_names),
         secondary_identifier=draw(st.one_of(st.just(""), _names)),
         nationality=draw(st.sampled_from(["CZE", "SVK", "DEU", "GBR", "UTO"])),
@@ -262,7 +302,9 @@ def test_td3_round_trip(data: MrzData) -> None:
     data = _td3(data)
     lines = td3_lines(data)
     assert [len(x) for x in lines] == [44, 44]
-    result = parse_mrz(lines, reference_date=date(2026, 1, 1) if data.expiry_date >= date(2026, 1, 1) else None)
+    result = parse_mrz(
+        lines, reference_date=date(2026, 1, 1) if data.expiry_date >= date(2026, 1, 1) else None
+    )
     assert result.failures == ()
     f = result.fields
     assert f is not None
@@ -308,8 +350,11 @@ def test_any_single_change_in_checked_fields_is_detected(data: MrzData, draw: st
     changed = _replace(lines, line, pos, new)
     failures = set(parse_mrz(changed).failures)
     digit_checks = {
-        "document_number_check_digit", "birth_date_check_digit", "expiry_date_check_digit",
-        "optional_data_check_digit", "composite_check_digit",
+        "document_number_check_digit",
+        "birth_date_check_digit",
+        "expiry_date_check_digit",
+        "optional_data_check_digit",
+        "composite_check_digit",
     }
     assert failures & digit_checks, f"change {old!r}->{new!r} at {line}:{pos} went unnoticed: {changed}"
 

@@ -50,8 +50,10 @@ def test_locale_shapes_the_person(locale: str) -> None:
         assert phonenumbers.region_code_for_number(number) == region
         assert p.sex in ("M", "F")
         assert 18 <= (DEFAULT_REFERENCE_DATE - p.date_of_birth).days / 365.25 <= 86
-        for issue, expiry in ((p.id_card_issue_date, p.id_card_expiry_date),
-                              (p.passport_issue_date, p.passport_expiry_date)):
+        for issue, expiry in (
+            (p.id_card_issue_date, p.id_card_expiry_date),
+            (p.passport_issue_date, p.passport_expiry_date),
+        ):
             assert issue < DEFAULT_REFERENCE_DATE < expiry
         assert 1 <= len(p.id_card_number) <= 9 and p.id_card_number.isalnum()
         assert 1 <= len(p.passport_number) <= 9 and p.passport_number.isalnum()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 import random
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -14,7 +14,6 @@ from simulator.identity.documents.capture import FRAME_SIZE, CaptureError, captu
 from simulator.identity.documents.geometry import find_document
 from simulator.identity.documents.layout import DocumentKind
 from simulator.identity.people import Person
-
 
 Render = Callable[..., Image.Image]
 
@@ -37,7 +36,9 @@ def test_capture_is_a_reproducible_jpeg_of_the_frame(person: Person, render_page
 
 def test_strength_zero_is_a_clean_centred_scan(person: Person, render_page: Render) -> None:
     page = render_page(DocumentKind.ID_BACK, person)
-    g = np.asarray(Image.open(io.BytesIO(capture(page, random.Random(1), 0.0))).convert("L"), dtype=np.float32)
+    g = np.asarray(
+        Image.open(io.BytesIO(capture(page, random.Random(1), 0.0))).convert("L"), dtype=np.float32
+    )
     h, w = g.shape
     assert g[h // 2, w // 2] > 150  # the page is in the middle
     assert g[5, 5] < 120  # the table shows at the corner

@@ -7,7 +7,14 @@ import itertools
 import numpy as np
 import pytest
 
-from simulator.identity.documents.glyphs import MRZ_CHARS, STROKES, VIZ_CHARS, GlyphError, glyph_templates, text_mask
+from simulator.identity.documents.glyphs import (
+    MRZ_CHARS,
+    STROKES,
+    VIZ_CHARS,
+    GlyphError,
+    glyph_templates,
+    text_mask,
+)
 
 
 def test_every_mrz_and_viz_character_is_defined() -> None:

@@ -55,7 +55,10 @@ def test_round_trip_on_captures(
         assert reading.portrait_jpeg is not None
         crop = Image.open(io.BytesIO(reading.portrait_jpeg))
         assert crop.format == "JPEG"
-        assert crop.size == (round(layout.portrait.w * PORTRAIT_PX_PER_MM), round(layout.portrait.h * PORTRAIT_PX_PER_MM))
+        assert crop.size == (
+            round(layout.portrait.w * PORTRAIT_PX_PER_MM),
+            round(layout.portrait.h * PORTRAIT_PX_PER_MM),
+        )
         # the crop is the printed portrait: it correlates with the placeholder that was printed
         printed = ImageOps.fit(portrait_image(0), crop.size).convert("L")
         a = np.asarray(printed, dtype=np.float32).ravel()
@@ -73,7 +76,9 @@ def test_front_fields_are_read_from_pixels(person: Person, render_page: Render) 
     assert reading.mrz is None and reading.mrz_lines == ()
 
 
-def test_png_input_is_accepted(person: Person, render_page: Render, to_png: Callable[[Image.Image], bytes]) -> None:
+def test_png_input_is_accepted(
+    person: Person, render_page: Render, to_png: Callable[[Image.Image], bytes]
+) -> None:
     page = render_page(DocumentKind.ID_BACK, person)
     framed = Image.new("RGB", (page.width + 200, page.height + 160), (40, 45, 50))
     framed.paste(page, (100, 80))
@@ -83,7 +88,9 @@ def test_png_input_is_accepted(person: Person, render_page: Render, to_png: Call
 
 def test_expired_document_is_reported(person: Person, render_page: Render) -> None:
     jpeg = capture(render_page(DocumentKind.PASSPORT, person), random.Random(2), 0.3)
-    later = read_document(jpeg, reference_date=person.passport_expiry_date.replace(year=person.passport_expiry_date.year + 1))
+    later = read_document(
+        jpeg, reference_date=person.passport_expiry_date.replace(year=person.passport_expiry_date.year + 1)
+    )
     assert later.reasons == (ReadReason.MRZ_INVALID,)
     assert later.mrz is not None and later.mrz.failures == ("expired",)
 

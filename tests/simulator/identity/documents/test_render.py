@@ -26,7 +26,11 @@ from simulator.identity.people import Person
 
 @pytest.mark.parametrize(
     ("kind", "size"),
-    [(DocumentKind.ID_FRONT, (1027, 648)), (DocumentKind.ID_BACK, (1027, 648)), (DocumentKind.PASSPORT, (1500, 1056))],
+    [
+        (DocumentKind.ID_FRONT, (1027, 648)),
+        (DocumentKind.ID_BACK, (1027, 648)),
+        (DocumentKind.PASSPORT, (1500, 1056)),
+    ],
 )
 def test_pages_have_the_physical_size_at_render_resolution(
     kind: DocumentKind, size: tuple[int, int], person: Person, render_page: Callable[..., Image.Image]

@@ -24,7 +24,9 @@ def _px(mm: float) -> int:
     return round(mm * S)
 
 
-def _overprint(page: Image.Image, kind: DocumentKind, line: int, pos: int, char: str, paper: tuple[int, int, int]) -> None:
+def _overprint(
+    page: Image.Image, kind: DocumentKind, line: int, pos: int, char: str, paper: tuple[int, int, int]
+) -> None:
     f = LAYOUTS[kind].mrz_lines[line]
     x0, y0 = _px(f.x + pos * f.pitch), _px(f.y)
     page.paste(paper, (x0, y0, _px(f.x + (pos + 1) * f.pitch), _px(f.y + f.pitch)))
@@ -71,7 +73,9 @@ def test_swapped_portrait_is_caught(person: Person, other_person: Person, render
     assert reading.reasons == (ReadReason.PORTRAIT_PATTERN_MISMATCH,)
 
 
-def test_altered_security_pattern_is_caught(person: Person, other_person: Person, render_page: Render) -> None:
+def test_altered_security_pattern_is_caught(
+    person: Person, other_person: Person, render_page: Render
+) -> None:
     genuine = render_page(DocumentKind.ID_FRONT, person)
     donor = render_page(DocumentKind.ID_FRONT, other_person)
     area = (_px(40), _px(38), _px(80), _px(52))  # pattern-only part of the front
@@ -82,7 +86,9 @@ def test_altered_security_pattern_is_caught(person: Person, other_person: Person
     assert reading.pattern is not None and reading.pattern.portrait_ok
 
 
-def test_mrz_pasted_from_another_passport_is_caught(person: Person, other_person: Person, render_page: Render) -> None:
+def test_mrz_pasted_from_another_passport_is_caught(
+    person: Person, other_person: Person, render_page: Render
+) -> None:
     genuine = render_page(DocumentKind.PASSPORT, person)
     donor = render_page(DocumentKind.PASSPORT, other_person)
     zone = LAYOUTS[DocumentKind.PASSPORT].mrz_zone
