@@ -343,7 +343,7 @@ def _run(
     gray = rgb.convert("L")
     try:
         corners = find_document(gray)
-    except DocumentNotFoundError as exc:
+    except (DocumentNotFoundError, np.linalg.LinAlgError) as exc:
         raise DocumentReadError(ReadReason.DOCUMENT_NOT_FOUND, str(exc)) from exc
     result["corners"] = tuple((float(x), float(y)) for x, y in corners)
     passport = _is_passport_stock(rgb, corners)

@@ -9,6 +9,8 @@ from datetime import date
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageOps
 
 from simulator.identity.documents.capture import capture
@@ -136,3 +138,35 @@ def test_smudged_mrz_is_unreadable(person: Person, render_page: Render) -> None:
     reading = read_document(capture(Image.fromarray(arr), random.Random(3), 0.3))
     assert ReadReason.MRZ_UNREADABLE in reading.reasons
     assert ReadReason.MRZ_INVALID in reading.reasons
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.binary(max_size=2048))
+def test_arbitrary_bytes_never_crash_the_reader(data: bytes) -> None:
+    reading = read_document(data)
+    assert not reading.ok
+    assert reading.reasons[0] in (ReadReason.INVALID_IMAGE, ReadReason.DOCUMENT_NOT_FOUND)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=300),
+    st.integers(min_value=1, max_value=300),
+    st.sampled_from(["RGB", "L", "RGBA", "P", "1"]),
+    st.integers(min_value=0, max_value=2**32 - 1),
+)
+def test_odd_images_get_typed_reasons(width: int, height: int, mode: str, seed: int) -> None:
+    arr = np.random.default_rng(seed).integers(0, 256, (height, width, 3), dtype=np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(arr).convert(mode).save(buf, format="PNG")
+    reading = read_document(buf.getvalue())
+    assert not reading.ok
+    assert all(isinstance(r, ReadReason) for r in reading.reasons)
+
+
+def test_plain_bright_card_is_not_read_as_a_document(to_png: Callable[[Image.Image], bytes]) -> None:
+    arr = np.full((480, 640, 3), 30, dtype=np.uint8)
+    arr[100:380, 120:520] = 230
+    reading = read_document(to_png(Image.fromarray(arr)))
+    assert not reading.ok
+    assert reading.pattern is None  # no data could be read to predict a pattern from

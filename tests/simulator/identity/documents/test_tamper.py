@@ -99,3 +99,18 @@ def test_mrz_pasted_from_another_passport_is_caught(
     assert reading.mrz is not None and reading.mrz.valid  # the donor's MRZ is itself valid
     assert ReadReason.PATTERN_MISMATCH in reading.reasons
     assert ReadReason.VIZ_MRZ_MISMATCH in reading.reasons
+
+
+def test_reprinted_visual_zone_number_disagrees_with_the_mrz(person: Person, render_page: Render) -> None:
+    page = render_page(DocumentKind.PASSPORT, person)
+    f = LAYOUTS[DocumentKind.PASSPORT].field("document_number")
+    old = person.passport_number[2]
+    new = "7" if old != "7" else "4"
+    x0, y0 = _px(f.x + 2 * f.pitch), _px(f.y)
+    box = (x0, y0 + 2, _px(f.x + 3 * f.pitch), _px(f.y + f.pitch) - 2)
+    page.paste((240, 234, 222), box)  # scrape the digit off (and the guilloche with it)
+    page.paste((22, 24, 34), (x0, y0), text_mask(new, f.pitch * S))
+    reading = read_document(capture(page, random.Random(13), 0.4))
+    assert reading.fields["document_number"][2] == new
+    assert ReadReason.VIZ_MRZ_MISMATCH in reading.reasons
+    assert reading.mrz is not None and reading.mrz.valid
