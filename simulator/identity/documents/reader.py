@@ -33,7 +33,8 @@ from threadpoolctl import ThreadpoolController
 
 from simulator.identity.documents.charclasses import MRZ_CLASSES, viz_classes
 from simulator.identity.documents.geometry import DocumentNotFoundError, find_document, homography
-from simulator.identity.documents.layout import LAYOUTS, Box, DocumentKind, Layout
+from simulator.identity.documents.glyphs import GLYPH_HEIGHT_RATIO
+from simulator.identity.documents.layout import LAYOUTS, Box, DocumentKind, Layout, TextField
 from simulator.identity.documents.ocr import LineReading, ink_image, read_cells
 from simulator.identity.documents.pattern import DEFAULT_ISSUER_KEY, pattern_ink, pattern_seed
 from simulator.identity.mrz import MrzFormat, MrzResult, check_digit, parse_mrz
@@ -182,13 +183,37 @@ def _high_pass(a: np.ndarray, radius: int) -> np.ndarray:
 # stages
 
 
+def _line_offset(ink: np.ndarray, line: TextField, s: float, reach_mm: float = 1.5) -> int:
+    """Vertical offset (px) of a printed line from its layout position, by row projection.
+
+    The MRZ band is located rather than assumed: the ink of the line's columns is summed per row and
+    the glyph-height window holding the most ink wins. This absorbs residual rectification error and
+    print-position tolerance before the per-cell search.
+    """
+    pitch = line.pitch * s
+    cell = round(pitch)
+    glyph = max(1, round(pitch * GLYPH_HEIGHT_RATIO))
+    top = (cell - glyph) // 2
+    reach = round(reach_mm * s)
+    y0 = round(line.y * s) - reach
+    x0, x1 = max(0, round(line.x * s)), min(ink.shape[1], round((line.x + line.box.w) * s))
+    rows = np.zeros(cell + 2 * reach, dtype=np.float64)
+    lo, hi = max(0, y0), min(ink.shape[0], y0 + rows.size)
+    if hi <= lo or x1 <= x0:
+        return 0
+    rows[lo - y0 : hi - y0] = ink[lo:hi, x0:x1].mean(axis=1)
+    sums = np.concatenate([[0.0], np.cumsum(rows)])
+    starts = np.arange(2 * reach + 1) + top
+    window = sums[starts + glyph] - sums[starts]
+    return int(np.argmax(window)) - reach
+
+
 def _read_mrz(ink: np.ndarray, layout: Layout, fmt: MrzFormat) -> list[LineReading]:
     s = READ_PX_PER_MM
     readings = []
-    for line_field, classes in zip(layout.mrz_lines, MRZ_CLASSES[fmt], strict=True):
-        readings.append(
-            read_cells(ink, line_field.x * s, line_field.y * s, line_field.pitch * s, classes, search=2)
-        )
+    for line, classes in zip(layout.mrz_lines, MRZ_CLASSES[fmt], strict=True):
+        dy = _line_offset(ink, line, s)
+        readings.append(read_cells(ink, line.x * s, line.y * s + dy, line.pitch * s, classes, search=2))
     return readings
 
 

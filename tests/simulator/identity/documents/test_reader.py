@@ -170,3 +170,15 @@ def test_plain_bright_card_is_not_read_as_a_document(to_png: Callable[[Image.Ima
     reading = read_document(to_png(Image.fromarray(arr)))
     assert not reading.ok
     assert reading.pattern is None  # no data could be read to predict a pattern from
+
+
+def test_mrz_band_is_located_when_printed_off_position(person: Person, render_page: Render) -> None:
+    page = render_page(DocumentKind.PASSPORT, person)
+    zone = LAYOUTS[DocumentKind.PASSPORT].mrz_zone
+    assert zone is not None
+    top = round(zone.y * RENDER_PX_PER_MM)
+    shift = round(1.0 * RENDER_PX_PER_MM)  # 1 mm low, 5 px per cell at the reading resolution
+    band = page.crop((0, top, page.width, page.height - shift))
+    page.paste(band, (0, top + shift))
+    reading = read_document(capture(page, random.Random(6), 0.5))
+    assert reading.mrz_lines == td3_lines(passport_data(person).mrz)
