@@ -108,6 +108,7 @@ class DocumentReading:
     mrz_min_score: float | None = None
     mrz: MrzResult | None = None
     fields: dict[str, str] = field(default_factory=dict)
+    field_readings: dict[str, LineReading] = field(default_factory=dict, repr=False, compare=False)
     portrait_jpeg: bytes | None = None
     pattern: PatternCheck | None = None
     reasons: tuple[ReadReason, ...] = ()
@@ -242,6 +243,14 @@ def _viz_date(text: str) -> date | None:
         return datetime.strptime(text, "%d.%m.%Y").date()
     except ValueError:
         return None
+
+
+def viz_mismatches(reading: DocumentReading, mrz: MrzResult) -> tuple[str, ...]:
+    """Printed fields of ``reading`` that disagree with ``mrz`` — e.g. an ID card front against the
+    MRZ read from its back (the provider checks the pair belongs together). Same tolerance rule as
+    the passport's own VIZ/MRZ check: only confident differences count.
+    """
+    return tuple(_viz_mismatches(reading.field_readings, mrz))
 
 
 def _viz_mismatches(readings: dict[str, LineReading], mrz: MrzResult) -> list[str]:
@@ -389,6 +398,7 @@ def _run(
     values = {name: " ".join(r.text.split()) for name, r in field_readings.items()}
     field_score = min((r.min_score for r in field_readings.values()), default=1.0)
     result["fields"] = values
+    result["field_readings"] = field_readings
     seed_info: str | None = None
     if layout.mrz_lines:
         if not has_mrz:

@@ -15,7 +15,7 @@ from PIL import Image, ImageOps
 
 from simulator.identity.documents.capture import capture
 from simulator.identity.documents.layout import LAYOUTS, DocumentKind
-from simulator.identity.documents.reader import PORTRAIT_PX_PER_MM, ReadReason, read_document
+from simulator.identity.documents.reader import PORTRAIT_PX_PER_MM, ReadReason, read_document, viz_mismatches
 from simulator.identity.documents.render import RENDER_PX_PER_MM, id_card_data, passport_data, visual_fields
 from simulator.identity.mrz import td1_lines, td3_lines
 from simulator.identity.people import Person, generate_person
@@ -182,3 +182,12 @@ def test_mrz_band_is_located_when_printed_off_position(person: Person, render_pa
     page.paste(band, (0, top + shift))
     reading = read_document(capture(page, random.Random(6), 0.5))
     assert reading.mrz_lines == td3_lines(passport_data(person).mrz)
+
+
+def test_front_and_back_are_cross_checked(person: Person, other_person: Person, render_page: Render) -> None:
+    front = read_document(capture(render_page(DocumentKind.ID_FRONT, person), random.Random(21), 0.6))
+    back = read_document(capture(render_page(DocumentKind.ID_BACK, person), random.Random(22), 0.6))
+    stranger = read_document(capture(render_page(DocumentKind.ID_BACK, other_person), random.Random(23), 0.6))
+    assert back.mrz is not None and stranger.mrz is not None
+    assert viz_mismatches(front, back.mrz) == ()
+    assert {"document_number", "birth_date", "surname"} <= set(viz_mismatches(front, stranger.mrz))
