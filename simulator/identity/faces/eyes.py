@@ -2,7 +2,7 @@
 
 Two passes, because the first is cheap and the second is accurate:
 
-1. *Coarse*: the grey image is resized to a 96-pixel-wide working copy and correlated (normalised
+1. *Coarse*: the grey image is resized to a 128-pixel-wide working copy and correlated (normalised
    cross-correlation via FFT, so gain and offset do not matter) with a few eye templates — a white
    ellipse with a dark centred iris on mid-grey skin — of three sizes. Local maxima above a floor
    are candidates; the pair maximising both scores, with a plausible spacing, near-horizontal
@@ -25,11 +25,12 @@ from numpy.lib.stride_tricks import sliding_window_view
 from PIL import Image
 from scipy.ndimage import maximum_filter
 
-WORK_WIDTH = 96
-_TEMPLATE_WIDTHS = (8.5, 10.5, 12.8)
+WORK_WIDTH = 128
+# Eye widths are 8-14 % of the image width (generator range x capture scale).
+_TEMPLATE_WIDTHS = tuple(round(WORK_WIDTH * f, 2) for f in (0.088, 0.109, 0.133))
 _COARSE_FLOOR = 0.35
-_MIN_CONTRAST = 0.25
-_FINE_FLOOR = 0.5
+_MIN_CONTRAST = 0.2
+_FINE_FLOOR = 0.45
 _SKIN_LEVELS = (0.3, 0.85)
 _LID, _SCLERA, _IRIS = 0.1, 1.0, 0.12
 
@@ -152,10 +153,15 @@ def _coarse_candidates(work: np.ndarray) -> list[_Candidate]:
 
 
 def _dedupe(cands: list[_Candidate], keep: int) -> list[_Candidate]:
-    """Best candidate per location (templates of several sizes fire on the same eye)."""
+    """Non-maximum suppression: the best candidate within 0.8 eye width wins.
+
+    Templates of several sizes fire on the same eye, and a template shifted by half an eye still
+    correlates with the sclera on one side; those side lobes must not pair up with each other.
+    """
     out: list[_Candidate] = []
     for c in sorted(cands, key=lambda c: -c.score):
-        if all(abs(c.x - o.x) > 2 or abs(c.y - o.y) > 2 for o in out):
+        reach = 0.8 * _TEMPLATE_WIDTHS[c.size]
+        if all(abs(c.x - o.x) > reach or abs(c.y - o.y) > 0.5 * reach for o in out):
             out.append(c)
             if len(out) == keep:
                 break
@@ -236,6 +242,19 @@ def _refine(grey: np.ndarray, x: float, y: float, eye_w: float, radius: int,
     return best
 
 
+def _refine_any(grey: np.ndarray, x: float, y: float, eye_w: float, radius: int,
+                skin: float) -> tuple[float, float, float]:
+    """:func:`_refine` with the coarse pass's skin level, falling back to the other one."""
+    best = _refine(grey, x, y, eye_w, radius, skin)
+    if best[2] >= _FINE_FLOOR:
+        return best
+    for other in _SKIN_LEVELS:
+        if other != skin:
+            alt = _refine(grey, x, y, eye_w, radius, other)
+            best = alt if alt[2] > best[2] else best
+    return best
+
+
 def _parabola(a: float, b: float, c: float) -> float:
     den = a - 2 * b + c
     if den >= -1e-9:
@@ -256,8 +275,8 @@ def locate_eyes(grey: np.ndarray) -> EyePair | None:
     left, right, _ = pair
     eye_w = _TEMPLATE_WIDTHS[max(left.size, right.size)] / f
     radius = max(2, math.ceil(1.5 / f))
-    lx, ly, ls = _refine(grey, left.x / f, left.y / f, eye_w, radius, left.skin)
-    rx, ry, rs = _refine(grey, right.x / f, right.y / f, eye_w, radius, right.skin)
+    lx, ly, ls = _refine_any(grey, left.x / f, left.y / f, eye_w, radius, left.skin)
+    rx, ry, rs = _refine_any(grey, right.x / f, right.y / f, eye_w, radius, right.skin)
     if min(ls, rs) < _FINE_FLOOR:
         return None
     return EyePair(left=(lx, ly), right=(rx, ry), eye_width=eye_w, score=(ls + rs) / 2)
