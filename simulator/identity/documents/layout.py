@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 MRZ_PITCH_MM = 2.54  # Doc 9303 Part 3: 10 characters per inch
+#: Width of the guilloche frame printed over the portrait's edge. Only the edge: a pattern across the
+#: face would destroy the skin texture the face matcher compares, as it would on a real document.
+PORTRAIT_FRAME_MM = 3.0
 
 
 class DocumentKind(StrEnum):
@@ -30,6 +33,11 @@ class Box:
     y: float
     w: float
     h: float
+
+
+def inset(box: Box, by: float) -> Box:
+    """``box`` shrunk by ``by`` millimetres on every side (grown when negative)."""
+    return Box(box.x + by, box.y + by, box.w - 2 * by, box.h - 2 * by)
 
 
 @dataclass(frozen=True)

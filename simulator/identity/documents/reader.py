@@ -34,7 +34,15 @@ from threadpoolctl import ThreadpoolController
 from simulator.identity.documents.charclasses import MRZ_CLASSES, viz_classes
 from simulator.identity.documents.geometry import DocumentNotFoundError, find_document, homography
 from simulator.identity.documents.glyphs import GLYPH_HEIGHT_RATIO
-from simulator.identity.documents.layout import LAYOUTS, Box, DocumentKind, Layout, TextField
+from simulator.identity.documents.layout import (
+    LAYOUTS,
+    PORTRAIT_FRAME_MM,
+    Box,
+    DocumentKind,
+    Layout,
+    TextField,
+    inset,
+)
 from simulator.identity.documents.ocr import LineReading, ink_image, read_cells
 from simulator.identity.documents.pattern import DEFAULT_ISSUER_KEY, pattern_ink, pattern_seed
 from simulator.identity.mrz import MrzFormat, MrzResult, check_digit, parse_mrz
@@ -46,8 +54,8 @@ MAX_PIXELS = 40_000_000
 
 MRZ_MIN_SCORE = 0.45  # below this, a character is a guess, not a reading
 FIELD_MIN_SCORE = 0.40
-PATTERN_TILE_MIN = 0.20  # genuine tiles score ~0.5–0.8, another seed's pattern ~0.0 ± 0.06
-PORTRAIT_PATTERN_MIN = 0.15
+PATTERN_TILE_MIN = 0.30  # genuine tiles score 0.8–1.0 on captures, another seed's pattern 0.0 ± 0.1
+PORTRAIT_PATTERN_MIN = 0.25  # portrait frame: genuine 0.5–1.0 (real faces), pasted portrait ~0.0
 _TILE_MM = 16.0
 # One reading is ~10 small matrix products; letting OpenBLAS fan them out over threads only adds
 # hand-off cost, and on a busy machine (a server handling many uploads, CI) its spinning threads
@@ -299,7 +307,12 @@ def _pattern_check(ink: np.ndarray, layout: Layout, seed: bytes) -> PatternCheck
     h, w = (ink.shape[0] // factor) * factor, (ink.shape[1] // factor) * factor
     small = ink[:h, :w].reshape(h // factor, factor, w // factor, factor).mean(axis=(1, 3))
     s = PATTERN_PX_PER_MM
-    expected = pattern_ink(seed, layout.width, layout.height, s)[: small.shape[0], : small.shape[1]]
+    expected = pattern_ink(seed, layout.width, layout.height, s)[: small.shape[0], : small.shape[1]].copy()
+    # predict the print, not just the pattern: nothing is printed in the MRZ clear zone or on the face
+    for clear in (layout.mrz_zone, layout.portrait and inset(layout.portrait, PORTRAIT_FRAME_MM)):
+        if clear is not None:
+            y0, y1, x0, x1 = _box_px(clear, s)
+            expected[y0:y1, x0:x1] = 0.0
     radius = round(1.25 * s)
     a = _high_pass(small, radius)
     b = _high_pass(expected, radius)
@@ -318,8 +331,12 @@ def _pattern_check(ink: np.ndarray, layout: Layout, seed: bytes) -> PatternCheck
     portrait_score = None
     if layout.portrait is not None:
         p = layout.portrait
-        y0, y1, x0, x1 = _box_px(Box(p.x + 1.0, p.y + 1.0, p.w - 2.0, p.h - 2.0), s)
-        pa, pb = a[y0:y1, x0:x1], b[y0:y1, x0:x1]
+        ring = np.zeros(small.shape, dtype=bool)
+        y0, y1, x0, x1 = _box_px(inset(p, 0.4), s)
+        ring[y0:y1, x0:x1] = True
+        y0, y1, x0, x1 = _box_px(inset(p, PORTRAIT_FRAME_MM - 0.4), s)
+        ring[y0:y1, x0:x1] = False
+        pa, pb = a[ring], b[ring]
         portrait_score = float((pa * pb).sum() / max(np.sqrt((pa * pa).sum() * (pb * pb).sum()), 1e-9))
         y0, y1, x0, x1 = _box_px(Box(p.x - grow, p.y - grow, p.w + 2 * grow, p.h + 2 * grow), s)
         mask[y0:y1, x0:x1] = False

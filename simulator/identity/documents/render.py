@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from simulator.identity.documents.glyphs import VIZ_CHARS, text_mask
-from simulator.identity.documents.layout import LAYOUTS, DocumentKind, Layout
+from simulator.identity.documents.layout import LAYOUTS, PORTRAIT_FRAME_MM, DocumentKind, Layout, inset
 from simulator.identity.documents.pattern import DEFAULT_ISSUER_KEY, pattern_ink, pattern_seed
 from simulator.identity.mrz import MrzData, mrz_information, td1_lines, td3_lines, transliterate
 from simulator.identity.people import Person
@@ -183,14 +183,16 @@ def render_face(
     if layout.portrait is not None:
         b = layout.portrait
         strength[_px(b.y) : _px(b.y + b.h), _px(b.x) : _px(b.x + b.w)] = _PORTRAIT_PATTERN_STRENGTH
+        c = inset(b, PORTRAIT_FRAME_MM)
+        strength[_px(c.y) : _px(c.y + c.h), _px(c.x) : _px(c.x + c.w)] = 0.0
     if layout.mrz_zone is not None:
         z = layout.mrz_zone
         strength[_px(z.y) : _px(z.y + z.h), _px(z.x) : _px(z.x + z.w)] = 0.0
     alpha = (ink * strength)[..., None]
     tint = np.asarray(pattern_colour, dtype=np.float32)
     if layout.portrait is not None:
-        # over the photo the pattern is printed as a multiplicative tint, so it darkens dark and light
-        # parts of the photo alike and the verifier's correlation keeps one sign across the portrait
+        # over the photo's frame the pattern is printed as a multiplicative tint, so it darkens dark and
+        # light parts of the photo alike and the verifier's correlation keeps one sign
         b = layout.portrait
         ys, xs = slice(_px(b.y), _px(b.y + b.h)), slice(_px(b.x), _px(b.x + b.w))
         photo = canvas[ys, xs] * (1.0 - alpha[ys, xs] * (1.0 - tint / 255.0))
