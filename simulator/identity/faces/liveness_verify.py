@@ -58,10 +58,21 @@ class LivenessResult:
 
 @dataclass(frozen=True)
 class _Regions:
+    """Inner/outer masks within the crop ``rows x cols`` around the cheek band, and the size of
+    the top-corner background patches."""
+
+    rows: slice
+    cols: slice
     inner: np.ndarray
     outer: np.ndarray
-    background: np.ndarray
+    corner: int
     half_width: float
+
+
+def _background_mean(frame: np.ndarray, corner: int) -> np.ndarray:
+    """Mean colour of the two top corners (far background in a genuine capture)."""
+    both = np.concatenate([frame[:corner, :corner].reshape(-1, 3), frame[:corner, -corner:].reshape(-1, 3)])
+    return both.mean(axis=0)
 
 
 def _regions(ambient: np.ndarray, lit: list[np.ndarray]) -> _Regions | None:
@@ -74,19 +85,25 @@ def _regions(ambient: np.ndarray, lit: list[np.ndarray]) -> _Regions | None:
     h, w = ambient.shape[:2]
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32) + 0.5
     px, py = xx - (lx + rx) / 2, yy - (ly + ry) / 2
-    u = (px * cos_t + py * sin_t) / d  # across the face, in eye distances
-    v = (-px * sin_t + py * cos_t) / d  # down the face
-    band = (v >= 0.2) & (v <= 0.55)
+    v = (-px * sin_t + py * cos_t) / d  # down the face, in eye distances
+    band_full = (v >= 0.2) & (v <= 0.55)
+    rows_any, cols_any = np.nonzero(band_full.any(axis=1))[0], np.nonzero(band_full.any(axis=0))[0]
+    if len(rows_any) < 3:
+        return None
+    # Everything below works on the band's bounding box only (a fraction of the frame).
+    rows = slice(int(rows_any[0]), int(rows_any[-1]) + 1)
+    cols = slice(int(cols_any[0]), int(cols_any[-1]) + 1)
+    band = band_full[rows, cols]
+    u = (px[rows, cols] * cos_t + py[rows, cols] * sin_t) / d  # across the face
+    au = np.abs(u)
+    crop = ambient[rows, cols]
     corner = max(4, w // 16)
-    background = np.zeros((h, w), dtype=bool)
-    background[:corner, :corner] = True
-    background[:corner, -corner:] = True
     # Smoothed before the colour test: sensor noise on dark skin would otherwise punch holes in
     # the mask, and a tight colour window keeps a skin-coloured wall out of it.
-    smooth = uniform_filter(ambient, size=(3, 3, 1), mode="nearest")
+    smooth = uniform_filter(crop, size=(3, 3, 1), mode="nearest")
     total = smooth.sum(axis=2) + 1e-3
     chroma = smooth[:, :, :2] / total[:, :, None]
-    skin = np.zeros((h, w), dtype=bool)
+    skin = np.zeros(band.shape, dtype=bool)
     for side in (-1.0, 1.0):
         su = side * u
         sample = band & (su >= 0.25) & (su <= 0.6)
@@ -96,36 +113,36 @@ def _regions(ambient: np.ndarray, lit: list[np.ndarray]) -> _Regions | None:
         ref_b = float(np.median(total[sample]))
         skin |= (su > 0) & (np.sqrt(((chroma - ref_c) ** 2).sum(axis=2)) < 0.02) \
             & (total > 0.78 * ref_b) & (total < 1.3 * ref_b)
-    au = np.abs(u)
-    half_width = _reflecting_half_width(ambient, lit, band, au, background)
+    bg_base = np.maximum(_background_mean(ambient, corner), 1e-3)
+    bg_gains = [np.maximum(_background_mean(f, corner) / bg_base, 1e-3) for f in lit]
+    half_width = _reflecting_half_width(crop[band], [f[rows, cols][band] for f in lit], bg_gains, au[band])
     inner = band & skin & (au <= 0.3)
     outer = band & skin & (au >= 0.68 * half_width) & (au <= 0.92 * half_width)
     if min(int(inner.sum()), int(outer.sum())) < 20:
         return None
-    return _Regions(inner, outer, background, half_width)
+    return _Regions(rows, cols, inner, outer, corner, half_width)
 
 
-def _reflecting_half_width(ambient: np.ndarray, lit: list[np.ndarray], band: np.ndarray, au: np.ndarray,
-                           background: np.ndarray) -> float:
+def _reflecting_half_width(ambient: np.ndarray, lit: list[np.ndarray], bg_gains: list[np.ndarray],
+                           au: np.ndarray) -> float:
     """Where, across the cheek band, the surface stops reflecting the screen (eye distances).
 
+    Arguments are the band's pixels (``(N, 3)`` colours, ``(N,)`` distances from the midline).
     Measured on the reflection itself rather than on skin colour: the outline of whatever is in
     front of the camera (a head, or a print cut to a face) is where the flash stops coming back,
     whatever the colour of the wall behind. A dome still returns a third of its peak at its rim,
     the far background a tenth, so the edge is where the profile drops under 45 % of the centre's.
     Defaults to 1.0 when nothing reflects (those sessions fail on amplitude anyway).
     """
-    base = np.maximum(ambient[band], 1.0)
-    bg_base = np.maximum(ambient[background].mean(axis=0), 1e-3)
-    refl = np.zeros(int(band.sum()))
-    for frame in lit:
-        bg = np.maximum(frame[background].mean(axis=0) / bg_base, 1e-3)
-        refl += ((frame[band] / base) / bg - 1.0).max(axis=1)
+    base = np.maximum(ambient, 1.0)
+    refl = np.zeros(len(au))
+    for frame, bg in zip(lit, bg_gains, strict=True):
+        refl += ((frame / base) / bg - 1.0).max(axis=1)
     bins = np.arange(0.0, 1.6, 0.05)
-    idx = np.digitize(au[band], bins)
-    profile = np.full(len(bins) + 1, np.nan)
-    for i in np.unique(idx):
-        profile[i] = np.median(refl[idx == i])
+    idx = np.digitize(au, bins)
+    counts = np.bincount(idx, minlength=len(bins) + 1)
+    sums = np.bincount(idx, weights=refl, minlength=len(bins) + 1)
+    profile = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
     centre = float(np.nanmedian(profile[1:7]))
     if not centre > 0.05 * max(1, len(lit)):
         return 1.0
@@ -135,9 +152,16 @@ def _reflecting_half_width(ambient: np.ndarray, lit: list[np.ndarray], band: np.
     return float(bins[-1])
 
 
-def _means(frame: np.ndarray, regions: _Regions) -> np.ndarray:
-    return np.stack([frame[regions.inner].mean(axis=0), frame[regions.outer].mean(axis=0),
-                     frame[regions.background].mean(axis=0)]).astype(np.float64)
+def _region_weights(regions: _Regions) -> np.ndarray:
+    """(2, crop pixels) averaging weights of the inner and outer regions."""
+    masks = np.stack([regions.inner, regions.outer]).reshape(2, -1).astype(np.float32)
+    return masks / masks.sum(axis=1, keepdims=True)
+
+
+def _means(frame: np.ndarray, weights: np.ndarray, regions: _Regions) -> np.ndarray:
+    """Mean colour of the inner face, the outer ring and the background (rows, in that order)."""
+    face = weights @ frame[regions.rows, regions.cols].reshape(-1, 3)
+    return np.vstack([face, _background_mean(frame, regions.corner)]).astype(np.float64)
 
 
 class LivenessVerifier:
@@ -162,10 +186,11 @@ class LivenessVerifier:
         regions = _regions(decoded[0], decoded[1:])
         if regions is None:
             return LivenessResult(False, FACE_NOT_FOUND, {})
-        base = _means(decoded[0], regions)
+        weights = _region_weights(regions)
+        base = _means(decoded[0], weights, regions)
         amplitudes, ratios, names = [], [], []
         for frame in decoded[1:]:
-            means = _means(frame, regions) / np.maximum(base, 1e-3)
+            means = _means(frame, weights, regions) / np.maximum(base, 1e-3)
             v_in = means[0] / means[2] - 1.0
             v_out = means[1] / means[2] - 1.0
             k = int(np.argmax(_PALETTE_UNIT @ v_in))
