@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import io
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -45,7 +45,7 @@ from simulator.identity.documents.layout import (
 )
 from simulator.identity.documents.ocr import LineReading, ink_image, read_cells
 from simulator.identity.documents.pattern import DEFAULT_ISSUER_KEY, pattern_ink, pattern_seed
-from simulator.identity.mrz import MrzFormat, MrzResult, check_digit, parse_mrz
+from simulator.identity.mrz import MRZ_ALPHABET, MrzFormat, MrzResult, check_digit, parse_mrz
 
 READ_PX_PER_MM = 8.0
 PATTERN_PX_PER_MM = 4.0
@@ -365,6 +365,15 @@ def _portrait_jpeg(rgb: Image.Image, page_to_photo: np.ndarray, layout: Layout) 
 # --------------------------------------------------------------------------------------------------
 
 
+class _Stopped(Exception):
+    """A fatal finding after part of the page was read: carries what was read so far."""
+
+    def __init__(self, reason: ReadReason, partial: DocumentReading) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+        self.partial = partial
+
+
 def read_document(
     data: bytes,
     reference_date: date | None = None,
@@ -372,15 +381,18 @@ def read_document(
 ) -> DocumentReading:
     """Read one photographed document page. ``reference_date`` enables the MRZ ``expired`` check."""
     started = time.perf_counter()
+    draft = DocumentReading()
     reasons: list[ReadReason] = []
-    result: dict[str, object] = {}
     try:
         with _BLAS.limit(limits=1, user_api="blas"):
-            _run(data, reference_date, issuer_key, reasons, result)
+            draft = _run(data, reference_date, issuer_key, reasons)
+    except _Stopped as stop:
+        draft = stop.partial
+        reasons.append(stop.reason)
     except DocumentReadError as exc:
         reasons.append(exc.reason)
     elapsed = (time.perf_counter() - started) * 1000.0
-    return DocumentReading(reasons=tuple(dict.fromkeys(reasons)), elapsed_ms=elapsed, **result)  # type: ignore[arg-type]
+    return replace(draft, reasons=tuple(dict.fromkeys(reasons)), elapsed_ms=elapsed)
 
 
 def _run(
@@ -388,15 +400,13 @@ def _run(
     reference_date: date | None,
     issuer_key: bytes,
     reasons: list[ReadReason],
-    result: dict[str, object],
-) -> None:
+) -> DocumentReading:
     rgb = _decode(data)
     gray = rgb.convert("L")
     try:
         corners = find_document(gray)
     except (DocumentNotFoundError, np.linalg.LinAlgError) as exc:
         raise DocumentReadError(ReadReason.DOCUMENT_NOT_FOUND, str(exc)) from exc
-    result["corners"] = tuple((float(x), float(y)) for x, y in corners)
     passport = _is_passport_stock(rgb, corners)
     layout = LAYOUTS[DocumentKind.PASSPORT if passport else DocumentKind.ID_BACK]
     page_to_photo = _page_matrix(corners, layout)
@@ -409,24 +419,24 @@ def _run(
     has_mrz = _dark_fraction(ink, mrz_box, s) > 0.03
     if not passport and not has_mrz:
         layout = LAYOUTS[DocumentKind.ID_FRONT]
-    result["kind"] = layout.kind
-    result["portrait_jpeg"] = _portrait_jpeg(rgb, page_to_photo, layout)
     field_readings = _read_fields(ink, layout)
-    values = {name: " ".join(r.text.split()) for name, r in field_readings.items()}
+    reading = DocumentReading(
+        kind=layout.kind,
+        corners=tuple((float(x), float(y)) for x, y in corners),
+        fields={name: " ".join(r.text.split()) for name, r in field_readings.items()},
+        field_readings=field_readings,
+        portrait_jpeg=_portrait_jpeg(rgb, page_to_photo, layout),
+    )
     field_score = min((r.min_score for r in field_readings.values()), default=1.0)
-    result["fields"] = values
-    result["field_readings"] = field_readings
     seed_info: str | None = None
     if layout.mrz_lines:
         if not has_mrz:
-            raise DocumentReadError(ReadReason.MRZ_NOT_FOUND, "no printed lines in the MRZ zone")
-        fmt = MrzFormat.TD3 if passport else MrzFormat.TD1
-        lines = _read_mrz(ink, layout, fmt)
-        result["mrz_lines"] = tuple(r.text for r in lines)
-        result["mrz_min_score"] = min(r.min_score for r in lines)
+            raise _Stopped(ReadReason.MRZ_NOT_FOUND, reading)
+        lines = _read_mrz(ink, layout, MrzFormat.TD3 if passport else MrzFormat.TD1)
         mrz = parse_mrz([r.text for r in lines], reference_date)
-        result["mrz"] = mrz
-        if min(r.min_score for r in lines) < MRZ_MIN_SCORE:
+        min_score = min(r.min_score for r in lines)
+        reading = replace(reading, mrz_lines=tuple(r.text for r in lines), mrz_min_score=min_score, mrz=mrz)
+        if min_score < MRZ_MIN_SCORE:
             reasons.append(ReadReason.MRZ_UNREADABLE)
         if mrz.failures:
             reasons.append(ReadReason.MRZ_INVALID)
@@ -435,14 +445,14 @@ def _run(
         if passport and _viz_mismatches(field_readings, mrz):
             reasons.append(ReadReason.VIZ_MRZ_MISMATCH)
     else:
-        seed_info = _front_mrz_information(values)
+        seed_info = _front_mrz_information(reading.fields)
     if field_score < FIELD_MIN_SCORE or (layout.kind is DocumentKind.ID_FRONT and seed_info is None):
         reasons.append(ReadReason.FIELDS_UNREADABLE)
-    if seed_info is None or any(c not in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<" for c in seed_info):
-        return
+    if seed_info is None or any(c not in MRZ_ALPHABET for c in seed_info):
+        return reading
     check = _pattern_check(ink, layout, pattern_seed(seed_info, issuer_key))
-    result["pattern"] = check
     if not check.background_ok:
         reasons.append(ReadReason.PATTERN_MISMATCH)
     if not check.portrait_ok:
         reasons.append(ReadReason.PORTRAIT_PATTERN_MISMATCH)
+    return replace(reading, pattern=check)
