@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import threading
 from dataclasses import asdict, dataclass, fields
 from datetime import date, timedelta
 from typing import Any
@@ -97,6 +98,7 @@ class Person:
 
 
 _FAKERS: dict[str, Faker] = {}
+_FAKER_LOCK = threading.Lock()  # a shared Faker is re-seeded per person: one person at a time
 
 
 def _faker(locale: str) -> Faker:
@@ -184,21 +186,22 @@ def generate_person(
     if chosen not in LOCALES:
         raise PersonError(f"unsupported locale {chosen!r}; choose one of {sorted(LOCALES)}")
     region, nationality = LOCALES[chosen]
-    fake = _faker(chosen)
-    fake.seed_instance(rng.getrandbits(63))
-    sex = rng.choice("MF")
-    if sex == "M":
-        given = [fake.first_name_male()]
-        family = fake.last_name_male()
-        second = fake.first_name_male
-    else:
-        given = [fake.first_name_female()]
-        family = fake.last_name_female()
-        second = fake.first_name_female
-    if rng.random() < 0.2:
-        extra = second()
-        if extra not in given:
-            given.append(extra)
+    with _FAKER_LOCK:
+        fake = _faker(chosen)
+        fake.seed_instance(rng.getrandbits(63))
+        sex = rng.choice("MF")
+        if sex == "M":
+            given = [fake.first_name_male()]
+            family = fake.last_name_male()
+            second = fake.first_name_male
+        else:
+            given = [fake.first_name_female()]
+            family = fake.last_name_female()
+            second = fake.first_name_female
+        if rng.random() < 0.2:
+            extra = second()
+            if extra not in given:
+                given.append(extra)
     age_days = rng.randint(18 * 365 + 5, 85 * 365)
     dob = reference_date - timedelta(days=age_days)
     id_no, passport_no = _document_numbers(rng, region)

@@ -118,3 +118,12 @@ def test_every_person_makes_valid_documents(seed: int, index: int) -> None:
     assert Person.from_json(p.to_json()) == p
     assert parse_mrz(td1_lines(id_card_data(p).mrz), DEFAULT_REFERENCE_DATE).valid
     assert parse_mrz(td3_lines(passport_data(p).mrz), DEFAULT_REFERENCE_DATE).valid
+
+
+def test_generation_is_thread_safe() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = [generate_person(13, i) for i in range(40)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda i: generate_person(13, i), range(40)))
+    assert got == expected
