@@ -1,9 +1,10 @@
 """Camera capture model: what a phone camera does to a face between the person and the JPEG.
 
-Selfies and video frames are the canonical portrait pushed through a seeded chain of pose and
-optics (rotation, scale, shift, blur), lighting (gain, a horizontal light ramp, a colour cast),
-sensor noise and JPEG compression. ``strength`` scales every degradation, so a benchmark can ask
-"how does the matcher behave on half-strength captures?". Deterministic for a given ``rng`` state.
+Selfies and video frames are the canonical portrait pushed through a seeded chain of pose
+(a cheap yaw that squeezes one half of the face, rotation, scale, shift), optics (blur), lighting
+(gain, a horizontal light ramp, a colour cast), sensor noise and JPEG compression. ``strength``
+scales every degradation, so a benchmark can ask "how does the matcher behave on harder
+captures?". Deterministic for a given ``rng`` state.
 """
 
 from __future__ import annotations
@@ -32,12 +33,14 @@ class CaptureParams:
     noise_sigma: float = 0.0
     blur: float = 0.0
     jpeg_quality: int = 92
+    yaw: float = 0.0
 
     def map_point(self, x: float, y: float, in_size: tuple[int, int],
                   out_size: tuple[int, int] | None = None) -> tuple[float, float]:
         """Where canonical point (x, y) lands in the captured image (ground truth for tests)."""
         w, h = in_size
         ow, oh = out_size or in_size
+        x = _yaw_x(x, w, self.yaw)
         fx = w / ow
         theta = math.radians(self.rotation_deg)
         k = self.scale / fx
@@ -63,7 +66,35 @@ class CaptureParams:
             noise_sigma=5.0 * k,
             blur=rng.uniform(0.0, 1.3) * k,
             jpeg_quality=round(92 - rng.uniform(0, 37) * min(k, 1.0)),
+            yaw=rng.uniform(-0.06, 0.06) * k,
         )
+
+
+def _yaw_x(x: float, width: int, yaw: float) -> float:
+    c = width // 2
+    if yaw > 0 and x > c:
+        return c + (x - c) * (1 - yaw)
+    if yaw < 0 and x < c:
+        return c - (c - x) * (1 + yaw)
+    return x
+
+
+def yaw_warp(image: Image.Image, yaw: float) -> Image.Image:
+    """A cheap head turn: one half of the picture (right for ``yaw`` > 0) is squeezed sideways."""
+    if abs(yaw) < 1e-3:
+        return image
+    w, h = image.size
+    c = w // 2
+    out = Image.new(image.mode, image.size, image.getpixel((1, 1)))
+    if yaw > 0:
+        out.paste(image.crop((0, 0, c, h)), (0, 0))
+        squeezed = image.crop((c, 0, w, h)).resize((max(1, round((w - c) * (1 - yaw))), h), Image.BICUBIC)
+        out.paste(squeezed, (c, 0))
+    else:
+        squeezed = image.crop((0, 0, c, h)).resize((max(1, round(c * (1 + yaw))), h), Image.BICUBIC)
+        out.paste(squeezed, (c - squeezed.size[0], 0))
+        out.paste(image.crop((c, 0, w, h)), (c, 0))
+    return out
 
 
 def affine_warp(image: Image.Image, params: CaptureParams, out_size: tuple[int, int]) -> Image.Image:
@@ -90,7 +121,7 @@ def apply_capture(image: Image.Image, params: CaptureParams, rng: random.Random,
     ``rng`` seeds the sensor noise only (the other parameters are in ``params``).
     """
     size = out_size or image.size
-    img = affine_warp(image.convert("RGB"), params, size)
+    img = affine_warp(yaw_warp(image.convert("RGB"), params.yaw), params, size)
     if params.blur > 0.05:
         img = img.filter(ImageFilter.GaussianBlur(params.blur * size[0] / image.size[0]))
     arr = np.asarray(img, dtype=np.float32)
