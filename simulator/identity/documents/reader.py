@@ -144,6 +144,20 @@ def _decode(data: bytes) -> Image.Image:
         raise DocumentReadError(ReadReason.INVALID_IMAGE, f"not a decodable image: {exc}") from exc
 
 
+def _whole_image_page(gray: Image.Image) -> np.ndarray | None:
+    """Corners of the whole image when it *is* the page: a flatbed scan or an uploaded file, cropped to
+    a document format (aspect within 2 % of ID-1 or the passport page) — no surface around it to find.
+    """
+    w, h = gray.size
+    if min(w, h) < 100:
+        return None
+    aspect = w / h
+    for layout in (LAYOUTS[DocumentKind.ID_BACK], LAYOUTS[DocumentKind.PASSPORT]):
+        if abs(aspect / (layout.width / layout.height) - 1.0) < 0.02:
+            return np.asarray([(0.0, 0.0), (float(w), 0.0), (float(w), float(h)), (0.0, float(h))])
+    return None
+
+
 def _page_matrix(corners: np.ndarray, layout: Layout) -> np.ndarray:
     """Homography from page millimetres to photo pixels."""
     page = np.asarray([(0.0, 0.0), (layout.width, 0.0), (layout.width, layout.height), (0.0, layout.height)])
@@ -406,7 +420,9 @@ def _run(
     try:
         corners = find_document(gray)
     except (DocumentNotFoundError, np.linalg.LinAlgError) as exc:
-        raise DocumentReadError(ReadReason.DOCUMENT_NOT_FOUND, str(exc)) from exc
+        corners = _whole_image_page(gray)
+        if corners is None:
+            raise DocumentReadError(ReadReason.DOCUMENT_NOT_FOUND, str(exc)) from exc
     passport = _is_passport_stock(rgb, corners)
     layout = LAYOUTS[DocumentKind.PASSPORT if passport else DocumentKind.ID_BACK]
     page_to_photo = _page_matrix(corners, layout)

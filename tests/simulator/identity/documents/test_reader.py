@@ -191,3 +191,14 @@ def test_front_and_back_are_cross_checked(person: Person, other_person: Person, 
     assert back.mrz is not None and stranger.mrz is not None
     assert viz_mismatches(front, back.mrz) == ()
     assert {"document_number", "birth_date", "surname"} <= set(viz_mismatches(front, stranger.mrz))
+
+
+@pytest.mark.parametrize("kind", list(DocumentKind))
+def test_uploaded_page_file_without_surroundings_is_read(
+    kind: DocumentKind, person: Person, render_page: Render, to_png: Callable[[Image.Image], bytes]
+) -> None:
+    page = render_page(kind, person)
+    reading = read_document(to_png(page.resize((page.width * 2 // 3, page.height * 2 // 3))))
+    assert reading.ok, reading.reasons
+    assert reading.kind is kind
+    assert reading.mrz_lines == _expected(kind, person)
