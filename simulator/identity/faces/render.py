@@ -240,7 +240,7 @@ def _draw_features(draw: ImageDraw.ImageDraw, f: FaceSpec) -> None:
         draw.ellipse(_ellipse_box(mx, my, mr, mr), fill=(90, 60, 45))
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=128)
 def _render(identity_id: str, geometry_id: str) -> bytes:
     spec = face_spec(geometry_id)
     if geometry_id != identity_id:

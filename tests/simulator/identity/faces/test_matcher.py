@@ -115,3 +115,28 @@ def test_threshold_is_validated() -> None:
     strict = FaceMatcher(threshold=0.999)
     result = strict.compare(selfie("match-d", random.Random(35)), portrait_jpeg("match-d"))
     assert not result.matched and result.reason == FACE_MISMATCH
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.binary(max_size=200))
+def test_arbitrary_bytes_never_crash_the_matcher(data: bytes) -> None:
+    with pytest.raises((InvalidImageError, FaceNotFoundError)):
+        MATCHER.extract(data)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(48, 400), st.integers(48, 400), st.integers(0, 2**32 - 1),
+       st.sampled_from(["noise", "flat", "bars"]))
+def test_arbitrary_pictures_give_a_template_or_face_not_found(w: int, h: int, seed: int, kind: str) -> None:
+    rng = np.random.default_rng(seed)
+    if kind == "noise":
+        arr = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+    elif kind == "flat":
+        arr = np.full((h, w, 3), rng.integers(0, 256, 3), dtype=np.uint8)
+    else:
+        arr = np.repeat((np.arange(w)[None, :, None] // 7 % 2 * 255).astype(np.uint8), h, axis=0).repeat(3, 2)
+    try:
+        tpl = MATCHER.extract(_png(Image.fromarray(arr, "RGB")))
+    except FaceNotFoundError:
+        return
+    assert tpl.texture.shape == tpl.mask.shape and np.isfinite(tpl.texture).all()
