@@ -147,3 +147,21 @@ def test_unusable_sessions() -> None:
 def test_unknown_attack_is_rejected() -> None:
     with pytest.raises(ValueError):
         stage_attack("mask", "live-a", LivenessChallenge.generate(random.Random(1)), random.Random(1))
+
+
+def test_presence_check_runs_liveness_then_the_face() -> None:
+    from simulator.identity.faces.presence import check_presence
+
+    rng = random.Random(45)
+    matcher = FaceMatcher()
+    enrolled = matcher.extract(portrait_jpeg("live-c"))
+    challenge = LivenessChallenge.generate(rng)
+    genuine = check_presence(capture_session("live-c", challenge, rng), challenge, enrolled)
+    assert genuine.passed and genuine.signals["face_score"] >= matcher.threshold
+    # A live impostor passes liveness but not the face.
+    impostor = check_presence(capture_session("live-a", challenge, rng), challenge, enrolled)
+    assert not impostor.passed and impostor.reason == "face_mismatch"
+    assert impostor.signals["slots_matched"] >= len(challenge.colours) - 1
+    # An attack is stopped by liveness before any matching.
+    attack = check_presence(stage_attack(AttackKind.CUTOUT, "live-c", challenge, rng), challenge, enrolled)
+    assert attack.reason == FLAT_SURFACE and "face_score" not in attack.signals
