@@ -126,32 +126,38 @@ def read_cells(
         band[src0 - top : src1 - top, pad : pad + ink.shape[1]] = ink[src0:src1]
     xs = np.round(x0 + np.arange(n) * pitch).astype(np.int64) + pad - search
     windows = sliding_window_view(band, (cell, cell))
-    offsets = np.arange(2 * search + 1)
-    yy = np.repeat(offsets, offsets.size)
-    xx = np.tile(offsets, offsets.size)
-    cols = np.clip(xs[:, None] + xx[None, :], 0, windows.shape[1] - 1)
-    patches = windows[yy[None, :], cols]  # (n, S, cell, cell)
-    flat = patches.reshape(n, yy.size, cell * cell)
-    # templates are zero-mean, so (patch - mean)·t == patch·t: only the norm needs the mean
-    size = cell * cell
-    sums = flat.sum(axis=2)
-    sq = np.einsum("nsk,nsk->ns", flat, flat)
-    norms = np.sqrt(np.maximum(sq - sums * sums / size, 1e-12))
-    scores = (flat @ templates.T) / norms[..., None]  # (n, S, B*K)
-    best = scores.reshape(n, yy.size * len(_BLURS), len(ALL_CHARS)).max(axis=1)
-    mask = _allowed_matrix(tuple(allowed))
-    best = np.where(mask, best, -np.inf)
+    # blank cells (only where a blank is allowed) are decided by ink and skip the correlation
+    centres = windows[search, np.clip(xs + search, 0, windows.shape[1] - 1)]  # (n, cell, cell)
+    dark = (centres > blank_threshold).sum(axis=(1, 2))
+    blank = np.asarray([" " in a for a in allowed]) & (dark < 3)
+    fixed = np.asarray([len(a) == 1 for a in allowed])
+    todo = np.flatnonzero(~blank & ~fixed)
+    best = np.full((n, len(ALL_CHARS)), -np.inf, dtype=np.float32)
+    if todo.size:
+        offsets = np.arange(2 * search + 1)
+        yy = np.repeat(offsets, offsets.size)
+        xx = np.tile(offsets, offsets.size)
+        cols = np.clip(xs[todo, None] + xx[None, :], 0, windows.shape[1] - 1)
+        patches = windows[yy[None, :], cols]  # (m, S, cell, cell)
+        m = todo.size
+        flat = patches.reshape(m, yy.size, cell * cell)
+        # templates are zero-mean, so (patch - mean)·t == patch·t: only the norm needs the mean
+        size = cell * cell
+        sums = flat.sum(axis=2)
+        sq = np.einsum("nsk,nsk->ns", flat, flat)
+        norms = np.sqrt(np.maximum(sq - sums * sums / size, 1e-12))
+        scores = (flat @ templates.T) / norms[..., None]  # (m, S, B*K)
+        found = scores.reshape(m, yy.size * len(_BLURS), len(ALL_CHARS)).max(axis=1)
+        best[todo] = np.where(_allowed_matrix(tuple(allowed))[todo], found, -np.inf)
     choice = best.argmax(axis=1)
     chosen = best[np.arange(n), choice]
-    centre = (yy == search) & (xx == search)
-    dark = (flat[:, centre, :][:, 0, :] > blank_threshold).sum(axis=1)
     text: list[str] = []
     out_scores: list[float] = []
     for i in range(n):
-        if " " in allowed[i] and dark[i] < 3:
+        if blank[i]:
             text.append(" ")
             out_scores.append(1.0)
-        elif len(allowed[i]) == 1:  # a fixed character (date dots): nothing was decided here
+        elif fixed[i]:  # a fixed character (date dots): nothing was decided here
             text.append(allowed[i])
             out_scores.append(1.0)
         else:
