@@ -2,9 +2,13 @@
 
 Pages are drawn at :data:`RENDER_PX_PER_MM` from the millimetre layouts in :mod:`.layout`: background,
 then the portrait, then the security pattern over everything except the MRZ clear zone (Doc 9303 keeps
-the MRZ free of background print so OCR stays reliable), then the printed text in the project's OCR
-glyph set. The portrait is supplied by the caller (``PIL.Image`` or encoded bytes) until the face
-package renders one; only its presence and position matter to the reader.
+the MRZ free of background print so OCR stays reliable) and the face itself (only the portrait's frame
+carries it), then the printed text in the project's OCR glyph set. The portrait is supplied by the
+caller (``PIL.Image`` or encoded bytes, e.g. ``simulator.identity.faces.render.portrait``).
+
+The visual zone prints names in the glyph set's alphabet, i.e. transliterated as in the MRZ but with
+spaces (``Jelínková`` -> ``JELINKOVA``): the reader reads every printed field with the same templates,
+and a verifier compares names with the bank record through :func:`~simulator.identity.mrz.transliterate`.
 """
 
 from __future__ import annotations
