@@ -402,8 +402,13 @@ class MrzFields:
 
     @property
     def mrz_information(self) -> str:
-        """BAC/pattern seed built from the fields as written (full document number)."""
+        """BAC/pattern seed built from the fields as written (full document number).
+
+        Raises :class:`MrzError` when those fields hold characters outside the MRZ alphabet.
+        """
         num_f = self.document_number.ljust(9, FILLER)
+        if any(c not in MRZ_ALPHABET for c in num_f + self.birth_date_raw + self.expiry_date_raw):
+            raise MrzError("document number or dates hold characters outside the MRZ alphabet")
         return (
             num_f
             + check_digit(num_f)

@@ -363,3 +363,25 @@ def test_check_digits_cannot_see_value_preserving_changes() -> None:
     # Doc 9303's arithmetic treats '<', '0', 'A', 'K' and 'U' alike modulo 10: documented limitation
     changed = _replace(TD3_SPECIMEN, 1, 0, "V")  # 'L' (21) -> 'V' (31)
     assert parse_mrz(changed).failures == ()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="ABCXYZ0123456789<ab #", min_size=0, max_size=46), min_size=0, max_size=4))
+def test_parser_never_raises_on_garbage(lines: list[str]) -> None:
+    result = parse_mrz(lines)
+    assert isinstance(result.failures, tuple)
+    assert result.valid == (not result.failures)
+    if result.fields is not None:
+        try:
+            info = result.fields.mrz_information
+        except MrzError:
+            assert "invalid_character" in result.failures
+        else:
+            assert len(info) >= 24
+
+
+def test_mrz_information_refuses_foreign_characters() -> None:
+    fields = parse_mrz(_replace(TD3_SPECIMEN, 1, 2, "#")).fields
+    assert fields is not None
+    with pytest.raises(MrzError):
+        _ = fields.mrz_information
