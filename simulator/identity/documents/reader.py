@@ -47,8 +47,8 @@ from simulator.identity.documents.ocr import LineReading, ink_image, read_cells
 from simulator.identity.documents.pattern import DEFAULT_ISSUER_KEY, pattern_ink, pattern_seed
 from simulator.identity.mrz import MRZ_ALPHABET, MrzFormat, MrzResult, check_digit, parse_mrz
 
-READ_PX_PER_MM = 8.0
-PATTERN_PX_PER_MM = 4.0
+READ_PX_PER_MM = 7.0  # ~1:1 with a phone photo of a passport page; 6 starts to lose glyph detail
+PATTERN_PX_PER_MM = 3.5
 PORTRAIT_PX_PER_MM = 10.0
 MAX_PIXELS = 40_000_000
 
