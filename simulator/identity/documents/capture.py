@@ -16,23 +16,13 @@ import random
 import numpy as np
 from PIL import Image, ImageFilter
 
+from simulator.identity.documents.geometry import homography
+
 FRAME_SIZE = (1280, 960)
 
 
 class CaptureError(ValueError):
     """Raised for an out-of-range strength or an unusable frame size."""
-
-
-def _homography(src: list[tuple[float, float]], dst: list[tuple[float, float]]) -> np.ndarray:
-    """3×3 matrix H with H·src ≈ dst (four point pairs, direct linear solve with h33 = 1)."""
-    a = []
-    b = []
-    for (x, y), (u, v) in zip(src, dst, strict=True):
-        a.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
-        a.append([0, 0, 0, x, y, 1, -v * x, -v * y])
-        b.extend([u, v])
-    h = np.linalg.solve(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64))
-    return np.append(h, 1.0).reshape(3, 3)
 
 
 def perspective_coefficients(
@@ -44,7 +34,7 @@ def perspective_coefficients(
     """
     w, h = src_size
     src = [(0.0, 0.0), (float(w), 0.0), (float(w), float(h)), (0.0, float(h))]
-    m = _homography(dst_quad, src)
+    m = homography(np.asarray(dst_quad, dtype=np.float64), np.asarray(src, dtype=np.float64))
     return tuple(float(v) for v in m.flatten()[:8])
 
 

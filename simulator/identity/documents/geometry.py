@@ -225,24 +225,3 @@ def find_document(gray: Image.Image) -> np.ndarray:
     if contrast < _MIN_EDGE_CONTRAST:
         raise DocumentNotFoundError(f"no clear page edge (contrast {contrast:.0f} grey levels)")
     return corners
-
-
-def rectify(
-    image: Image.Image,
-    corners: np.ndarray,
-    size: tuple[int, int],
-    resample: Image.Resampling = Image.Resampling.BILINEAR,
-) -> Image.Image:
-    """Warp the quadrilateral ``corners`` of ``image`` onto an upright ``size`` rectangle."""
-    w, h = size
-    page = np.asarray([(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)])
-    m = homography(page, corners)
-    return image.transform(size, Image.Transform.PERSPECTIVE, tuple(m.flatten()[:8]), resample)
-
-
-def quad_aspect(corners: np.ndarray) -> float:
-    """Mean width over mean height of the quadrilateral (the page's aspect ratio, roughly)."""
-    tl, tr, br, bl = corners
-    width = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
-    height = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
-    return float(width / max(height, 1e-6))
