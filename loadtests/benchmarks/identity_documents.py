@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
 
     read_document(samples[0].jpeg)  # warm caches (glyph templates) outside the timed loop
     times: list[float] = []
+    by_kind: dict[DocumentKind, list[float]] = {k: [] for k in KINDS}
     mrz_total = mrz_ok = front_total = front_ok = viz_total = viz_ok = clean = 0
     findings: Counter[str] = Counter()
     failures: list[str] = []
@@ -111,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         reading = read_document(s.jpeg)
         times.append((time.perf_counter() - t0) * 1000.0)
+        by_kind[s.kind].append(times[-1])
         if reading.ok:
             clean += 1
         findings.update(r.value for r in reading.reasons)
@@ -161,6 +163,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"reader time per image: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, "
         f"max {max(times):.1f} ms"
+    )
+    print(
+        "  median by kind: "
+        + ", ".join(f"{k.value} {statistics.median(v):.1f} ms" for k, v in by_kind.items() if v)
     )
     if findings:
         print("findings on genuine captures:", dict(findings))

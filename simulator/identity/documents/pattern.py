@@ -56,7 +56,10 @@ def pattern_ink(seed: bytes, width_mm: float, height_mm: float, px_per_mm: float
         ca, sa = math.cos(angle), math.sin(angle)
         along = xs * ca + ys * sa
         across = -xs * sa + ys * ca
-        phase = 2 * math.pi * (across / spacing + wave_amp * np.sin(2 * math.pi * along / wave_len + phase_a))
-        line = ((1.0 + np.cos(phase + phase_b)) * 0.5) ** 6
+        wave = np.sin(along * np.float32(2 * math.pi / wave_len) + np.float32(phase_a))
+        phase = across * np.float32(2 * math.pi / spacing) + wave * np.float32(2 * math.pi * wave_amp)
+        line = (1.0 + np.cos(phase + np.float32(phase_b))) * 0.5
+        line *= line  # (.)**6 as three multiplications: pow is the slowest step here
+        line *= line * line
         clear *= 1.0 - line
     return 1.0 - clear

@@ -49,7 +49,7 @@ from simulator.identity.mrz import MRZ_ALPHABET, MrzFormat, MrzResult, check_dig
 
 READ_PX_PER_MM = 7.0  # ~1:1 with a phone photo of a passport page; 6 starts to lose glyph detail
 PATTERN_PX_PER_MM = 3.5
-PORTRAIT_PX_PER_MM = 10.0
+PORTRAIT_PX_PER_MM = 8.0  # about the printed photo's own resolution (240x300 px on 32x40 mm)
 MAX_PIXELS = 40_000_000
 
 MRZ_MIN_SCORE = 0.45  # below this, a character is a guess, not a reading
