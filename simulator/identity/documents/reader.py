@@ -1,7 +1,8 @@
 """Document reader: from image bytes alone to MRZ, printed fields, portrait crop and a pattern verdict.
 
 This is what the mock document-verification provider runs on uploaded pages, so it trusts nothing but
-pixels. Pipeline (each stage numpy-vectorised; ~20–40 ms per 1280×960 photo on one core):
+pixels. Pipeline (each stage numpy-vectorised; per 1280×960 photo on one core about 30 ms for an ID card
+face and 45 ms for a passport page — see ``loadtests/benchmarks/identity_documents.py``):
 
 1. decode JPEG/PNG; segment the page and fit its four edges (:mod:`.geometry`);
 2. tell the document model by its paper (ID cards are printed on blue stock, passport pages on rose);
