@@ -5,8 +5,8 @@ pixels. Pipeline (each stage numpy-vectorised; per 1280×960 photo on one core a
 face and 45 ms for a passport page — see ``loadtests/benchmarks/identity_documents.py``):
 
 1. decode JPEG/PNG; segment the page and fit its four edges (:mod:`.geometry`);
-2. tell the document model by its paper (ID cards are printed on blue stock, passport pages on rose);
-   for ID cards, ink in the MRZ band tells the back from the front;
+2. tell the document model by its paper (ID cards are printed on blue stock, passport pages on rose),
+   then the face and which way up it lies by where the dark print falls (:func:`_match_layout`);
 3. rectify to :data:`READ_PX_PER_MM` with the page's homography, normalise ink against local paper
    brightness, and read the MRZ and printed fields with fixed-pitch template OCR (:mod:`.ocr`), with
    per-position character classes as field-type repair (:mod:`.charclasses`);
@@ -194,6 +194,38 @@ def _dark_fraction(ink: np.ndarray, box: Box, s: float) -> float:
     y0, y1, x0, x1 = _box_px(box, s)
     region = ink[y0:y1, x0:x1]
     return float((region > 0.45).mean()) if region.size else 0.0
+
+
+def _layout_score(dark: np.ndarray, layout: Layout, s: float) -> float:
+    """Share of the page's dark print (outside the portrait) that lies where ``layout`` prints text."""
+    where = np.zeros(dark.shape, dtype=bool)
+    for f in (*layout.fields, *layout.mrz_lines):
+        y0, y1, x0, x1 = _box_px(inset(f.box, -0.5), s)
+        where[max(0, y0) : y1, max(0, x0) : x1] = True
+    counted = dark
+    if layout.portrait is not None:
+        counted = dark.copy()
+        y0, y1, x0, x1 = _box_px(layout.portrait, s)
+        counted[y0:y1, x0:x1] = False
+    total = int(counted.sum())
+    return float((counted & where).sum()) / total if total else 0.0
+
+
+def _match_layout(ink: np.ndarray, passport: bool, s: float) -> tuple[Layout, bool]:
+    """Which face, and which way up: the layout whose text boxes hold most of the dark print.
+
+    Upright and 180°-turned readings of the page are the same array flipped, so trying both costs
+    no second warp. ID card fronts and backs share the card stock and are told apart the same way.
+    """
+    kinds = (DocumentKind.PASSPORT,) if passport else (DocumentKind.ID_BACK, DocumentKind.ID_FRONT)
+    dark = ink[::2, ::2] > 0.45
+    best: tuple[float, DocumentKind, bool] = (-1.0, kinds[0], False)
+    for kind in kinds:
+        for flipped in (False, True):
+            score = _layout_score(dark[::-1, ::-1] if flipped else dark, LAYOUTS[kind], s / 2)
+            if score > best[0]:
+                best = (score, kind, flipped)
+    return LAYOUTS[best[1]], best[2]
 
 
 def _high_pass(a: np.ndarray, radius: int) -> np.ndarray:
@@ -432,12 +464,16 @@ def _run(
     s = READ_PX_PER_MM
     rect = _warp(gray, page_to_photo, Box(0, 0, layout.width, layout.height), s)
     ink = ink_image(rect, s)
-    # the right half of the MRZ band: the ID front's portrait reaches into the band's left part
-    first, last = layout.mrz_lines[0], layout.mrz_lines[-1]
-    mrz_box = Box(first.x + first.box.w / 2, first.y, first.box.w / 2, last.y + last.pitch - first.y)
-    has_mrz = _dark_fraction(ink, mrz_box, s) > 0.03
-    if not passport and not has_mrz:
-        layout = LAYOUTS[DocumentKind.ID_FRONT]
+    layout, upside_down = _match_layout(ink, passport, s)
+    if upside_down:  # the page was photographed rotated by 180°: turn the reading frame with it
+        corners = np.roll(corners, 2, axis=0)
+        page_to_photo = _page_matrix(corners, layout)
+        ink = np.ascontiguousarray(ink[::-1, ::-1])
+    has_mrz = False
+    if layout.mrz_lines:
+        first, last = layout.mrz_lines[0], layout.mrz_lines[-1]
+        mrz_box = Box(first.x, first.y, first.box.w, last.y + last.pitch - first.y)
+        has_mrz = _dark_fraction(ink, mrz_box, s) > 0.03
     field_readings = _read_fields(ink, layout)
     reading = DocumentReading(
         kind=layout.kind,

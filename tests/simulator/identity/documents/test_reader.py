@@ -202,3 +202,16 @@ def test_uploaded_page_file_without_surroundings_is_read(
     assert reading.ok, reading.reasons
     assert reading.kind is kind
     assert reading.mrz_lines == _expected(kind, person)
+
+
+@pytest.mark.parametrize("kind", list(DocumentKind))
+def test_page_photographed_upside_down_is_read(
+    kind: DocumentKind, person: Person, render_page: Render
+) -> None:
+    page = render_page(kind, person).rotate(180)
+    reading = read_document(capture(page, random.Random(f"flip|{kind.value}"), 0.6))
+    assert reading.ok, reading.reasons
+    assert reading.kind is kind
+    assert reading.mrz_lines == _expected(kind, person)
+    if kind is DocumentKind.ID_FRONT:
+        assert reading.fields["document_number"] == person.id_card_number
