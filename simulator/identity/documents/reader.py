@@ -52,6 +52,7 @@ READ_PX_PER_MM = 7.0  # ~1:1 with a phone photo of a passport page; 6 starts to 
 PATTERN_PX_PER_MM = 3.5
 PORTRAIT_PX_PER_MM = 8.0  # about the printed photo's own resolution (240x300 px on 32x40 mm)
 MAX_PIXELS = 40_000_000
+_DECODE_MIN_SIDE = 960  # decode large JPEGs down to no less than this on the shorter side
 
 MRZ_MIN_SCORE = 0.45  # below this, a character is a guess, not a reading
 FIELD_MIN_SCORE = 0.40
@@ -132,13 +133,21 @@ class DocumentReading:
 # helpers
 
 
-def _decode(data: bytes) -> Image.Image:
+def _decode(data: bytes) -> tuple[Image.Image, float]:
+    """RGB image and the factor from its pixels to the original image's (1 unless DCT-scaled)."""
     try:
         img = Image.open(io.BytesIO(data))
         if img.width * img.height > MAX_PIXELS:
             raise DocumentReadError(ReadReason.INVALID_IMAGE, f"image too large: {img.width}×{img.height}")
-        img.draft("RGB", img.size)
-        return img.convert("RGB")
+        # a JPEG far above the reading resolution is decoded at 1/2, 1/4 … scale by the decoder itself
+        # (DCT scaling), so a 12 MP phone photo is read from 3 MP of pixels
+        original = img.width
+        shorter = min(img.size)
+        if img.format == "JPEG" and shorter >= 2 * _DECODE_MIN_SIDE:
+            scale = 2 ** int(np.log2(shorter / _DECODE_MIN_SIDE))
+            img.draft("RGB", (img.width // scale, img.height // scale))
+        rgb = img.convert("RGB")
+        return rgb, original / rgb.width
     except DocumentReadError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
@@ -450,7 +459,7 @@ def _run(
     issuer_key: bytes,
     reasons: list[ReadReason],
 ) -> DocumentReading:
-    rgb = _decode(data)
+    rgb, to_original = _decode(data)
     gray = rgb.convert("L")
     try:
         corners = find_document(gray)
@@ -477,7 +486,7 @@ def _run(
     field_readings = _read_fields(ink, layout)
     reading = DocumentReading(
         kind=layout.kind,
-        corners=tuple((float(x), float(y)) for x, y in corners),
+        corners=tuple((float(x) * to_original, float(y) * to_original) for x, y in corners),
         fields={name: " ".join(r.text.split()) for name, r in field_readings.items()},
         field_readings=field_readings,
         portrait_jpeg=_portrait_jpeg(rgb, page_to_photo, layout),

@@ -215,3 +215,13 @@ def test_page_photographed_upside_down_is_read(
     assert reading.mrz_lines == _expected(kind, person)
     if kind is DocumentKind.ID_FRONT:
         assert reading.fields["document_number"] == person.id_card_number
+
+
+def test_large_photo_is_decoded_at_reduced_scale(person: Person, render_page: Render) -> None:
+    jpeg = capture(render_page(DocumentKind.ID_BACK, person), random.Random(41), 0.5, frame_size=(2600, 1950))
+    reading = read_document(jpeg)
+    assert reading.ok, reading.reasons
+    assert reading.mrz_lines == _expected(DocumentKind.ID_BACK, person)
+    # corners are reported in the original photo's pixels although it was decoded at half scale
+    xs = [x for x, _ in reading.corners]
+    assert 0.65 * 2600 < max(xs) - min(xs) < 0.95 * 2600
