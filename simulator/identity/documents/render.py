@@ -90,6 +90,18 @@ def passport_data(person: Person) -> DocumentData:
     return DocumentData(mrz=mrz, issue_date=person.passport_issue_date)
 
 
+def document_data(kind: DocumentKind, person: Person) -> DocumentData:
+    """The document a face belongs to: the ID card for its front and back, else the passport."""
+    return passport_data(person) if kind is DocumentKind.PASSPORT else id_card_data(person)
+
+
+def render_person(
+    kind: DocumentKind, person: Person, portrait: Image.Image | bytes | None = None
+) -> Image.Image:
+    """Shortcut for the device: ``person``'s document face, drawn (``portrait`` unused on an ID back)."""
+    return render_face(kind, document_data(kind, person), None if kind is DocumentKind.ID_BACK else portrait)
+
+
 def viz_name(name: str) -> str:
     """A name as the visual zone prints it in the OCR glyph set: transliterated, spaces kept."""
     return transliterate(name).replace("<", " ")

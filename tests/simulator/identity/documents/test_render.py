@@ -98,3 +98,17 @@ def test_missing_or_broken_portrait_is_a_typed_error(person: Person) -> None:
         render_face(DocumentKind.ID_FRONT, id_card_data(person))
     with pytest.raises(DocumentRenderError):
         render_face(DocumentKind.PASSPORT, passport_data(person), b"not an image")
+
+
+def test_render_person_picks_the_right_document(
+    person: Person, portrait_image: Callable[[int], Image.Image]
+) -> None:
+    from simulator.identity.documents.render import document_data, render_person
+
+    assert document_data(DocumentKind.PASSPORT, person).mrz.document_number == person.passport_number
+    assert document_data(DocumentKind.ID_BACK, person).mrz.document_number == person.id_card_number
+    back = render_person(DocumentKind.ID_BACK, person, portrait_image(0))
+    assert np.array_equal(
+        np.asarray(back), np.asarray(render_face(DocumentKind.ID_BACK, id_card_data(person)))
+    )
+    assert render_person(DocumentKind.PASSPORT, person, portrait_image(0)).size == (1500, 1056)
