@@ -72,5 +72,19 @@ def demo(seed: int, json_path: Path | None) -> None:
     sys.exit(1)
 
 
+@main.command()
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--seed", default=1, show_default=True, help="Seed of the synthetic people.")
+@click.option("--count", default=3, show_default=True, type=click.IntRange(1, 10_000))
+def samples(out_dir: Path, seed: int, count: int) -> None:
+    """Write COUNT synthetic people with document photos, MRZ, chip files, portrait and selfie."""
+    from simulator.identity.samples import write_samples
+
+    people = write_samples(out_dir, seed, count)
+    for person in people:
+        click.echo(f"{out_dir / person.client_number}  {person.given_names} {person.family_name}")
+    click.echo(f"{out_dir / 'trust' / 'csca.pem'}  trusted country signing certificates")
+
+
 if __name__ == "__main__":
     main()
