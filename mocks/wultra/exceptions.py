@@ -88,3 +88,11 @@ class ActivationOtpMismatchError(PowerAuthServerError):
 
 class InvalidOtpModeError(PowerAuthServerError):
     error_code = "ERR0032"
+
+
+class NoApplicationIdError(PowerAuthServerError):
+    error_code = "ERR0002"
+
+
+class MissingTemporaryKeyError(PowerAuthServerError):
+    error_code = "ERR0045"

@@ -6,6 +6,7 @@ newer server versions still work; missing or mistyped required fields are ERR002
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -58,3 +59,87 @@ class VersionSupportRequest(_Wire):
 
 
 CommitPhase = Literal["ON_COMMIT", "ON_KEY_EXCHANGE"]
+ActivationState = Literal["CREATED", "PENDING_COMMIT", "ACTIVE", "BLOCKED", "REMOVED"]
+
+
+class InitActivationRequest(_Wire):
+    userId: str | None = Field(default=None, max_length=255)
+    applicationId: str | None = Field(default=None, max_length=255)
+    timestampActivationExpire: datetime | None = None
+    maxFailureCount: int | None = Field(default=None, ge=1, le=1000)
+    commitPhase: CommitPhase | None = None
+    activationOtp: str | None = Field(default=None, min_length=1, max_length=255)
+
+    model_config = ConfigDict(extra="ignore", strict=False)
+
+
+class EciesFields(_Wire):
+    """Layer-2 ECIES fields as the REST API carries them (Base64 strings, checked by the model)."""
+
+    applicationKey: str = Field(min_length=1, max_length=255)
+    ephemeralPublicKey: str = Field(min_length=1, max_length=512)
+    encryptedData: str = Field(min_length=1, max_length=65536)
+    mac: str = Field(min_length=1, max_length=512)
+    nonce: str | None = Field(default=None, max_length=512)
+    timestamp: int | None = None
+    temporaryKeyId: str | None = Field(default=None, max_length=255)
+    protocolVersion: str = Field(default="3.2", max_length=8)
+
+
+class PrepareActivationRequest(EciesFields):
+    activationCode: str = Field(min_length=1, max_length=64)
+    generateRecoveryCodes: bool = False
+
+
+class ActivationIdRequest(_Wire):
+    activationId: str = Field(min_length=1, max_length=64)
+    externalUserId: str | None = None
+
+
+class CommitActivationRequest(ActivationIdRequest):
+    activationOtp: str | None = Field(default=None, max_length=255)
+
+
+class StatusRequest(_Wire):
+    activationId: str = Field(min_length=1, max_length=64)
+    challenge: str | None = Field(default=None, max_length=64)
+
+
+class RemoveActivationRequest(ActivationIdRequest):
+    revokeRecoveryCodes: bool = False
+
+
+class BlockActivationRequest(ActivationIdRequest):
+    reason: str | None = Field(default=None, max_length=255)
+
+
+class UpdateOtpRequest(ActivationIdRequest):
+    activationOtp: str = Field(min_length=1, max_length=255)
+
+
+class ActivationListRequest(_Wire):
+    userId: str = Field(min_length=1, max_length=255)
+    applicationId: str | None = None
+    activationStatuses: list[ActivationState] | None = None
+    pageNumber: int = Field(default=0, ge=0)
+    pageSize: int = Field(default=500, ge=1, le=10000)
+
+
+class LookupActivationsRequest(_Wire):
+    userIds: list[str] = Field(min_length=1)
+    applicationIds: list[str] | None = None
+    timestampLastUsedBefore: datetime | None = None
+    timestampLastUsedAfter: datetime | None = None
+    activationStatus: ActivationState | None = None
+    activationFlags: list[str] | None = None
+
+    model_config = ConfigDict(extra="ignore", strict=False)
+
+
+class FlagsRequest(_Wire):
+    activationId: str = Field(min_length=1, max_length=64)
+    activationFlags: list[str] = Field(default_factory=list)
+
+
+class FlagsListRequest(_Wire):
+    activationId: str = Field(min_length=1, max_length=64)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from . import activation_responses as act
 from . import responses
 
 URL_PREFIX = "/powerauth-java-server/rest/v3"
@@ -17,6 +18,20 @@ ROUTES = {
     "/application/version/create": responses.version_create,
     "/application/version/support": responses.version_support,
     "/application/version/unsupport": responses.version_unsupport,
+    "/activation/init": act.activation_init,
+    "/activation/prepare": act.activation_prepare,
+    "/activation/commit": act.activation_commit,
+    "/activation/status": act.activation_status,
+    "/activation/remove": act.activation_remove,
+    "/activation/block": act.activation_block,
+    "/activation/unblock": act.activation_unblock,
+    "/activation/otp/update": act.activation_otp_update,
+    "/activation/list": act.activation_list,
+    "/activation/lookup": act.activation_lookup,
+    "/activation/flags/list": act.flags_list,
+    "/activation/flags/create": act.flags_create,
+    "/activation/flags/update": act.flags_update,
+    "/activation/flags/remove": act.flags_remove,
 }
 
 
@@ -24,5 +39,6 @@ def powerauth_server_blueprint() -> Blueprint:
     """A fresh blueprint (one per app, so several apps can live in one process)."""
     bp = Blueprint("powerauth_server", __name__, url_prefix=URL_PREFIX)
     for path, handler in ROUTES.items():
-        bp.add_url_rule(path, endpoint=handler.__name__, view_func=handler, methods=["POST"])
+        endpoint = path.strip("/").replace("/", "_")
+        bp.add_url_rule(path, endpoint=endpoint, view_func=handler, methods=["POST"])
     return bp

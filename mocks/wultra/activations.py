@@ -1,0 +1,425 @@
+"""PowerAuth Server activations: the CREATED → PENDING_COMMIT → ACTIVE ⇄ BLOCKED → REMOVED machine.
+
+Records live in the store as JSON-able dicts:
+
+* ``act:<activationId>`` - the activation (keys as Base64, timestamps as Unix seconds of the
+  virtual clock);
+* ``code:<activationCode>`` - claims a code while its activation is CREATED or PENDING_COMMIT, so
+  codes stay unique among those states (released on commit and removal; an expired activation keeps
+  its claim so that a late attempt is reported as expired).
+
+Expiry is lazy, as on the real server: an activation still CREATED or PENDING_COMMIT after its
+``timestampActivationExpire`` turns REMOVED the next time anyone reads it.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from typing import Any
+
+from mocks.framework import now, random_uuid, rng, store
+from simulator.powerauth.activation import ServerActivation
+from simulator.powerauth.activation_code import encode_activation_code, sign_activation_code
+from simulator.powerauth.codec import b64decode, b64encode
+from simulator.powerauth.ecies import EciesRequest, EciesResponse
+from simulator.powerauth.errors import EciesError, EciesReplayError, PowerAuthError
+from simulator.powerauth.fingerprint import activation_fingerprint
+from simulator.powerauth.keys import (
+    DerivedKeys,
+    generate_private_key,
+    private_key_from_bytes,
+    private_key_to_bytes,
+    public_key_from_bytes,
+    public_key_to_bytes,
+)
+from simulator.powerauth.status_blob import (
+    ActivationStatus,
+    build_status_blob,
+    encrypt_status_blob,
+)
+from simulator.powerauth.versions import ProtocolVersion
+
+from . import models
+from .exceptions import (
+    ActivationExpiredError,
+    ActivationNotFoundError,
+    ActivationOtpMismatchError,
+    DecryptionFailedError,
+    IncorrectActivationStateError,
+    InvalidApplicationError,
+    InvalidInputFormatError,
+    InvalidRequestError,
+    MissingTemporaryKeyError,
+    NoApplicationIdError,
+    NoUserIdError,
+)
+
+Record = dict[str, Any]
+
+ACTIVATION_VALIDITY_SECONDS = 300.0
+DEFAULT_MAX_FAILED_ATTEMPTS = 5
+CTR_LOOK_AHEAD = 20
+PENDING_STATES = ("CREATED", "PENDING_COMMIT")
+REPLAY_WINDOW_SECONDS = 3600.0
+CODE_ATTEMPTS = 10
+
+
+def _now() -> float:
+    return now().timestamp()
+
+
+def iso(ts: float | None) -> str | None:
+    """A stored Unix time as the ISO-8601 text the REST API speaks."""
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds")
+
+
+def _key(activation_id: str) -> str:
+    return f"act:{activation_id}"
+
+
+# --------------------------------------------------------------------------- reading and expiry
+
+
+def _expire_if_due(record: Record) -> Record:
+    """Lazy expiry: a pending activation past its deadline becomes REMOVED (and frees its code)."""
+    if record["activationStatus"] in PENDING_STATES and _now() > record["timestampActivationExpire"]:
+        def expire(current: Any) -> Any:
+            if current is not None and current["activationStatus"] in PENDING_STATES:
+                current["activationStatus"] = "REMOVED"
+                current["removedReason"] = "EXPIRED"
+                current["timestampLastChange"] = _now()
+            return current
+
+        # The code stays claimed, so presenting it later is told apart as expired (ERR0007).
+        record = store().update(_key(record["activationId"]), expire)
+    return record
+
+
+def find(activation_id: str) -> Record | None:
+    """The activation (after lazy expiry), or ``None``."""
+    record = store().get(_key(activation_id))
+    return _expire_if_due(record) if isinstance(record, dict) else None
+
+
+def get(activation_id: str) -> Record:
+    """The activation, or ERR0009."""
+    record = find(activation_id)
+    if record is None:
+        raise ActivationNotFoundError(f"activation {activation_id!r} does not exist")
+    return record
+
+
+def all_activations() -> list[Record]:
+    """Every activation of the session (expired ones already REMOVED), oldest first."""
+    records = [_expire_if_due(r) for r in store().scan("act:").values() if isinstance(r, dict)]
+    return sorted(records, key=lambda r: (r["timestampCreated"], r["activationId"]))
+
+
+def _transition(activation_id: str, change: Any) -> Record:
+    """Apply ``change(record)`` atomically; it raises to refuse. Returns the stored record."""
+    get(activation_id)
+
+    def apply(current: Any) -> Any:
+        if current is None:
+            raise ActivationNotFoundError(f"activation {activation_id!r} does not exist")
+        change(current)
+        current["timestampLastChange"] = _now()
+        return current
+
+    return store().update(_key(activation_id), apply)
+
+
+def _require(record: Record, *states: str) -> None:
+    """ERR0008 unless the activation is in one of ``states``."""
+    if record["activationStatus"] not in states:
+        raise IncorrectActivationStateError(
+            f"activation is {record['activationStatus']}, expected {' or '.join(states)}"
+        )
+
+
+# --------------------------------------------------------------------------- init
+
+
+def _claim_code(activation_id: str) -> str:
+    """A fresh activation code claimed for ``activation_id`` (unique among pending activations)."""
+    for _ in range(CODE_ATTEMPTS):
+        code = encode_activation_code(rng("activation-codes").randbytes(10))
+        if store().put_if_absent(f"code:{code}", activation_id):
+            return code
+    raise InvalidRequestError("unable to generate a unique activation code")
+
+
+def init_activation(
+    *,
+    user_id: str | None,
+    application_id: str | None,
+    expire_at: datetime | None,
+    max_failure_count: int | None,
+    commit_phase: str | None,
+    activation_otp: str | None,
+) -> Record:
+    """Create a CREATED activation with its code, code signature and server key pair."""
+    if not user_id:
+        raise NoUserIdError("userId is required")
+    if not application_id:
+        raise NoApplicationIdError("applicationId is required")
+    application = models.get_application(application_id)
+    created = _now()
+    expires = expire_at.timestamp() if expire_at is not None else created + ACTIVATION_VALIDITY_SECONDS
+    if expires <= created:
+        raise InvalidRequestError("timestampActivationExpire lies in the past")
+    activation_id = random_uuid(rng("activation-ids"))
+    code = _claim_code(activation_id)
+    server_key = generate_private_key()
+    phase = commit_phase or "ON_COMMIT"
+    record: Record = {
+        "activationId": activation_id,
+        "applicationId": application_id,
+        "userId": user_id,
+        "activationCode": code,
+        "activationSignature": sign_activation_code(code, models.master_private_key(application)),
+        "activationStatus": "CREATED",
+        "blockedReason": None,
+        "commitPhase": phase,
+        "activationOtpValidation": "NONE" if activation_otp is None else phase,
+        "activationOtp": activation_otp,
+        "serverPrivateKey": b64encode(private_key_to_bytes(server_key)),
+        "serverPublicKey": b64encode(public_key_to_bytes(server_key.public_key())),
+        "devicePublicKey": None,
+        "devicePublicKeyFingerprint": None,
+        "ctrData": None,
+        "counter": 0,
+        "failedAttempts": 0,
+        "maxFailedAttempts": max_failure_count or DEFAULT_MAX_FAILED_ATTEMPTS,
+        "activationName": None,
+        "platform": None,
+        "deviceInfo": None,
+        "extras": None,
+        "externalId": None,
+        "version": None,
+        "activationFlags": [],
+        "timestampCreated": created,
+        "timestampLastUsed": created,
+        "timestampLastChange": created,
+        "timestampActivationExpire": expires,
+    }
+    store().put(_key(activation_id), record)
+    return record
+
+
+# --------------------------------------------------------------------------- prepare
+
+
+def _replay_guard(ephemeral_public_key: bytes, nonce: bytes, timestamp: int, identifier: str) -> None:
+    """Store-backed replay check: an (ephemeral key, nonce, identifier) triple is accepted once."""
+    token = (ephemeral_public_key + nonce + identifier.encode("utf-8")).hex()
+    if not store().put_if_absent(f"replay:{token}", timestamp, ttl=REPLAY_WINDOW_SECONDS):
+        raise EciesReplayError("request nonce was already used (replay)")
+
+
+def _ecies_request(fields: Record, version: ProtocolVersion) -> EciesRequest:
+    try:
+        return EciesRequest.from_json(fields, version)
+    except PowerAuthError as exc:
+        raise InvalidInputFormatError(f"invalid ECIES request: {exc}") from None
+
+
+def prepare_activation(
+    activation_code: str, ecies_fields: Record, protocol_version: str
+) -> tuple[Record, EciesResponse]:
+    """Decrypt layer 2 with the master key, bind the device key, answer with server key and ctrData.
+
+    Returns the updated activation and the layer-2 :class:`EciesResponse`.
+    """
+    try:
+        version = ProtocolVersion(protocol_version)
+    except ValueError:
+        raise InvalidRequestError(f"unsupported protocol version {protocol_version!r}") from None
+    if version.has_temporary_key:
+        raise MissingTemporaryKeyError("temporary key is not known (protocol 3.3 needs keystore/create)")
+    application, app_version = models.find_version_by_key(ecies_fields["applicationKey"])
+    if not app_version["supported"]:
+        raise InvalidApplicationError("application version is not supported")
+    request = _ecies_request(ecies_fields, version)
+    server = ServerActivation(version, app_version["applicationKey"], app_version["applicationSecret"],
+                              models.master_private_key(application), replay_guard=_replay_guard)
+    try:
+        layer2 = server.open_layer2(request)
+    except EciesError as exc:
+        raise DecryptionFailedError(f"layer-2 decryption failed: {exc}") from None
+    except PowerAuthError as exc:
+        raise InvalidInputFormatError(f"invalid layer-2 payload: {exc}") from None
+
+    activation_id = store().get(f"code:{activation_code}")
+    record = find(activation_id) if isinstance(activation_id, str) else None
+    if record is None or record["activationCode"] != activation_code:
+        raise ActivationNotFoundError("no activation waits for this activation code")
+    if record.get("removedReason") == "EXPIRED":
+        raise ActivationExpiredError("the activation code has expired")
+    _require(record, "CREATED")
+    if record["applicationId"] != application["applicationId"]:
+        raise InvalidApplicationError("the activation belongs to another application")
+    expected_otp = record["activationOtp"] if record["commitPhase"] == "ON_KEY_EXCHANGE" else None
+    if expected_otp is not None and layer2.activation_otp != expected_otp:
+        _count_otp_failure(record["activationId"])
+        raise ActivationOtpMismatchError("activation OTP does not match")
+
+    server_key = private_key_from_bytes(b64decode(record["serverPrivateKey"]))
+    ctr_data = rng("ctr-data").randbytes(16)
+    result = server.respond_layer2(activation_id=record["activationId"], server_private_key=server_key,
+                                   ctr_data=ctr_data)
+    device_public = public_key_to_bytes(result.device_public_key)
+    activate = record["commitPhase"] == "ON_KEY_EXCHANGE"
+
+    def bind(current: Record) -> None:
+        _require(current, "CREATED")
+        current.update({
+            "activationStatus": "ACTIVE" if activate else "PENDING_COMMIT",
+            "devicePublicKey": b64encode(device_public),
+            "devicePublicKeyFingerprint": result.fingerprint,
+            "ctrData": b64encode(ctr_data),
+            "activationName": layer2.activation_name,
+            "platform": (layer2.platform or "unknown").lower(),
+            "deviceInfo": layer2.device_info,
+            "extras": layer2.extras,
+            "externalId": layer2.external_id,
+            "version": 3,
+            "protocolVersion": version.value,
+            "failedAttempts": 0,
+        })
+
+    updated = _transition(record["activationId"], bind)
+    if activate:
+        store().delete(f"code:{activation_code}")
+    return updated, result.response
+
+
+def _count_otp_failure(activation_id: str) -> Record:
+    """A wrong activation OTP counts; at the limit the activation is REMOVED."""
+    def fail(current: Record) -> None:
+        current["failedAttempts"] += 1
+        if current["failedAttempts"] >= current["maxFailedAttempts"]:
+            current["activationStatus"] = "REMOVED"
+
+    record = _transition(activation_id, fail)
+    if record["activationStatus"] == "REMOVED":
+        store().delete(f"code:{record['activationCode']}")
+    return record
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+
+def commit_activation(activation_id: str, activation_otp: str | None) -> Record:
+    """PENDING_COMMIT → ACTIVE, checking the activation OTP when one was set for ON_COMMIT."""
+    record = get(activation_id)
+    if record.get("removedReason") == "EXPIRED":
+        raise ActivationExpiredError("the activation has expired")
+    _require(record, "PENDING_COMMIT")
+    expected = record["activationOtp"] if record["commitPhase"] == "ON_COMMIT" else None
+    if expected is not None and activation_otp != expected:
+        _count_otp_failure(activation_id)
+        raise ActivationOtpMismatchError("activation OTP does not match")
+
+    def activate(current: Record) -> None:
+        _require(current, "PENDING_COMMIT")
+        current["activationStatus"] = "ACTIVE"
+
+    updated = _transition(activation_id, activate)
+    store().delete(f"code:{updated['activationCode']}")
+    return updated
+
+
+def update_otp(activation_id: str, activation_otp: str) -> Record:
+    """Replace the activation OTP while the activation waits for its commit."""
+    def change(current: Record) -> None:
+        _require(current, *PENDING_STATES)
+        current["activationOtp"] = activation_otp
+        current["activationOtpValidation"] = current["commitPhase"]
+        current["failedAttempts"] = 0
+
+    return _transition(activation_id, change)
+
+
+def remove_activation(activation_id: str) -> Record:
+    """Any state → REMOVED (irreversible)."""
+    def remove(current: Record) -> None:
+        current["activationStatus"] = "REMOVED"
+
+    updated = _transition(activation_id, remove)
+    store().delete(f"code:{updated['activationCode']}")
+    return updated
+
+
+def block_activation(activation_id: str, reason: str | None) -> Record:
+    """ACTIVE → BLOCKED with a reason (``NOT_SPECIFIED`` by default)."""
+    def block(current: Record) -> None:
+        _require(current, "ACTIVE")
+        current["activationStatus"] = "BLOCKED"
+        current["blockedReason"] = reason or "NOT_SPECIFIED"
+
+    return _transition(activation_id, block)
+
+
+def unblock_activation(activation_id: str) -> Record:
+    """BLOCKED → ACTIVE, failed attempts reset."""
+    def unblock(current: Record) -> None:
+        _require(current, "BLOCKED")
+        current["activationStatus"] = "ACTIVE"
+        current["blockedReason"] = None
+        current["failedAttempts"] = 0
+
+    return _transition(activation_id, unblock)
+
+
+def change_flags(activation_id: str, flags: list[str], mode: str) -> Record:
+    """Add (``create``), replace (``update``) or drop (``remove``) activation flags."""
+    def apply(current: Record) -> None:
+        existing: list[str] = current["activationFlags"]
+        if mode == "create":
+            current["activationFlags"] = existing + [f for f in dict.fromkeys(flags) if f not in existing]
+        elif mode == "update":
+            current["activationFlags"] = list(dict.fromkeys(flags))
+        else:
+            current["activationFlags"] = [f for f in existing if f not in flags]
+
+    return _transition(activation_id, apply)
+
+
+# --------------------------------------------------------------------------- status
+
+
+def encrypted_status_blob(record: Record | None, challenge: bytes | None) -> tuple[str, str | None]:
+    """(encryptedStatusBlob, encryptedStatusBlobNonce); random bytes when no device key is bound."""
+    nonce = os.urandom(16) if challenge is not None else None
+    if record is None or record["devicePublicKey"] is None:
+        return b64encode(os.urandom(32)), (b64encode(nonce) if nonce is not None else None)
+    keys = DerivedKeys.from_key_pair(
+        private_key_from_bytes(b64decode(record["serverPrivateKey"])),
+        public_key_from_bytes(b64decode(record["devicePublicKey"])),
+    )
+    blob = build_status_blob(
+        status=ActivationStatus[record["activationStatus"]],
+        transport_key=keys.transport,
+        ctr_data=b64decode(record["ctrData"]),
+        ctr=record["counter"],
+        failed_attempts=min(record["failedAttempts"], 255),
+        max_failed_attempts=min(record["maxFailedAttempts"], 255),
+        ctr_look_ahead=CTR_LOOK_AHEAD,
+    )
+    encrypted = encrypt_status_blob(blob, keys.transport, challenge, nonce)
+    return b64encode(encrypted), (b64encode(nonce) if nonce is not None else None)
+
+
+def fingerprint_of(record: Record) -> str | None:
+    """The 8-digit fingerprint the front-end shows, once the device key is known."""
+    if record["devicePublicKey"] is None:
+        return None
+    return activation_fingerprint(
+        public_key_from_bytes(b64decode(record["devicePublicKey"])),
+        record["activationId"],
+        public_key_from_bytes(b64decode(record["serverPublicKey"])),
+    )
