@@ -136,3 +136,26 @@ def test_unknown_activation_and_bad_init(pas: PasClient) -> None:
     bad_phase = {"userId": "u", "applicationId": "app", "commitPhase": "X"}
     assert pas.error("/activation/init", bad_phase) == "ERR0024"
     assert pas.ok("/activation/list", {"userId": "u"})["activations"] == []
+
+
+def test_key_exchange_otp_and_otp_update(pas: PasClient) -> None:
+    app = _app(pas)
+    init = pas.ok("/activation/init", {"userId": "e", "applicationId": "app",
+                                       "commitPhase": "ON_KEY_EXCHANGE", "activationOtp": "5555"})
+    wrong, _, _ = _prepare_body(app, init["activationCode"], otp="0000")
+    assert pas.error("/activation/prepare", wrong) == "ERR0031"
+    after = pas.ok("/activation/status", {"activationId": init["activationId"]})
+    assert after["activationStatus"] == "CREATED" and after["failedAttempts"] == 1
+    right, _, _ = _prepare_body(app, init["activationCode"], otp="5555")
+    assert pas.ok("/activation/prepare", right)["activationStatus"] == "ACTIVE"
+
+    pending = pas.ok("/activation/init", {"userId": "e", "applicationId": "app", "activationOtp": "1111"})
+    pas.ok("/activation/prepare", _prepare_body(app, pending["activationCode"])[0])
+    assert pas.ok("/activation/otp/update", {"activationId": pending["activationId"],
+                                             "activationOtp": "2222"})["updated"] is True
+    assert pas.error("/activation/commit", {"activationId": pending["activationId"],
+                                            "activationOtp": "1111"}) == "ERR0031"
+    assert pas.ok("/activation/commit", {"activationId": pending["activationId"],
+                                         "activationOtp": "2222"})["activated"] is True
+    assert pas.error("/activation/otp/update", {"activationId": pending["activationId"],
+                                                "activationOtp": "3333"}) == "ERR0008"
