@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
+from typing import Any
 
 from flask import Response, jsonify, request
 
@@ -42,7 +44,7 @@ def _claim_body(kind: str) -> tuple[ServerClaimRequest, str]:
     return body, users.check_user_id(body.user_id)
 
 
-def _claim_response(record: dict) -> dict:
+def _claim_response(record: dict[str, Any]) -> dict[str, Any]:
     return {"token": record["token"], "user_id": record["userId"], "pod": "rsim.local",
             "primary": "rsim", "fallback": [], "risk_profile": record.get("riskProfile") or ""}
 
@@ -105,8 +107,8 @@ def upload_capture() -> Response:
     return jsonify({"token": body.token, "processed": True})
 
 
-def _check_validatable(user_id: str):  # type: ignore[no-untyped-def]
-    def check(record: dict) -> None:
+def _check_validatable(user_id: str) -> Callable[[dict[str, Any]], None]:
+    def check(record: dict[str, Any]) -> None:
         if record["userId"] != user_id:
             raise InvalidTokenError("the token was issued for another user")
         status = record["status"]
@@ -149,7 +151,7 @@ def invalidate(token: str) -> Response:
     if not body.reason:
         raise MissingDataError("reason is required")
 
-    def check(record: dict) -> None:
+    def check(record: dict[str, Any]) -> None:
         if record["status"] not in ("issued",):
             raise TokenReusedError("the claim is no longer open")
 

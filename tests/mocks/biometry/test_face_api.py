@@ -134,3 +134,33 @@ def test_queued_verdict_is_honoured_and_marked(api: Api, server: RunningServer) 
 def test_malformed_requests_are_4xx(api: Api, path: str, payload: Any) -> None:
     r = api.post(path, payload)
     assert 400 <= r.status_code < 500 and "error" in r.json()
+
+
+def test_print_attack_fails_liveness(api: Api) -> None:
+    body = _run(api, lambda c: stage_attack("print", "alice", c, random.Random(3)))
+    assert body["passed"] is False and body["reason"].startswith("liveness_failed:")
+
+
+def test_token_bound_to_user_and_validate_needs_capture(api: Api) -> None:
+    assert api.enrol("u1", "alice").status_code == 200
+    assert api.enrol("u2", "bob").status_code == 200
+    token, challenge = api.verify_token("u1")
+    assert api.validate(token, "u1").json()["error"] == "invalid_validation"
+    assert api.capture(token, capture_session("alice", challenge, random.Random(6))).status_code == 200
+    assert api.validate(token, "u2").json()["error"] == "invalid_token"
+    assert api.validate(token, "u1").json()["passed"] is True
+
+
+def test_invalidate_and_user_management(api: Api) -> None:
+    assert api.enrol("u1", "alice", source="oid").status_code == 200
+    r = api.post("/claim/enrol/token", {**CREDS, "resource": "r", "user_id": "u1"})
+    assert r.status_code == 400 and r.json()["error"] == "already_enrolled"
+    token, challenge = api.verify_token("u1")
+    r = api.post(f"/claim/{token}/invalidate", {**CREDS, "reason": "user cancelled"})
+    assert r.json() == {"claim_aborted": True, "user_informed": False}
+    r = api.capture(token, capture_session("alice", challenge, random.Random(7)))
+    assert r.json()["error"] == "invalid_token"
+    user = api.http.get(api.url + "/users/u1", params=CREDS, timeout=10).json()
+    assert user["source"] == "oid" and "template" not in user
+    assert api.http.delete(api.url + "/users/u1", params=CREDS, timeout=10).status_code == 200
+    assert api.http.get(api.url + "/users/u1", params=CREDS, timeout=10).json()["error"] == "no_user"
