@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mocks.biometry.app import create_app
 from mocks.biometry.settings import DEFAULT_API_KEY, DEFAULT_SECRET
@@ -164,3 +166,16 @@ def test_invalidate_and_user_management(api: Api) -> None:
     assert user["source"] == "oid" and "template" not in user
     assert api.http.delete(api.url + "/users/u1", params=CREDS, timeout=10).status_code == 200
     assert api.http.get(api.url + "/users/u1", params=CREDS, timeout=10).json()["error"] == "no_user"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(payload=st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                            lambda inner: st.lists(inner, max_size=3)
+                            | st.dictionaries(st.sampled_from(["token", "frames", "api_key", "secret",
+                                                               "user_id", "resource", "reason"]),
+                                              inner, max_size=4), max_leaves=8),
+       path=st.sampled_from(["/claim/verify/capture", "/claim/verify/validate", "/claim/verify/token",
+                             "/claim/enrol/token", "/claim/x/invalidate"]))
+def test_arbitrary_json_never_5xx(api: Api, payload: Any, path: str) -> None:
+    r = api.post(path, payload)
+    assert 400 <= r.status_code < 500 and isinstance(r.json()["error"], str)
