@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from mocks.framework import MockError, pop_verdict
+from simulator.identity.faces.errors import FaceError
 from simulator.identity.faces.liveness import LivenessChallenge
 from simulator.identity.faces.matcher import FaceMatcher, FaceTemplate
 from simulator.identity.faces.presence import check_presence
@@ -58,5 +59,15 @@ def computed_result(frames: list[bytes], challenge: LivenessChallenge, template:
     reason = outcome.reason
     if reason is not None and reason not in _PLAIN_REASONS:
         reason = f"liveness_failed:{reason}"
+    matching = outcome.passed
+    if not liveness_ok and frames:
+        # Liveness stopped the decision before matching; still report the matching signal, as
+        # iProov's ``signals`` carry both sub-results.
+        try:
+            match = matcher.compare(frames[0], template)
+        except FaceError:
+            match = None
+        matching = bool(match and match.matched)
+        signals["face_score"] = match.score if match else None
     return {"passed": outcome.passed, "reason": reason, "antiSpoofing": bool(liveness_ok),
-            "matching": outcome.passed, "measurements": signals, "forced": False}
+            "matching": matching, "measurements": signals, "forced": False}

@@ -91,6 +91,8 @@ def test_liveness_attack_fails(api: Api, attack: str) -> None:
     body = _run(api, lambda c: stage_attack(attack, "alice", c, random.Random(3)))
     assert body["passed"] is False and body["reason"].startswith("liveness_failed:")
     assert body["signals"]["anti_spoofing"]["passed"] is False
+    # the victim's own face is in the frames: matching is reported, and is not the reason
+    assert isinstance(body["signals"]["matching"]["passed"], bool)
 
 
 def test_expired_and_reused_tokens(api: Api, server: RunningServer) -> None:
