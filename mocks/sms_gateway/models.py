@@ -1,0 +1,197 @@
+"""Messages and handset inboxes: JSON records in the framework store, advanced on the virtual clock.
+
+Records (per isolation session):
+
+* ``msg:{sid}`` - one message: its request, segment count, current ``status`` and ``step`` (how many
+  plan steps have been reached), and the :class:`~.delivery.DeliveryPlan` drawn when it was accepted.
+* ``inbox:{E.164}:{sid}:{copy}`` - one SMS as the handset received it (a duplicated delivery gives
+  two copies), with a ``read`` flag.
+* ``callbacks:{sid}`` - the status callbacks sent for a message and how many attempts each took.
+* ``config:sms-faults`` - the session's :class:`~.delivery.SmsFaults`.
+
+Nothing runs in the background: :func:`advance` moves a message along its plan whenever someone looks
+(send, fetch, list, handset inbox), and the request that wins the compare-and-set for a transition is
+the one that reports it to the ``StatusCallback``, so each transition is reported exactly once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mocks.framework import now, rng, store
+from mocks.framework.store import SessionStore
+
+from .accounts import Account
+from .callbacks import notify
+from .delivery import SmsFaults, draw_plan
+from .exceptions import MessageNotFoundError, TwilioError
+from .segments import count_segments
+from .validation import SendRequest, is_e164
+
+__all__ = [
+    "FAULTS_KEY",
+    "advance",
+    "advance_all",
+    "clear_faults",
+    "get_message",
+    "handset_inbox",
+    "list_messages",
+    "load_faults",
+    "mark_read",
+    "save_faults",
+    "send_message",
+]
+
+FAULTS_KEY = "config:sms-faults"
+FINAL = ("delivered", "undelivered", "failed")
+
+
+def load_faults(s: SessionStore | None = None) -> SmsFaults:
+    """The session's delivery faults (defaults: none, 1 s to ``sent``, 2 s more to ``delivered``)."""
+    raw = (s or store()).get(FAULTS_KEY)
+    return SmsFaults() if raw is None else SmsFaults.model_validate(raw)
+
+
+def save_faults(faults: SmsFaults) -> SmsFaults:
+    store().put(FAULTS_KEY, faults.model_dump(mode="json", by_alias=True))
+    return faults
+
+
+def clear_faults() -> None:
+    store().delete(FAULTS_KEY)
+
+
+def send_message(req: SendRequest, acct: Account) -> dict[str, Any]:
+    """Accept a message: queue it with a drawn delivery plan, then advance it to 'now'."""
+    s = store()
+    number = s.incr("seq:messages")
+    sid = f"SM{rng('ids').getrandbits(128):032x}"
+    faults = load_faults(s)
+    plan = draw_plan(faults, number, rng("sms-faults"))
+    info = count_segments(req.body)
+    record: dict[str, Any] = {
+        "sid": sid,
+        "seq": number,
+        "accountSid": acct.sid,
+        "to": req.to,
+        "from": req.from_,
+        "messagingServiceSid": req.messaging_service_sid,
+        "body": req.body,
+        "numSegments": info.segments,
+        "encoding": info.encoding,
+        "statusCallback": req.status_callback,
+        "callbackAttempts": faults.callback_attempts,
+        "createdAt": now().timestamp(),
+        "updatedAt": now().timestamp(),
+        "sentAt": None,
+        "status": "queued",
+        "step": 0,
+        "errorCode": None,
+        "plan": plan.to_record(),
+    }
+    s.put(f"msg:{sid}", record)
+    return advance(s, sid, acct) or record
+
+
+def _advanced(record: dict[str, Any], elapsed: float) -> dict[str, Any] | None:
+    steps = record["plan"]["steps"]
+    reached = sum(1 for offset, _ in steps if offset <= elapsed)
+    if reached <= record["step"]:
+        return None
+    offset, status = steps[reached - 1]
+    new = {**record, "step": reached, "status": status, "updatedAt": record["createdAt"] + offset}
+    if status == "sent" or (record["sentAt"] is None and status in ("delivered", "undelivered")):
+        new["sentAt"] = record["createdAt"] + steps[0][0]
+    if status in ("undelivered", "failed"):
+        new["errorCode"] = record["plan"]["errorCode"]
+    return new
+
+
+def _deliver_copies(s: SessionStore, record: dict[str, Any], elapsed: float) -> None:
+    for index, offset in enumerate(record["plan"]["copies"]):
+        if offset <= elapsed:
+            s.put_if_absent(
+                f"inbox:{record['to']}:{record['sid']}:{index}",
+                {"id": f"{record['sid']}-{index}", "sid": record["sid"], "seq": record["seq"],
+                 "from": record["from"] or record["messagingServiceSid"], "body": record["body"],
+                 "receivedAt": record["createdAt"] + offset, "read": False},
+            )
+
+
+def advance(s: SessionStore, sid: str, acct: Account) -> dict[str, Any] | None:
+    """Bring one message up to the session's virtual 'now'; report newly reached states."""
+    key = f"msg:{sid}"
+    moment = now().timestamp()
+    while True:
+        current = s.get(key)
+        if current is None:
+            return None
+        elapsed = moment - current["createdAt"]
+        new = _advanced(current, elapsed)
+        if new is None:
+            _deliver_copies(s, current, elapsed)
+            return dict(current)
+        if s.compare_and_set(key, current, new):
+            _deliver_copies(s, new, elapsed)
+            passed = [status for _, status in new["plan"]["steps"][current["step"]:new["step"]]]
+            if new["statusCallback"]:
+                notify(s, new, passed, acct)
+            return dict(new)
+
+
+def advance_all(acct: Account, *, to: str | None = None) -> list[dict[str, Any]]:
+    """Advance every message of the session (optionally only those to one handset)."""
+    s = store()
+    records = []
+    for key, record in s.scan("msg:").items():
+        if to is not None and record["to"] != to:
+            continue
+        advanced = advance(s, key.removeprefix("msg:"), acct)
+        if advanced is not None:
+            records.append(advanced)
+    return records
+
+
+def get_message(sid: str, acct: Account) -> dict[str, Any]:
+    record = advance(store(), sid, acct) if sid.startswith("SM") else None
+    if record is None:
+        raise MessageNotFoundError(sid[:64])
+    return record
+
+
+def list_messages(acct: Account, *, to: str | None, sender: str | None) -> list[dict[str, Any]]:
+    """Messages newest first, optionally filtered by ``To`` / ``From``."""
+    records = advance_all(acct, to=to)
+    if sender is not None:
+        records = [r for r in records if r["from"] == sender]
+    return sorted(records, key=lambda r: r["seq"], reverse=True)
+
+
+def _check_number(number: str) -> None:
+    if not is_e164(number):
+        raise TwilioError(f"{number[:40]} is not an E.164 phone number", code=21211, status=400)
+
+
+def handset_inbox(number: str, acct: Account, *, unread_only: bool = False) -> list[dict[str, Any]]:
+    """What the phone at ``number`` has received, newest first."""
+    _check_number(number)
+    advance_all(acct, to=number)
+    entries = list(store().scan(f"inbox:{number}:").values())
+    if unread_only:
+        entries = [e for e in entries if not e["read"]]
+    return sorted(entries, key=lambda e: (e["receivedAt"], e["seq"], e["id"]), reverse=True)
+
+
+def mark_read(number: str, entry_id: str) -> dict[str, Any]:
+    """Mark one inbox entry read (idempotent); 404 when the handset has no such entry."""
+    _check_number(number)
+    sid, _, copy = entry_id.rpartition("-")
+    key = f"inbox:{number}:{sid}:{copy}"
+    if not sid or not copy.isdigit():
+        raise TwilioError(f"no message {entry_id[:64]} on handset {number}", code=20404, status=404,
+                          kind="not_found")
+    updated = store().update(key, lambda e: None if e is None else {**e, "read": True})
+    if updated is None:
+        raise TwilioError(f"no message {entry_id[:64]} on handset {number}", code=20404, status=404,
+                          kind="not_found")
+    return updated
