@@ -108,19 +108,26 @@ def _int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
     return value
 
 
+def require_admin_token() -> None:
+    """Refuse the request (401) unless it carries the configured admin token; a party's own admin
+    endpoints call this too, so every ``/_admin/`` route is guarded the same way."""
+    token = _runtime().config.admin_token
+    if token is None:
+        return
+    given = request.headers.get(ADMIN_TOKEN_HEADER, "")
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        raise MockError(f"missing or wrong {ADMIN_TOKEN_HEADER}", status=401, kind="unauthorized",
+                        headers={"WWW-Authenticate": ADMIN_TOKEN_HEADER})
+
+
 def create_admin_blueprint() -> Blueprint:
     """A fresh admin blueprint (one per app, so apps never share registration state)."""
     bp = Blueprint("mock_admin", __name__, url_prefix=ADMIN_PREFIX)
 
     @bp.before_request
     def _check_token() -> None:
-        token = _runtime().config.admin_token
-        if token is None or request.endpoint == "mock_admin.health":
-            return
-        given = request.headers.get(ADMIN_TOKEN_HEADER, "")
-        if not hmac.compare_digest(given.encode(), token.encode()):
-            raise MockError(f"missing or wrong {ADMIN_TOKEN_HEADER}", status=401, kind="unauthorized",
-                            headers={"WWW-Authenticate": "X-Admin-Token"})
+        if request.endpoint != "mock_admin.health":
+            require_admin_token()
 
     @bp.get("/health")
     def health() -> Response:

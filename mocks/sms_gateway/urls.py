@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import hmac
+from flask import Blueprint
 
-from flask import Blueprint, request
-
-from mocks.framework import MockError, current_runtime
-from mocks.framework.admin import ADMIN_TOKEN_HEADER
+from mocks.framework.admin import require_admin_token
 
 from . import responses
 
@@ -31,15 +28,7 @@ def admin_blueprint() -> Blueprint:
     """``/_admin/sms-faults``: GET / PUT / DELETE the session's SMS delivery faults."""
     bp = Blueprint("sms_gateway_admin", __name__, url_prefix="/_admin/sms-faults")
 
-    @bp.before_request
-    def _check_token() -> None:
-        token = current_runtime().config.admin_token
-        if token is None:
-            return
-        given = request.headers.get(ADMIN_TOKEN_HEADER, "")
-        if not hmac.compare_digest(given.encode(), token.encode()):
-            raise MockError(f"missing or wrong {ADMIN_TOKEN_HEADER}", status=401, kind="unauthorized",
-                            headers={"WWW-Authenticate": ADMIN_TOKEN_HEADER})
+    bp.before_request(require_admin_token)
 
     bp.add_url_rule("", view_func=responses.get_sms_faults, methods=["GET"])
     bp.add_url_rule("", view_func=responses.put_sms_faults, methods=["PUT"])

@@ -78,3 +78,21 @@ def test_delay_holds_delivery_back(gateway: SmsGatewayClient, admin: AdminClient
 def test_bad_fault_config_is_400(gateway: SmsGatewayClient) -> None:
     response = gateway.http.put(f"{gateway.url}/_admin/sms-faults", json={"drop": 2})
     assert response.status_code == 400
+
+
+def test_sms_faults_admin_endpoint_requires_the_admin_token() -> None:
+    """The party's own ``/_admin/sms-faults`` is guarded exactly like the framework's admin API."""
+    import requests
+
+    from mocks.framework import serve_in_thread
+    from mocks.sms_gateway.app import create_app
+
+    with serve_in_thread(create_app({"seed": 1, "admin_token": "s3cret-admin"})) as running:
+        url = f"{running.url}/_admin/sms-faults"
+        refused = requests.put(url, json={"drop": 1.0}, timeout=5)
+        assert refused.status_code == 401
+        assert requests.get(url, headers={"X-Admin-Token": "wrong"}, timeout=5).status_code == 401
+        accepted = requests.put(url, json={"drop": 1.0}, headers={"X-Admin-Token": "s3cret-admin"}, timeout=5)
+        assert accepted.status_code == 200, accepted.text
+        shown = requests.get(url, headers={"X-Admin-Token": "s3cret-admin"}, timeout=5)
+        assert shown.json()["drop"] == 1.0
