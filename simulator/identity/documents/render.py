@@ -58,36 +58,36 @@ class DocumentData:
         return pattern_seed(mrz_information(m.document_number, m.birth_date, m.expiry_date), self.issuer_key)
 
 
-def id_card_data(person: Person) -> DocumentData:
-    """The ID card (document code ``ID``) a person holds, issued by their state of nationality."""
+def _held_document(
+    person: Person, document_code: str, number: str, issued: date, expires: date
+) -> DocumentData:
+    """A document the person holds, issued by their state of nationality."""
     mrz = MrzData(
-        document_code="ID",
+        document_code=document_code,
         issuing_state=person.nationality,
-        document_number=person.id_card_number,
+        document_number=number,
         primary_identifier=person.family_name,
         secondary_identifier=person.given_names,
         nationality=person.nationality,
         birth_date=person.date_of_birth,
         sex=person.sex,
-        expiry_date=person.id_card_expiry_date,
+        expiry_date=expires,
     )
-    return DocumentData(mrz=mrz, issue_date=person.id_card_issue_date)
+    return DocumentData(mrz=mrz, issue_date=issued)
+
+
+def id_card_data(person: Person) -> DocumentData:
+    """The ID card (document code ``ID``) a person holds, issued by their state of nationality."""
+    return _held_document(
+        person, "ID", person.id_card_number, person.id_card_issue_date, person.id_card_expiry_date
+    )
 
 
 def passport_data(person: Person) -> DocumentData:
     """The passport (document code ``P<``) a person holds."""
-    mrz = MrzData(
-        document_code="P",
-        issuing_state=person.nationality,
-        document_number=person.passport_number,
-        primary_identifier=person.family_name,
-        secondary_identifier=person.given_names,
-        nationality=person.nationality,
-        birth_date=person.date_of_birth,
-        sex=person.sex,
-        expiry_date=person.passport_expiry_date,
+    return _held_document(
+        person, "P", person.passport_number, person.passport_issue_date, person.passport_expiry_date
     )
-    return DocumentData(mrz=mrz, issue_date=person.passport_issue_date)
 
 
 def document_data(kind: DocumentKind, person: Person) -> DocumentData:
