@@ -9,7 +9,7 @@ import pytest
 
 from mocks.framework import AdminClient, RunningServer, serve_in_thread
 from mocks.wultra.app import create_app
-from mocks.wultra.client import PowerAuthServerClient
+from mocks.wultra.powerauth_server.client import PowerAuthServerClient
 
 
 class PasClient(PowerAuthServerClient):

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from mocks.framework import AdminClient
-from mocks.wultra.client import PowerAuthServerClient as PasClient
+from mocks.wultra.powerauth_server.client import PowerAuthServerClient as PasClient
 from simulator.powerauth.activation import activation_contexts
 from simulator.powerauth.activation_code import is_valid_activation_code, verify_activation_signature
 from simulator.powerauth.codec import b64decode, b64encode

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mocks.framework import RunningServer
-from mocks.wultra.client import PowerAuthServerClient as PasClient
+from mocks.wultra.powerauth_server.client import PowerAuthServerClient as PasClient
 from simulator.powerauth.codec import b64decode
 from simulator.powerauth.keys import public_key_from_bytes
 from simulator.powerauth.sdk_config import SdkConfig

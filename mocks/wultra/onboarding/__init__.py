@@ -1,0 +1,1 @@
+"""Onboarding Server (``/enrollment-server-onboarding/api/...``): the identity-verification process."""
