@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from simulator.device.cli import device_group
 from simulator.offline_journey import OfflineRun, StepResult, run_offline_journey
 
 
@@ -84,6 +85,9 @@ def samples(out_dir: Path, seed: int, count: int) -> None:
     for person in people:
         click.echo(f"{out_dir / person.client_number}  {person.given_names} {person.family_name}")
     click.echo(f"{out_dir / 'trust' / 'csca.pem'}  trusted country signing certificates")
+
+
+main.add_command(device_group)
 
 
 if __name__ == "__main__":
