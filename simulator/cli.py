@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -12,6 +14,7 @@ from rich.table import Table
 
 from simulator.device.cli import device_group
 from simulator.offline_journey import OfflineRun, StepResult, run_offline_journey
+from simulator.stack import PARTIES, Stack, StackError, StackSettings
 
 
 @click.group()
@@ -85,6 +88,67 @@ def samples(out_dir: Path, seed: int, count: int) -> None:
     for person in people:
         click.echo(f"{out_dir / person.client_number}  {person.given_names} {person.family_name}")
     click.echo(f"{out_dir / 'trust' / 'csca.pem'}  trusted country signing certificates")
+
+
+def _party_ports(values: tuple[str, ...]) -> dict[str, int]:
+    ports: dict[str, int] = {}
+    for value in values:
+        name, sep, port = value.partition("=")
+        if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
+            raise click.BadParameter(f"expected PARTY=PORT, got {value!r}", param_hint="--port")
+        ports[name] = int(port)
+    return ports
+
+
+def _party_urls(values: tuple[str, ...]) -> dict[str, str]:
+    urls: dict[str, str] = {}
+    for value in values:
+        name, sep, url = value.partition("=")
+        if not sep or not url:
+            raise click.BadParameter(f"expected PARTY=URL, got {value!r}", param_hint="--external")
+        urls[name] = url
+    return urls
+
+
+_PARTY_LIST = ", ".join(f"{p.name} ({p.default_port})" for p in PARTIES)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind. Anything but loopback needs --allow-remote and --admin-token.")
+@click.option("--port", "ports", multiple=True, metavar="PARTY=PORT",
+              help=f"Port of one party (repeatable). Parties and default ports: {_PARTY_LIST}.")
+@click.option("--free-ports", is_flag=True, help="Bind every party to a free port the OS picks.")
+@click.option("--external", "externals", multiple=True, metavar="PARTY=URL",
+              help="Use a real system at URL instead of starting this party (repeatable).")
+@click.option("--seed", type=int, help="Seed every mock, for reproducible keys, OTPs and faults.")
+@click.option("--admin-token", envvar="RSIM_ADMIN_TOKEN", help="Token the /_admin/ APIs require.")
+@click.option("--allow-remote", is_flag=True, help="Allow binding a non-loopback address.")
+def serve(host: str, ports: tuple[str, ...], free_ports: bool, externals: tuple[str, ...], seed: int | None,
+          admin_token: str | None, allow_remote: bool) -> None:
+    """Run every party of the reactivation on its port until Ctrl-C.
+
+    Prints one ready line: `rsim serve ready: NAME=URL ...`.
+    """
+    settings = StackSettings(host=host, ports=_party_ports(ports), free_ports=free_ports,
+                             external=_party_urls(externals), seed=seed, admin_token=admin_token,
+                             allow_remote=allow_remote)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda _signum, _frame: stop.set())
+    try:
+        stack = Stack(settings).start()
+    except (StackError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        listing = " ".join(f"{name}={url}" for name, url in stack.urls.items())
+        click.echo(f"rsim serve ready: {listing}", nl=True)
+        sys.stdout.flush()
+        while not stop.wait(0.5):
+            pass
+    finally:
+        stack.stop()
+    click.echo("rsim serve stopped", err=True)
 
 
 main.add_command(device_group)
