@@ -30,3 +30,50 @@ ENVELOPE = MappedEnvelope(
     },
     default_code="ERR_GENERIC",
 )
+
+
+class EnrollmentError(MockError):
+    """Base of the Enrollment Server's errors: the class fixes code, HTTP status and canned message.
+
+    The real server answers with a fixed message per code (it does not tell a client why its
+    request failed); the reason is kept on the exception for the journal and logs.
+    """
+
+    error_code = "ERR_GENERIC"
+    http_status = 400
+    canned_message = "UNKNOWN_ERROR"
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__(self.canned_message, status=self.http_status, code=self.error_code,
+                         details={"reason": reason} if reason else None)
+        self.reason = reason
+
+
+class ActivationFailedError(EnrollmentError):
+    error_code = "ERR_ACTIVATION"
+    canned_message = "POWER_AUTH_ACTIVATION_INVALID"
+
+
+class AuthenticationFailedError(EnrollmentError):
+    error_code = "ERR_AUTHENTICATION"
+    http_status = 401
+    canned_message = "POWER_AUTH_SIGNATURE_INVALID"
+
+
+class TokenAuthenticationFailedError(AuthenticationFailedError):
+    canned_message = "POWER_AUTH_TOKEN_INVALID"
+
+
+class EncryptionFailedError(EnrollmentError):
+    error_code = "ERR_ENCRYPTION"
+    canned_message = "POWER_AUTH_ENCRYPTION_INVALID"
+
+
+class TemporaryKeyFailedError(EnrollmentError):
+    error_code = "ERR_TEMPORARY_KEY"
+    canned_message = "POWER_AUTH_TEMPORARY_KEY_FAILURE"
+
+
+class SecureVaultFailedError(EnrollmentError):
+    error_code = "ERR_SECURE_VAULT"
+    canned_message = "POWER_AUTH_SECURE_VAULT_INVALID"

@@ -7,9 +7,17 @@ from typing import Any
 
 from flask import Blueprint
 
+from . import activation, system
+
 CONTEXT_PATH = "/enrollment-server"
 
-ROUTES: dict[str, Callable[..., Any]] = {}
+ROUTES: dict[str, Callable[..., Any]] = {
+    "/pa/v3/status": system.server_status,
+    "/pa/v3/keystore/create": system.keystore_create,
+    "/pa/v3/activation/create": activation.activation_create,
+    "/pa/v3/activation/status": activation.activation_status,
+    "/pa/v3/activation/remove": activation.activation_remove,
+}
 
 
 def enrollment_blueprint() -> Blueprint:

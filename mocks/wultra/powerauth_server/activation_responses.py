@@ -69,7 +69,7 @@ def activation_prepare() -> Response:
         "activationId": record["activationId"],
         "userId": record["userId"],
         "applicationId": record["applicationId"],
-        **response.to_json(),
+        **response,
         "activationStatus": record["activationStatus"],
     })
 
@@ -86,8 +86,7 @@ def activation_status() -> Response:
                  if body.challenge is not None else None)
     if challenge is not None and len(challenge) != 16:
         challenge = None
-    record = activations.find(body.activationId)
-    blob, nonce = activations.encrypted_status_blob(record, challenge)
+    record, blob, nonce = activations.status_check(body.activationId, challenge)
     if record is None:
         return ok({"activationId": body.activationId, "activationStatus": "REMOVED",
                    "encryptedStatusBlob": blob, "encryptedStatusBlobNonce": nonce,

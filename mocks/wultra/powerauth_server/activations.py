@@ -14,20 +14,17 @@ Expiry is lazy, as on the real server: an activation still CREATED or PENDING_CO
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from typing import Any
 
 from mocks.framework import now, random_uuid, rng, store
-from simulator.powerauth.activation import ServerActivation
+from simulator.powerauth.activation import ActivationLayer2Request, ActivationLayer2Response
 from simulator.powerauth.activation_code import encode_activation_code, sign_activation_code
 from simulator.powerauth.codec import b64decode, b64encode
-from simulator.powerauth.ecies import EciesRequest, EciesResponse
-from simulator.powerauth.errors import EciesError, EciesReplayError, PowerAuthError
+from simulator.powerauth.ecies import EncryptorId, dumps_compact, loads_json_object
+from simulator.powerauth.errors import PowerAuthError
 from simulator.powerauth.fingerprint import activation_fingerprint
 from simulator.powerauth.keys import (
-    DerivedKeys,
-    generate_private_key,
     private_key_from_bytes,
     private_key_to_bytes,
     public_key_from_bytes,
@@ -38,22 +35,22 @@ from simulator.powerauth.status_blob import (
     build_status_blob,
     encrypt_status_blob,
 )
-from simulator.powerauth.versions import ProtocolVersion
 
 from . import models
+from .ecies_service import OpenedRequest, activation_keys, open_request
+from .ecies_service import protocol_version as protocol_version_of
 from .exceptions import (
     ActivationExpiredError,
     ActivationNotFoundError,
     ActivationOtpMismatchError,
-    DecryptionFailedError,
     IncorrectActivationStateError,
     InvalidApplicationError,
     InvalidInputFormatError,
     InvalidRequestError,
-    MissingTemporaryKeyError,
     NoApplicationIdError,
     NoUserIdError,
 )
+from .keygen import seeded_bytes, seeded_private_key
 
 Record = dict[str, Any]
 
@@ -61,7 +58,6 @@ ACTIVATION_VALIDITY_SECONDS = 300.0
 DEFAULT_MAX_FAILED_ATTEMPTS = 5
 CTR_LOOK_AHEAD = 20
 PENDING_STATES = ("CREATED", "PENDING_COMMIT")
-REPLAY_WINDOW_SECONDS = 3600.0
 CODE_ATTEMPTS = 10
 
 
@@ -132,7 +128,7 @@ def _transition(activation_id: str, change: Any) -> Record:
     return store().update(_key(activation_id), apply)
 
 
-def _require(record: Record, *states: str) -> None:
+def require_state(record: Record, *states: str) -> None:
     """ERR0008 unless the activation is in one of ``states``."""
     if record["activationStatus"] not in states:
         raise IncorrectActivationStateError(
@@ -173,7 +169,7 @@ def init_activation(
         raise InvalidRequestError("timestampActivationExpire lies in the past")
     activation_id = random_uuid(rng("activation-ids"))
     code = _claim_code(activation_id)
-    server_key = generate_private_key()
+    server_key = seeded_private_key("server-keys")
     phase = commit_phase or "ON_COMMIT"
     record: Record = {
         "activationId": activation_id,
@@ -213,73 +209,40 @@ def init_activation(
 # --------------------------------------------------------------------------- prepare
 
 
-def _replay_guard(ephemeral_public_key: bytes, nonce: bytes, timestamp: int, identifier: str) -> None:
-    """Store-backed replay check: an (ephemeral key, nonce, identifier) triple is accepted once."""
-    token = (ephemeral_public_key + nonce + identifier.encode("utf-8")).hex()
-    if not store().put_if_absent(f"replay:{token}", timestamp, ttl=REPLAY_WINDOW_SECONDS):
-        raise EciesReplayError("request nonce was already used (replay)")
-
-
-def _ecies_request(fields: Record, version: ProtocolVersion) -> EciesRequest:
+def open_layer2(
+    ecies_fields: Record, protocol_version: str | None
+) -> tuple[OpenedRequest, ActivationLayer2Request]:
+    """Decrypt the layer-2 request (sh1 ``/pa/activation``, master or temporary key)."""
+    version = protocol_version_of(protocol_version)
+    opened = open_request(ecies_fields, version=version, encryptor_id=EncryptorId.ACTIVATION_LAYER_2,
+                          application_key=ecies_fields["applicationKey"])
     try:
-        return EciesRequest.from_json(fields, version)
-    except PowerAuthError as exc:
-        raise InvalidInputFormatError(f"invalid ECIES request: {exc}") from None
-
-
-def prepare_activation(
-    activation_code: str, ecies_fields: Record, protocol_version: str
-) -> tuple[Record, EciesResponse]:
-    """Decrypt layer 2 with the master key, bind the device key, answer with server key and ctrData.
-
-    Returns the updated activation and the layer-2 :class:`EciesResponse`.
-    """
-    try:
-        version = ProtocolVersion(protocol_version)
-    except ValueError:
-        raise InvalidRequestError(f"unsupported protocol version {protocol_version!r}") from None
-    if version.has_temporary_key:
-        raise MissingTemporaryKeyError("temporary key is not known (protocol 3.3 needs keystore/create)")
-    application, app_version = models.find_version_by_key(ecies_fields["applicationKey"])
-    if not app_version["supported"]:
-        raise InvalidApplicationError("application version is not supported")
-    request = _ecies_request(ecies_fields, version)
-    server = ServerActivation(version, app_version["applicationKey"], app_version["applicationSecret"],
-                              models.master_private_key(application), replay_guard=_replay_guard)
-    try:
-        layer2 = server.open_layer2(request)
-    except EciesError as exc:
-        raise DecryptionFailedError(f"layer-2 decryption failed: {exc}") from None
+        layer2 = ActivationLayer2Request.from_json(loads_json_object(opened.plaintext, "layer-2 request"))
     except PowerAuthError as exc:
         raise InvalidInputFormatError(f"invalid layer-2 payload: {exc}") from None
+    return opened, layer2
 
-    activation_id = store().get(f"code:{activation_code}")
-    record = find(activation_id) if isinstance(activation_id, str) else None
-    if record is None or record["activationCode"] != activation_code:
-        raise ActivationNotFoundError("no activation waits for this activation code")
-    if record.get("removedReason") == "EXPIRED":
-        raise ActivationExpiredError("the activation code has expired")
-    _require(record, "CREATED")
-    if record["applicationId"] != application["applicationId"]:
-        raise InvalidApplicationError("the activation belongs to another application")
-    expected_otp = record["activationOtp"] if record["commitPhase"] == "ON_KEY_EXCHANGE" else None
-    if expected_otp is not None and layer2.activation_otp != expected_otp:
-        _count_otp_failure(record["activationId"])
-        raise ActivationOtpMismatchError("activation OTP does not match")
 
+def bind_device(
+    activation_id: str, opened: OpenedRequest, layer2: ActivationLayer2Request, *, activate: bool
+) -> tuple[Record, Record]:
+    """CREATED → PENDING_COMMIT (or ACTIVE): store the device key and answer layer 2.
+
+    Returns the updated activation and the encrypted layer-2 response fields.
+    """
+    record = get(activation_id)
     server_key = private_key_from_bytes(b64decode(record["serverPrivateKey"]))
-    ctr_data = rng("ctr-data").randbytes(16)
-    result = server.respond_layer2(activation_id=record["activationId"], server_private_key=server_key,
-                                   ctr_data=ctr_data)
-    device_public = public_key_to_bytes(result.device_public_key)
-    activate = record["commitPhase"] == "ON_KEY_EXCHANGE"
+    server_public = server_key.public_key()
+    device_key = public_key_from_bytes(layer2.device_public_key)
+    ctr_data = seeded_bytes("ctr-data", 16)
+    version = opened.decryptor.context.version
 
     def bind(current: Record) -> None:
-        _require(current, "CREATED")
+        require_state(current, "CREATED")
         current.update({
             "activationStatus": "ACTIVE" if activate else "PENDING_COMMIT",
-            "devicePublicKey": b64encode(device_public),
-            "devicePublicKeyFingerprint": result.fingerprint,
+            "devicePublicKey": b64encode(public_key_to_bytes(device_key)),
+            "devicePublicKeyFingerprint": activation_fingerprint(device_key, activation_id, server_public),
             "ctrData": b64encode(ctr_data),
             "activationName": layer2.activation_name,
             "platform": (layer2.platform or "unknown").lower(),
@@ -291,10 +254,61 @@ def prepare_activation(
             "failedAttempts": 0,
         })
 
-    updated = _transition(record["activationId"], bind)
+    updated = _transition(activation_id, bind)
     if activate:
-        store().delete(f"code:{activation_code}")
-    return updated, result.response
+        store().delete(f"code:{updated['activationCode']}")
+    plain = ActivationLayer2Response(activation_id, public_key_to_bytes(server_public), ctr_data)
+    return updated, opened.respond(dumps_compact(plain.to_json()))
+
+
+def prepare_activation(
+    activation_code: str, ecies_fields: Record, protocol_version: str | None
+) -> tuple[Record, Record]:
+    """Decrypt layer 2, bind the device key to the activation waiting for the code, answer layer 2.
+
+    Returns the updated activation and the encrypted layer-2 response fields.
+    """
+    opened, layer2 = open_layer2(ecies_fields, protocol_version)
+    activation_id = store().get(f"code:{activation_code}")
+    record = find(activation_id) if isinstance(activation_id, str) else None
+    if record is None or record["activationCode"] != activation_code:
+        raise ActivationNotFoundError("no activation waits for this activation code")
+    if record.get("removedReason") == "EXPIRED":
+        raise ActivationExpiredError("the activation code has expired")
+    require_state(record, "CREATED")
+    if record["applicationId"] != opened.application["applicationId"]:
+        raise InvalidApplicationError("the activation belongs to another application")
+    expected_otp = record["activationOtp"] if record["commitPhase"] == "ON_KEY_EXCHANGE" else None
+    if expected_otp is not None and layer2.activation_otp != expected_otp:
+        _count_otp_failure(record["activationId"])
+        raise ActivationOtpMismatchError("activation OTP does not match")
+    return bind_device(record["activationId"], opened, layer2,
+                       activate=record["commitPhase"] == "ON_KEY_EXCHANGE")
+
+
+def create_activation(
+    *,
+    user_id: str,
+    application_id: str | None,
+    ecies_fields: Record,
+    protocol_version: str | None,
+    max_failure_count: int | None = None,
+    expire_at: datetime | None = None,
+    activation_otp: str | None = None,
+) -> tuple[Record, Record]:
+    """Direct activation for a known user (REST ``activation/create``, custom activations).
+
+    Layer 2 is decrypted first, so a request that does not decrypt leaves no activation behind.
+    The activation ends PENDING_COMMIT; returns it and the encrypted layer-2 response fields.
+    """
+    opened, layer2 = open_layer2(ecies_fields, protocol_version)
+    application_id = application_id or opened.application["applicationId"]
+    if application_id != opened.application["applicationId"]:
+        raise InvalidApplicationError("the application key belongs to another application")
+    record = init_activation(user_id=user_id, application_id=application_id, expire_at=expire_at,
+                             max_failure_count=max_failure_count, commit_phase="ON_COMMIT",
+                             activation_otp=activation_otp)
+    return bind_device(record["activationId"], opened, layer2, activate=False)
 
 
 def _count_otp_failure(activation_id: str) -> Record:
@@ -318,14 +332,14 @@ def commit_activation(activation_id: str, activation_otp: str | None) -> Record:
     record = get(activation_id)
     if record.get("removedReason") == "EXPIRED":
         raise ActivationExpiredError("the activation has expired")
-    _require(record, "PENDING_COMMIT")
+    require_state(record, "PENDING_COMMIT")
     expected = record["activationOtp"] if record["commitPhase"] == "ON_COMMIT" else None
     if expected is not None and activation_otp != expected:
         _count_otp_failure(activation_id)
         raise ActivationOtpMismatchError("activation OTP does not match")
 
     def activate(current: Record) -> None:
-        _require(current, "PENDING_COMMIT")
+        require_state(current, "PENDING_COMMIT")
         current["activationStatus"] = "ACTIVE"
 
     updated = _transition(activation_id, activate)
@@ -336,7 +350,7 @@ def commit_activation(activation_id: str, activation_otp: str | None) -> Record:
 def update_otp(activation_id: str, activation_otp: str) -> Record:
     """Replace the activation OTP while the activation waits for its commit."""
     def change(current: Record) -> None:
-        _require(current, *PENDING_STATES)
+        require_state(current, *PENDING_STATES)
         current["activationOtp"] = activation_otp
         current["activationOtpValidation"] = current["commitPhase"]
         current["failedAttempts"] = 0
@@ -357,7 +371,7 @@ def remove_activation(activation_id: str) -> Record:
 def block_activation(activation_id: str, reason: str | None) -> Record:
     """ACTIVE → BLOCKED with a reason (``NOT_SPECIFIED`` by default)."""
     def block(current: Record) -> None:
-        _require(current, "ACTIVE")
+        require_state(current, "ACTIVE")
         current["activationStatus"] = "BLOCKED"
         current["blockedReason"] = reason or "NOT_SPECIFIED"
 
@@ -367,7 +381,7 @@ def block_activation(activation_id: str, reason: str | None) -> Record:
 def unblock_activation(activation_id: str) -> Record:
     """BLOCKED → ACTIVE, failed attempts reset."""
     def unblock(current: Record) -> None:
-        _require(current, "BLOCKED")
+        require_state(current, "BLOCKED")
         current["activationStatus"] = "ACTIVE"
         current["blockedReason"] = None
         current["failedAttempts"] = 0
@@ -394,13 +408,11 @@ def change_flags(activation_id: str, flags: list[str], mode: str) -> Record:
 
 def encrypted_status_blob(record: Record | None, challenge: bytes | None) -> tuple[str, str | None]:
     """(encryptedStatusBlob, encryptedStatusBlobNonce); random bytes when no device key is bound."""
-    nonce = os.urandom(16) if challenge is not None else None
+    nonce = seeded_bytes("status-nonces", 16) if challenge is not None else None
     if record is None or record["devicePublicKey"] is None:
-        return b64encode(os.urandom(32)), (b64encode(nonce) if nonce is not None else None)
-    keys = DerivedKeys.from_key_pair(
-        private_key_from_bytes(b64decode(record["serverPrivateKey"])),
-        public_key_from_bytes(b64decode(record["devicePublicKey"])),
-    )
+        noise = seeded_bytes("status-nonces", 32)
+        return b64encode(noise), (b64encode(nonce) if nonce is not None else None)
+    keys = activation_keys(record)
     blob = build_status_blob(
         status=ActivationStatus[record["activationStatus"]],
         transport_key=keys.transport,
@@ -412,6 +424,23 @@ def encrypted_status_blob(record: Record | None, challenge: bytes | None) -> tup
     )
     encrypted = encrypt_status_blob(blob, keys.transport, challenge, nonce)
     return b64encode(encrypted), (b64encode(nonce) if nonce is not None else None)
+
+
+def status_check(activation_id: str, challenge: bytes | None) -> tuple[Record | None, str, str | None]:
+    """(activation or None, encryptedStatusBlob, nonce) for a status request.
+
+    A device asking with a challenge counts as using its activation: ``timestampLastUsed`` moves.
+    """
+    record = find(activation_id)
+    if record is not None and challenge is not None and record["devicePublicKey"] is not None:
+        def touch(current: Any) -> Any:
+            if current is not None:
+                current["timestampLastUsed"] = _now()
+            return current
+
+        record = store().update(_key(activation_id), touch)
+    blob, nonce = encrypted_status_blob(record, challenge)
+    return record, blob, nonce
 
 
 def fingerprint_of(record: Record) -> str | None:

@@ -96,3 +96,27 @@ class NoApplicationIdError(PowerAuthServerError):
 
 class MissingTemporaryKeyError(PowerAuthServerError):
     error_code = "ERR0045"
+
+
+class InvalidSignatureError(PowerAuthServerError):
+    """A signature that cannot be checked (vault unlock refused because the signature failed)."""
+
+    error_code = "ERR0012"
+
+
+class TokenGenerationError(PowerAuthServerError):
+    error_code = "ERR0019"
+
+
+class TokenTimestampTooOldError(PowerAuthServerError):
+    error_code = "ERR0030"
+
+
+class TokenTimestampInFutureError(PowerAuthServerError):
+    error_code = "ERR0044"
+
+
+class ActivationCreateError(PowerAuthServerError):
+    """The activation could not be created (e.g. the user or its data was refused)."""
+
+    error_code = "ERR0040"

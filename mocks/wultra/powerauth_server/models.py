@@ -15,7 +15,6 @@ from typing import Any
 from mocks.framework import now, rng, store
 from simulator.powerauth.codec import b64decode, b64encode
 from simulator.powerauth.keys import (
-    generate_private_key,
     private_key_from_bytes,
     private_key_to_bytes,
     public_key_to_bytes,
@@ -23,6 +22,7 @@ from simulator.powerauth.keys import (
 from simulator.powerauth.sdk_config import SdkConfig
 
 from .exceptions import InvalidApplicationError
+from .keygen import seeded_private_key
 
 Record = dict[str, Any]
 
@@ -48,7 +48,7 @@ def _new_version(name: str) -> Record:
 
 def create_application(application_id: str) -> Record:
     """Create an application with its master key pair and the ``default`` version."""
-    master = generate_private_key()
+    master = seeded_private_key("master-keys")
     version = _new_version(DEFAULT_VERSION)
     record: Record = {
         "applicationId": application_id,

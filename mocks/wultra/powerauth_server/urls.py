@@ -6,6 +6,7 @@ from flask import Blueprint
 
 from . import activation_responses as act
 from . import responses
+from . import security_responses as sec
 
 URL_PREFIX = "/powerauth-java-server/rest/v3"
 
@@ -32,6 +33,10 @@ ROUTES = {
     "/activation/flags/create": act.flags_create,
     "/activation/flags/update": act.flags_update,
     "/activation/flags/remove": act.flags_remove,
+    "/keystore/create": sec.keystore_create,
+    "/keystore/remove": sec.keystore_remove,
+    "/ecies/decryptor": sec.ecies_decryptor,
+    "/signature/verify": sec.signature_verify,
 }
 
 

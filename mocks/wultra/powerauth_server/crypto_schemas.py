@@ -1,0 +1,64 @@
+"""Request objects of the REST methods around keys and secrets: keystore, ECIES decryptor,
+signature verification, tokens and the vault (spec §8-§9 field names)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from .schemas import EciesFields, _Wire
+
+SHORT = Field(min_length=1, max_length=255)
+
+
+class CreateTemporaryKeyRequest(_Wire):
+    jwt: str = Field(min_length=1, max_length=8192)
+
+
+class RemoveTemporaryKeyRequest(_Wire):
+    id: str = SHORT
+
+
+class EciesDecryptorRequest(_Wire):
+    activationId: str | None = Field(default=None, max_length=64)
+    applicationKey: str = SHORT
+    temporaryKeyId: str | None = Field(default=None, max_length=255)
+    ephemeralPublicKey: str = Field(min_length=1, max_length=512)
+    nonce: str | None = Field(default=None, max_length=512)
+    protocolVersion: str = Field(default="3.2", max_length=8)
+    timestamp: int | None = None
+
+
+class VerifySignatureRequest(_Wire):
+    activationId: str = Field(min_length=1, max_length=64)
+    applicationKey: str = SHORT
+    data: str = Field(min_length=1, max_length=1_000_000)
+    signature: str = Field(min_length=1, max_length=512)
+    signatureType: str = Field(min_length=1, max_length=64)
+    signatureVersion: str = Field(default="3.1", max_length=8)
+    forcedSignatureVersion: int | None = None
+
+
+class CreateTokenRequest(EciesFields):
+    activationId: str = Field(min_length=1, max_length=64)
+    signatureType: str = Field(default="POSSESSION", max_length=64)
+
+
+class ValidateTokenRequest(_Wire):
+    tokenId: str = SHORT
+    tokenDigest: str = Field(min_length=1, max_length=512)
+    nonce: str = Field(min_length=1, max_length=512)
+    timestamp: int
+    protocolVersion: str = Field(default="3.2", max_length=8)
+
+
+class RemoveTokenRequest(_Wire):
+    tokenId: str = SHORT
+    activationId: str | None = Field(default=None, max_length=64)
+
+
+class VaultUnlockRequest(EciesFields):
+    activationId: str = Field(min_length=1, max_length=64)
+    signedData: str = Field(min_length=1, max_length=1_000_000)
+    signature: str = Field(min_length=1, max_length=512)
+    signatureType: str = Field(min_length=1, max_length=64)
+    signatureVersion: str = Field(default="3.1", max_length=8)
