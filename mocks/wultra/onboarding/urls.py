@@ -7,9 +7,16 @@ from typing import Any
 
 from flask import Blueprint
 
+from . import responses
+
 CONTEXT_PATH = "/enrollment-server-onboarding"
 
-ROUTES: dict[str, Callable[..., Any]] = {}
+ROUTES: dict[str, Callable[..., Any]] = {
+    "/api/onboarding/start": responses.onboarding_start,
+    "/api/onboarding/status": responses.onboarding_status,
+    "/api/onboarding/otp/resend": responses.onboarding_otp_resend,
+    "/api/onboarding/cleanup": responses.onboarding_cleanup,
+}
 
 
 def onboarding_blueprint() -> Blueprint:

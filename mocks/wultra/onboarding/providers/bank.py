@@ -1,0 +1,95 @@
+"""The bank's onboarding adapter ("External Onboarding Services"), called by URL.
+
+Request shapes follow Wultra's REST onboarding provider (2.x: ``processType`` in every call; headers
+``X-Correlation-Id`` and ``X-Request-Id``; optional HTTP Basic).  Semantics kept from Wultra:
+
+* ``/user/lookup`` - any failure (error status, unreachable adapter, unusable body) means "no such
+  client" and is silent: the process goes on with ``userId = None`` (no enumeration, RX-04);
+* ``/otp/send`` - ``otpSent: false`` or any failure is ``ONBOARDING_OTP_FAILED``; the OTP is in the
+  request body only (the journal masks it by name);
+* ``/process/event`` - failures are ignored.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from mocks.framework import UpstreamError, outbound, random_uuid, rng
+
+from ..exceptions import OnboardingOtpError
+from ..settings import OnboardingSettings
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    """The bank's ``userId`` for an identification (``None``: not a client, or lookup failed)."""
+
+    user_id: str | None
+    consent_required: bool = False
+
+
+def _headers(settings: OnboardingSettings) -> dict[str, str]:
+    headers = {"X-Correlation-Id": random_uuid(rng("correlation")),
+               "X-Request-Id": random_uuid(rng("correlation"))}
+    auth = settings.bank_auth
+    if auth is not None:
+        token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
+        headers["Authorization"] = f"Basic {token}"
+    return headers
+
+
+def _post(settings: OnboardingSettings, path: str, body: dict[str, Any]) -> requests.Response:
+    return outbound().post(settings.bank_url.rstrip("/") + path, json=body, headers=_headers(settings))
+
+
+def _json_object(response: requests.Response) -> dict[str, Any] | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def lookup_user(settings: OnboardingSettings, *, process_id: str, process_type: str,
+                identification: dict[str, Any]) -> LookupResult:
+    """``POST /user/lookup``; a failure of any kind is "unknown client" (Wultra's silent rule)."""
+    try:
+        response = _post(settings, "/user/lookup", {"processId": process_id, "processType": process_type,
+                                                    "identification": identification})
+    except UpstreamError:
+        return LookupResult(None)
+    body = _json_object(response) if response.status_code == 200 else None
+    user_id = body.get("userId") if body is not None else None
+    if not isinstance(user_id, str) or not user_id:
+        return LookupResult(None)
+    consent = body.get("consentRequired") if body is not None else None
+    return LookupResult(user_id, consent_required=consent is True)
+
+
+def send_otp(settings: OnboardingSettings, *, process_id: str, process_type: str, user_id: str,
+             language: str, otp_code: str, otp_type: str, resend: bool) -> None:
+    """``POST /otp/send``; anything but ``{"otpSent": true}`` raises ``ONBOARDING_OTP_FAILED``."""
+    body = {"processId": process_id, "processType": process_type, "userId": user_id, "language": language,
+            "otpCode": otp_code, "otpType": otp_type, "resend": resend}
+    try:
+        response = _post(settings, "/otp/send", body)
+    except UpstreamError:
+        raise OnboardingOtpError("the OTP could not be delivered: the bank adapter is unreachable") from None
+    answer = _json_object(response) if response.status_code == 200 else None
+    if answer is None or answer.get("otpSent") is not True:
+        raise OnboardingOtpError(f"the OTP could not be delivered (adapter answered {response.status_code})")
+
+
+def process_event(settings: OnboardingSettings, *, process_id: str, process_type: str,
+                  user_id: str | None, event_type: str, data: dict[str, Any]) -> None:
+    """``POST /process/event``; failures are ignored (the event is informative only)."""
+    body = {"processId": process_id, "processType": process_type, "userId": user_id, "type": event_type,
+            "data": data}
+    try:
+        _post(settings, "/process/event", body)
+    except UpstreamError:
+        return
