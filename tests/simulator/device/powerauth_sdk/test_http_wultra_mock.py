@@ -1,0 +1,180 @@
+"""The SDK over real HTTP against the Wultra mock running in a separate process.
+
+Nothing here reaches into the mock's memory: the phone talks to the Enrollment Server by URL, and
+the test plays the bank's front end through the PowerAuth Server REST API (init, commit, block,
+unblock, signature verification), all in one isolation session per test.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from mocks.framework import AdminClient, RunningProcess, serve_in_subprocess
+from mocks.wultra.powerauth_server.client import PowerAuthServerClient
+from simulator.device.powerauth_sdk import (
+    ActivationSignatureError,
+    DeviceStorage,
+    InvalidActivationCodeError,
+    PowerAuthConfig,
+    PowerAuthSDK,
+    ServerError,
+)
+from simulator.powerauth.activation_code import sign_activation_code
+from simulator.powerauth.headers import AuthorizationHeader
+from simulator.powerauth.keys import generate_private_key
+from simulator.powerauth.signature import request_data
+from simulator.powerauth.status_blob import ActivationStatus
+
+PIN = "1234"
+BODY = b'{"payment":{"amount":"100.00","iban":"CZ6508000000192000145399"}}'
+URI_ID = "/pa/payment/confirm"
+
+
+@pytest.fixture(scope="module")
+def wultra() -> Iterator[RunningProcess]:
+    with serve_in_subprocess("mocks.wultra.app:create_app", {"seed": 5}) as running:
+        yield running
+
+
+@dataclass
+class World:
+    """One test's view of the mock: its session, the REST client and the application config."""
+
+    url: str
+    session: str
+    pas: PowerAuthServerClient
+    detail: dict[str, Any]
+
+    def config(self, version: str = "3.3") -> PowerAuthConfig:
+        version_info = self.detail["versions"][0]
+        return PowerAuthConfig.from_values(version_info["applicationKey"], version_info["applicationSecret"],
+                                           self.detail["masterPublicKey"], version)
+
+    def phone(self, version: str = "3.3", storage: DeviceStorage | None = None) -> PowerAuthSDK:
+        return PowerAuthSDK(self.config(version), storage or DeviceStorage(), self.url, session=self.session)
+
+    def init(self, user: str = "alice") -> dict[str, Any]:
+        return self.pas.ok("/activation/init", {"userId": user, "applicationId": "app"})
+
+    def verify(self, header_value: str, body: bytes = BODY, uri_id: str = URI_ID) -> dict[str, Any]:
+        """What the bank's backend does with a signed request: ``/rest/v3/signature/verify``."""
+        header = AuthorizationHeader.parse(header_value)
+        return self.pas.ok("/signature/verify", {
+            "activationId": header.activation_id, "applicationKey": header.application_key,
+            "data": request_data("POST", uri_id, header.nonce, body).decode("ascii"),
+            "signature": header.signature, "signatureType": header.signature_type.value.upper(),
+            "signatureVersion": header.version,
+        })
+
+    def status(self, activation_id: str) -> str:
+        return str(self.pas.ok("/activation/status", {"activationId": activation_id})["activationStatus"])
+
+
+@pytest.fixture
+def world(wultra: RunningProcess, request: pytest.FixtureRequest) -> Iterator[World]:
+    session = re.sub(r"[^A-Za-z0-9._:-]", "-", f"dev-{request.node.name}")[:60]
+    pas = PowerAuthServerClient(wultra.url, session=session)
+    pas.ok("/application/create", {"applicationId": "app"})
+    detail = pas.ok("/application/detail", {"applicationId": "app"})
+    yield World(wultra.url, session, pas, detail)
+    AdminClient(wultra.url, session=session).reset(session)
+    pas.close()
+
+
+def _activated(world: World, version: str) -> tuple[PowerAuthSDK, str]:
+    init = world.init()
+    phone = world.phone(version)
+    result = phone.create_activation(f"{init['activationCode']}#{init['activationSignature']}",
+                                     name="Virtual phone")
+    assert result.activation_id == init["activationId"]
+    detail = world.pas.ok("/activation/status", {"activationId": result.activation_id})
+    assert detail["activationStatus"] == "PENDING_COMMIT"
+    assert detail["devicePublicKeyFingerprint"] == result.fingerprint
+    phone.persist_activation(PIN)
+    world.pas.ok("/activation/commit", {"activationId": result.activation_id})
+    return phone, result.activation_id
+
+
+@pytest.mark.parametrize("version", ["3.1", "3.2", "3.3"])
+def test_activation_signature_block_unblock_remove(world: World, version: str) -> None:
+    phone, activation_id = _activated(world, version)
+    status = phone.fetch_activation_status()
+    assert status.status is ActivationStatus.ACTIVE and status.remaining_attempts == 5
+
+    verified = world.verify(phone.sign("POST", URI_ID, BODY, "possession_knowledge", pin=PIN))
+    assert verified["signatureValid"] is True and verified["activationStatus"] == "ACTIVE"
+
+    for attempt in range(1, 6):
+        verified = world.verify(phone.sign("POST", URI_ID, BODY, "possession_knowledge", pin="0000"))
+        assert verified["signatureValid"] is False
+        if attempt < 5:
+            assert phone.fetch_activation_status().failed_attempts == attempt
+    status = phone.fetch_activation_status()
+    assert status.status is ActivationStatus.BLOCKED and status.remaining_attempts == 0
+    assert world.status(activation_id) == "BLOCKED"
+
+    world.pas.ok("/activation/unblock", {"activationId": activation_id})
+    assert phone.fetch_activation_status().status is ActivationStatus.ACTIVE
+    assert world.verify(phone.sign("POST", URI_ID, BODY, "possession_knowledge", pin=PIN))["signatureValid"]
+
+    before_removal = phone.storage.clone()
+    phone.remove_activation(PIN)
+    assert not phone.has_valid_activation()
+    assert world.status(activation_id) == "REMOVED"
+    old_phone = world.phone(version, before_removal)
+    assert old_phone.fetch_activation_status().status is ActivationStatus.REMOVED
+
+
+def test_restarted_and_cloned_phones(world: World) -> None:
+    phone, _ = _activated(world, "3.3")
+    restarted = world.phone("3.3", DeviceStorage.loads(phone.storage.dumps()))
+    assert world.verify(restarted.sign("POST", URI_ID, BODY, "possession"))["signatureValid"]
+    clone = world.phone("3.3", restarted.storage.clone())
+    for _ in range(3):
+        assert world.verify(restarted.sign("POST", URI_ID, BODY, "possession"))["signatureValid"]
+    assert clone.fetch_activation_status().counter.value == "updated"
+    assert world.verify(clone.sign("POST", URI_ID, BODY, "possession"))["signatureValid"]
+
+
+def test_tampered_code_and_foreign_signature_never_reach_the_server(world: World) -> None:
+    init = world.init()
+    code = init["activationCode"]
+    tampered = ("B" if code[0] == "A" else "A") + code[1:]
+    phone = world.phone()
+    with pytest.raises(InvalidActivationCodeError):
+        phone.create_activation(tampered)
+    with pytest.raises(ActivationSignatureError):
+        phone.create_activation(code, signature=sign_activation_code(code, generate_private_key()))
+    journal = AdminClient(world.url, session=world.session).journal(session=world.session)
+    paths = [entry["path"] for entry in journal]
+    assert "/powerauth-java-server/rest/v3/activation/init" in paths
+    assert not [path for path in paths if path.startswith("/enrollment-server/")]
+    assert world.status(init["activationId"]) == "CREATED"
+
+
+def test_server_refusals_are_typed(world: World) -> None:
+    init = world.init()
+    phone = world.phone("3.2")
+    phone.create_activation(init["activationCode"])
+    phone.persist_activation(PIN)
+    with pytest.raises(ServerError) as info:
+        phone.remove_activation(PIN)  # not committed yet: the signature cannot verify
+    assert (info.value.code, info.value.http_status) == ("ERR_AUTHENTICATION", 401)
+    again = world.phone("3.2")
+    with pytest.raises(ServerError) as info:
+        again.create_activation(init["activationCode"])  # a code is single-use
+    assert info.value.http_status == 400 and info.value.code == "ERR_ACTIVATION"
+
+
+def test_custom_activation_without_a_provider_is_refused(world: World) -> None:
+    """The mock registers no CUSTOM provider by default: the request is understood, then refused."""
+    phone = world.phone()
+    with pytest.raises(ServerError) as info:
+        phone.create_activation(identity_attributes={"username": "nobody"})
+    assert (info.value.code, info.value.http_status) == ("ERR_ACTIVATION", 400)
+    assert not phone.has_pending_activation()
