@@ -9,6 +9,7 @@ from flask import Flask
 
 from mocks.framework import MockConfig, PartySpec, create_mock_app
 
+from .documents.urls import documents_blueprint
 from .exceptions import ENVELOPE
 from .face.urls import face_blueprint
 from .settings import MAX_REQUEST_BYTES
@@ -20,6 +21,6 @@ def create_app(config: MockConfig | Mapping[str, Any] | None = None) -> Flask:
     """The biometry mock; the body limit defaults to 4 MiB so a 2 MB trusted image fits."""
     if config is None or not isinstance(config, MockConfig):
         config = {"max_request_bytes": MAX_REQUEST_BYTES, **dict(config or {})}
-    party = PartySpec(name=PARTY_NAME, envelope=ENVELOPE, blueprints=(face_blueprint(),),
-                      import_name=__name__)
+    party = PartySpec(name=PARTY_NAME, envelope=ENVELOPE,
+                      blueprints=(face_blueprint(), documents_blueprint()), import_name=__name__)
     return create_mock_app(party, config)
