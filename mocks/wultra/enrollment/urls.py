@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint
 
-from . import activation, system
+from . import activation, secured, system
 
 CONTEXT_PATH = "/enrollment-server"
 
@@ -17,6 +17,10 @@ ROUTES: dict[str, Callable[..., Any]] = {
     "/pa/v3/activation/create": activation.activation_create,
     "/pa/v3/activation/status": activation.activation_status,
     "/pa/v3/activation/remove": activation.activation_remove,
+    "/pa/v3/token/create": secured.token_create,
+    "/pa/v3/token/remove": secured.token_remove,
+    "/pa/v3/vault/unlock": secured.vault_unlock,
+    "/pa/v3/signature/validate": secured.signature_validate,
 }
 
 

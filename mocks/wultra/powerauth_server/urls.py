@@ -7,6 +7,7 @@ from flask import Blueprint
 from . import activation_responses as act
 from . import responses
 from . import security_responses as sec
+from . import token_responses as tok
 
 URL_PREFIX = "/powerauth-java-server/rest/v3"
 
@@ -37,6 +38,10 @@ ROUTES = {
     "/keystore/remove": sec.keystore_remove,
     "/ecies/decryptor": sec.ecies_decryptor,
     "/signature/verify": sec.signature_verify,
+    "/token/create": tok.token_create,
+    "/token/validate": tok.token_validate,
+    "/token/remove": tok.token_remove,
+    "/vault/unlock": tok.vault_unlock,
 }
 
 
