@@ -1,0 +1,43 @@
+"""Bank mock (default ``http://127.0.0.1:8090``): client registry, onboarding adapter, alert service.
+
+The bank side of the reactivation flow.  Wultra's onboarding server calls the bank's *onboarding
+adapter* ("External Onboarding Services"); the bank's *alert service* turns the OTP Wultra generated
+into an SMS through the SMS gateway; the *client registry* is the bank's record of its customers.
+
+Adapter contract (plain JSON both ways, no ``requestObject`` wrapper; unknown members are ignored,
+a missing or mistyped required member is a 400; optional HTTP Basic when ``adapter_username`` is set)
+================================================================================================
+
+``POST /user/lookup``
+    ``{processId, processType?, identification: {...}}`` → 200 ``{userId, consent, consentRequired}``.
+    ``identification`` is the app's free-form map.  Identifying keys: ``clientNumber``,
+    ``phoneNumber``/``phone``, ``documentNumber``/``idCardNumber``/``passportNumber``; they and the
+    checks ``birthDate``/``dateOfBirth``, ``givenNames``, ``familyName`` must all match one client
+    when given.  Unknown, CLOSED or not-matching → the *same* 200 body with ``userId: null`` (consent
+    fields do not depend on the client), so the answer reveals nothing beyond what Wultra's own
+    "lookup failed → userId null" path would.  A BLOCKED client is found (it fails evaluation).
+``POST /otp/send``
+    ``{processId, processType?, userId, language?, otpCode, otpType: ACTIVATION|USER_VERIFICATION,
+    resend?}`` → 200 ``{otpSent}``.  ``otpCode``: 4-12 digits.  The SMS goes to the phone the
+    registry holds for ``userId``; ``otpSent`` is false for an unknown user (no SMS) and when the
+    gateway refused or stayed down after the configured retries.
+``POST /alerts/sms-status?alert={id}``
+    The SMS gateway's delivery reports (Twilio status callback, form-encoded, ``X-Twilio-Signature``
+    checked with the account's auth token) → 204; 401 unsigned, 404 unknown alert.
+
+Errors: ``{"errorCode": "ERROR_GENERIC" | "ERROR_UNAUTHORIZED" | ..., "message": ...}`` (Wultra's
+documented adapter error body) with 400/401/404/409/415; an injected fault answers in it too.
+
+Admin (guarded by the admin token when one is configured; session from ``?session=`` or the
+``X-Sim-Session`` header), beside the framework's ``/_admin/`` API:
+
+* ``GET /_admin/clients[?status=]`` list · ``POST /_admin/clients`` add one (camelCase
+  :class:`~.models.Customer`) · ``POST /_admin/clients/generate`` ``{seed, count, start?, locale?}``
+  load synthetic people · ``GET|PATCH {status}|DELETE /_admin/clients/{userId}`` ·
+  ``DELETE /_admin/clients`` clear;
+* ``GET /_admin/alerts``, ``GET /_admin/alerts/{id}``: each OTP delivery job (tries, message SID,
+  delivery reports) - never the OTP itself.
+
+Settings are read from ``MockConfig.extra`` (see :mod:`.settings`).  Latency, errors and connection
+resets on any route come from the framework's seeded ``/_admin/faults``.
+"""

@@ -1,0 +1,69 @@
+"""Thin handlers of the onboarding adapter and of the alert service's delivery-report endpoint."""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Response, jsonify, request
+
+from mocks.framework import parse_body
+from mocks.sms_gateway.signature import SIGNATURE_HEADER, valid_signature
+
+from .alert import record_delivery_report, send_otp
+from .exceptions import AdapterAuthError, BankError
+from .models import OtpSendRequest, UserLookupRequest
+from .registry import find_by_identification
+from .settings import bank_settings
+
+__all__ = ["check_adapter_auth", "otp_send", "sms_status", "user_lookup"]
+
+STATUS_CALLBACK_PATH = "/alerts/sms-status"
+
+
+def check_adapter_auth() -> None:
+    """HTTP Basic on every adapter call when the settings name credentials (Wultra's optional auth)."""
+    settings = bank_settings()
+    if settings.adapter_username is None:
+        return
+    auth = request.authorization
+    if auth is None or auth.type != "basic" or auth.username is None or auth.password is None:
+        raise AdapterAuthError()
+    ok_user = hmac.compare_digest(auth.username.encode(), settings.adapter_username.encode())
+    ok_pass = hmac.compare_digest(auth.password.encode(), (settings.adapter_password or "").encode())
+    if not (ok_user and ok_pass):
+        raise AdapterAuthError()
+
+
+def user_lookup() -> Response:
+    """``{userId, consent, consentRequired}``; an unknown client gets the same shape with ``userId``
+    null, the same status and the same consent answer - nothing else tells the two apart."""
+    body = parse_body(UserLookupRequest)
+    settings = bank_settings()
+    customer = find_by_identification(body.identification, required=settings.lookup_required_keys)
+    return jsonify({
+        "userId": customer.user_id if customer is not None else None,
+        "consent": "REQUIRED" if settings.consent_required else "NOT_REQUIRED",
+        "consentRequired": settings.consent_required,
+    })
+
+
+def otp_send() -> Response:
+    body = parse_body(OtpSendRequest)
+    callback_base = request.host_url.rstrip("/") + STATUS_CALLBACK_PATH
+    outcome = send_otp(body, bank_settings(), default_callback_base=callback_base)
+    return jsonify({"otpSent": outcome.sent})
+
+
+def sms_status() -> tuple[str, int]:
+    """A delivery report from the SMS gateway: signed with the account's auth token (Twilio's
+    ``X-Twilio-Signature``), form-encoded, naming the alert in the callback URL's query."""
+    params = request.form.to_dict()
+    given = request.headers.get(SIGNATURE_HEADER, "")
+    if not given or not valid_signature(bank_settings().sms_auth_token, request.url, params, given):
+        raise BankError("delivery report with a missing or invalid signature", status=401,
+                        code="ERROR_UNAUTHORIZED", kind="unauthorized")
+    alert_id = request.args.get("alert", "")
+    if not alert_id or record_delivery_report(alert_id, params) is None:
+        raise BankError("delivery report for an unknown alert or message", status=404,
+                        code="ERROR_NOT_FOUND", kind="not_found")
+    return "", 204

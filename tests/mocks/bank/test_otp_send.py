@@ -1,0 +1,191 @@
+"""``POST /otp/send`` over HTTP with the SMS gateway: the SMS reaches the registered handset, failures
+are retried, ``otpSent`` tells the truth, delivery reports come back, and the OTP stays out of the
+journals of the bank."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from mocks.bank.client import BankClient
+from mocks.framework import AdminClient, RunningServer
+from mocks.sms_gateway.client import SmsGatewayClient
+
+from .conftest import SESSION
+
+Clients = list[dict[str, Any]]
+OTP = "40719264"
+MESSAGES = "/2010-04-01/Accounts/*/Messages.json"
+
+
+def _inbox(gateway: SmsGatewayClient, gateway_admin: AdminClient, number: str) -> list[dict[str, Any]]:
+    gateway_admin.advance_clock(5)  # queued → sent → delivered on the gateway's clock
+    return list(gateway.inbox(number)["messages"])
+
+
+def test_otp_reaches_the_registered_handset(bank: BankClient, clients: Clients, gateway: SmsGatewayClient,
+                                            gateway_admin: AdminClient) -> None:
+    client = clients[0]
+    response = bank.send_otp(client["userId"], OTP, language="en")
+    assert response.status_code == 200
+    assert response.json() == {"otpSent": True}
+    messages = _inbox(gateway, gateway_admin, client["phoneNumber"])
+    assert len(messages) == 1
+    assert OTP in messages[0]["body"]
+    assert "activate mobile banking" in messages[0]["body"]
+    for other in clients[1:]:  # nobody else got it
+        assert _inbox(gateway, gateway_admin, other["phoneNumber"]) == []
+
+
+@pytest.mark.parametrize("language,phrase", [
+    ("cs", "váš kód pro aktivaci"), ("de", "Ihr Code zur Aktivierung"), ("en", "your code to activate")])
+def test_sms_is_in_the_apps_language(bank: BankClient, clients: Clients, gateway: SmsGatewayClient,
+                                     gateway_admin: AdminClient, language: str, phrase: str) -> None:
+    assert bank.send_otp(clients[0]["userId"], OTP, language=language).json() == {"otpSent": True}
+    body = _inbox(gateway, gateway_admin, clients[0]["phoneNumber"])[0]["body"]
+    assert phrase in body and OTP in body
+
+
+def test_unsupported_language_falls_back_to_the_clients_locale(bank: BankClient, gateway: SmsGatewayClient,
+                                                               gateway_admin: AdminClient) -> None:
+    bank.add_client({"userId": "jana", "clientNumber": "42", "givenNames": "Jana", "familyName": "Nová",
+                     "dateOfBirth": "1980-01-01", "phoneNumber": "+420601111222", "locale": "cs_CZ"})
+    assert bank.send_otp("jana", OTP, language="fr", otp_type="USER_VERIFICATION").json()["otpSent"] is True
+    body = _inbox(gateway, gateway_admin, "+420601111222")[0]["body"]
+    assert "ověření totožnosti" in body
+    alert = bank.alerts()[-1]
+    assert alert["language"] == "cs" and alert["requestedLanguage"] == "fr"
+
+
+def test_resend_says_it_is_a_new_code(bank: BankClient, clients: Clients, gateway: SmsGatewayClient,
+                                      gateway_admin: AdminClient) -> None:
+    bank.send_otp(clients[0]["userId"], OTP, language="de", resend=True)
+    assert _inbox(gateway, gateway_admin, clients[0]["phoneNumber"])[0]["body"].startswith("Neuer Code.")
+
+
+def test_unknown_user_gets_no_sms(bank: BankClient, clients: Clients, gateway: SmsGatewayClient) -> None:
+    assert bank.send_otp("user-000", OTP).json() == {"otpSent": False}
+    assert gateway.list().json()["messages"] == []
+    assert bank.alerts()[-1]["outcome"] == "UNKNOWN_USER"
+
+
+def test_gateway_failure_is_retried_until_it_succeeds(bank: BankClient, clients: Clients,
+                                                      gateway: SmsGatewayClient,
+                                                      gateway_admin: AdminClient) -> None:
+    gateway_admin.add_fault(route=MESSAGES, session=SESSION, times=1, error={"status": 503})
+    gateway_admin.add_fault(route=MESSAGES, session=SESSION, times=1, reset=True)
+    assert bank.send_otp(clients[0]["userId"], OTP).json() == {"otpSent": True}
+    attempts = bank.alerts()[-1]["attempts"]
+    assert [a.get("status") for a in attempts] == [503, None, 201]
+    assert attempts[1]["error"] == "connection"
+    assert len(_inbox(gateway, gateway_admin, clients[0]["phoneNumber"])) == 1
+
+
+def test_gateway_down_gives_an_honest_otp_sent_false(bank: BankClient, clients: Clients,
+                                                     gateway: SmsGatewayClient,
+                                                     gateway_admin: AdminClient) -> None:
+    gateway_admin.add_fault(route=MESSAGES, session=SESSION, error={"status": 500})
+    assert bank.send_otp(clients[0]["userId"], OTP).json() == {"otpSent": False}
+    alert = bank.alerts()[-1]
+    assert alert["outcome"] == "GATEWAY_UNAVAILABLE"
+    assert [a["status"] for a in alert["attempts"]] == [500, 500, 500]
+    gateway_admin.remove_faults()
+    assert _inbox(gateway, gateway_admin, clients[0]["phoneNumber"]) == []
+
+
+def test_unreachable_gateway_gives_otp_sent_false(make_bank: Callable[..., RunningServer]) -> None:
+    server = make_bank(sms_gateway_url="http://127.0.0.1:9", sms_max_attempts=2)
+    with BankClient(server.url, session=SESSION) as bank:
+        user_id = bank.generate_clients(1, 1)["clients"][0]["userId"]
+        assert bank.send_otp(user_id, OTP).json() == {"otpSent": False}
+        assert [a["error"] for a in bank.alerts()[-1]["attempts"]] == ["connection", "connection"]
+
+
+def test_a_refusal_by_the_gateway_is_not_retried(make_bank: Callable[..., RunningServer],
+                                                 gateway: SmsGatewayClient) -> None:
+    server = make_bank(sms_auth_token="not-the-gateways-token")
+    with BankClient(server.url, session=SESSION) as bank:
+        user_id = bank.generate_clients(1, 1)["clients"][0]["userId"]
+        assert bank.send_otp(user_id, OTP).json() == {"otpSent": False}
+        alert = bank.alerts()[-1]
+        assert alert["outcome"] == "GATEWAY_REJECTED"
+        assert [a["status"] for a in alert["attempts"]] == [401]
+        assert "20003" in alert["attempts"][0]["error"]
+
+
+def test_delivery_reports_reach_the_banks_callback(bank: BankClient, clients: Clients,
+                                                   gateway: SmsGatewayClient, gateway_admin: AdminClient,
+                                                   bank_admin: AdminClient) -> None:
+    bank.send_otp(clients[0]["userId"], OTP)
+    _inbox(gateway, gateway_admin, clients[0]["phoneNumber"])  # the gateway reports as states advance
+    alert = bank.alerts()[-1]
+    assert alert["deliveryStatus"] == "delivered"
+    assert [r["status"] for r in alert["deliveryReports"]] == ["sent", "delivered"]
+    assert all(r["messageSid"] == alert["messageSid"] for r in alert["deliveryReports"])
+    callbacks = bank_admin.journal(path="/alerts/sms-status")
+    assert [c["status"] for c in callbacks] == [204, 204]
+
+
+def test_undelivered_sms_is_reported_as_such(bank: BankClient, clients: Clients, gateway: SmsGatewayClient,
+                                             gateway_admin: AdminClient) -> None:
+    gateway.set_faults(undelivered=1.0)
+    assert bank.send_otp(clients[0]["userId"], OTP).json() == {"otpSent": True}  # accepted by the gateway
+    _inbox(gateway, gateway_admin, clients[0]["phoneNumber"])
+    report = bank.alerts()[-1]["deliveryReports"][-1]
+    assert report["status"] == "undelivered" and report["errorCode"] == "30003"
+
+
+def test_forged_delivery_report_is_refused(bank_server: RunningServer, bank: BankClient,
+                                           clients: Clients) -> None:
+    bank.send_otp(clients[0]["userId"], OTP)
+    alert = bank.alerts()[-1]
+    form = {"MessageSid": alert["messageSid"], "MessageStatus": "delivered"}
+    url = f"{bank_server.url}/alerts/sms-status?alert={alert['id']}"
+    for signature in (None, "AAAA", "not base64!"):
+        headers = {"X-Twilio-Signature": signature} if signature else {}
+        response = bank.http.post(url, data=form, headers=headers)
+        assert response.status_code == 401
+        assert response.json()["errorCode"] == "ERROR_UNAUTHORIZED"
+    assert bank.alert(alert["id"])["deliveryReports"] == []
+
+
+def test_journals_show_the_chain_without_the_otp(bank: BankClient, clients: Clients,
+                                                 gateway: SmsGatewayClient, gateway_admin: AdminClient,
+                                                 bank_admin: AdminClient) -> None:
+    bank.send_otp(clients[0]["userId"], OTP)
+    _inbox(gateway, gateway_admin, clients[0]["phoneNumber"])
+    (exchange,) = bank_admin.journal(path="/otp/send")
+    assert exchange["requestBody"]["otpCode"] == "***"
+    assert exchange["responseBody"] == {"otpSent": True}
+    (call,) = exchange["outbound"]
+    assert call["url"].endswith("/Messages.json") and call["status"] == 201
+    assert call["requestBody"]["To"] == clients[0]["phoneNumber"]
+    assert "***" in call["requestBody"]["Body"]
+    assert bank_admin.journal(text=OTP) == []
+    sends = gateway_admin.journal(path="/Messages.json", method="POST")
+    assert len(sends) == 1 and sends[0]["status"] == 201
+    assert sends[0]["session"] == SESSION  # the bank propagated the scenario's session
+    assert sends[0]["responseBody"]["to"] == clients[0]["phoneNumber"]
+
+
+def _attempt_pattern(bank: BankClient, user_id: str) -> list[list[int | None]]:
+    for index in range(8):
+        bank.send_otp(user_id, f"{index:08d}")
+    return [[a.get("status") for a in alert["attempts"]] for alert in bank.alerts()]
+
+
+def test_gateway_faults_are_reproducible_from_their_seed(bank: BankClient, clients: Clients,
+                                                         bank_admin: AdminClient,
+                                                         gateway_admin: AdminClient) -> None:
+    rule = {"id": "flaky-sms", "route": MESSAGES, "session": SESSION, "probability": 0.5, "seed": 99,
+            "error": {"status": 503}}
+    gateway_admin.add_fault(**rule)
+    first = _attempt_pattern(bank, clients[0]["userId"])
+    gateway_admin.reset()
+    bank_admin.reset()
+    bank.generate_clients(21, 1)
+    gateway_admin.add_fault(**rule)
+    assert _attempt_pattern(bank, clients[0]["userId"]) == first
+    assert any(len(p) > 1 for p in first) and any(p == [201] for p in first)  # the faults did bite
