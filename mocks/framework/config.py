@@ -17,13 +17,23 @@ from .store import InMemoryStore, SessionClock, StateStore
 if TYPE_CHECKING:
     from .runtime import MockRuntime
 
-__all__ = ["DEFAULT_MAX_REQUEST_BYTES", "STORE_BACKENDS", "MockConfig", "PartySpec", "StoreFactory"]
+__all__ = [
+    "DEFAULT_MAX_REQUEST_BYTES",
+    "SHARED_BACKENDS",
+    "STORE_BACKENDS",
+    "MockConfig",
+    "PartySpec",
+    "StoreFactory",
+]
 
 DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024
 StoreFactory = Callable[[SessionClock], StateStore]
 
 #: Store backends selectable by name (e.g. from a JSON config of a subprocess).
 STORE_BACKENDS: Mapping[str, StoreFactory] = {"memory": InMemoryStore}
+#: Backends that share state between processes; the runtime builds them with the party's name
+#: (see :mod:`mocks.framework.redis_store`), so they are not plain store factories.
+SHARED_BACKENDS = ("redis",)
 
 
 class MockConfig(BaseModel):
@@ -31,7 +41,9 @@ class MockConfig(BaseModel):
 
     ``admin_token`` is optional on loopback and required by :mod:`.serving` for any wider bind.
     ``store`` is a backend name (``"memory"``) or a factory ``clock -> StateStore`` so a Redis
-    backend can be plugged in without touching models.
+    backend can be plugged in without touching models.  ``store="redis"`` shares records, clock and
+    random streams between worker processes through the server at ``redis_url``, under keys
+    starting with ``redis_prefix`` (see :mod:`mocks.framework.redis_store`).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
@@ -45,17 +57,22 @@ class MockConfig(BaseModel):
     outbound_connect_timeout: float = Field(default=2.0, gt=0, le=60)
     outbound_read_timeout: float = Field(default=10.0, gt=0, le=60)
     store: str | Callable[[SessionClock], StateStore] = "memory"
+    redis_url: str = Field(default="redis://127.0.0.1:6379/0", pattern=r"^(redis|rediss|unix)://")
+    redis_prefix: str = Field(default="rsim", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
     extra: dict[str, Any] = Field(default_factory=dict)
     """Party-specific settings (URLs of other parties, limits ...), read by the party's own code."""
 
     @field_validator("store")
     @classmethod
     def _known_store(cls, value: object) -> object:
-        if isinstance(value, str) and value not in STORE_BACKENDS:
-            raise ValueError(f"unknown store backend {value!r}; known: {', '.join(STORE_BACKENDS)}")
+        if isinstance(value, str) and value not in STORE_BACKENDS and value not in SHARED_BACKENDS:
+            known = ", ".join([*STORE_BACKENDS, *SHARED_BACKENDS])
+            raise ValueError(f"unknown store backend {value!r}; known: {known}")
         return value
 
     def make_store(self, clock: SessionClock) -> StateStore:
+        if self.store in SHARED_BACKENDS:
+            raise ValueError(f"the {self.store!r} backend is built by MockRuntime.build (it needs the party)")
         factory = STORE_BACKENDS[self.store] if isinstance(self.store, str) else self.store
         return factory(clock)
 

@@ -64,17 +64,25 @@ class MockRuntime:
 
     @classmethod
     def build(cls, party: PartySpec, config: MockConfig) -> MockRuntime:
-        clock = VirtualClock()
-        store = config.make_store(clock.timestamp)
-        journal = Journal(config.journal_capacity, config.journal_body_limit)
+        if config.store == "redis":
+            # Imported here: the Redis client is needed only by deployments that share state.
+            from .redis_store import build_shared_parts
+
+            clock, random_source, store, journal, faults = build_shared_parts(party.name, config)
+        else:
+            clock = VirtualClock()
+            random_source = RandomSource(config.seed)
+            store = config.make_store(clock.timestamp)
+            journal = Journal(config.journal_capacity, config.journal_body_limit)
+            faults = FaultInjector(config.seed, config.delay_cap)
         return cls(
             party=party,
             config=config,
             clock=clock,
-            random=RandomSource(config.seed),
+            random=random_source,
             store=store,
             journal=journal,
-            faults=FaultInjector(config.seed, config.delay_cap),
+            faults=faults,
             verdicts=VerdictQueue(store),
             transitions=Transitions(store),
             outbound=OutboundClient(

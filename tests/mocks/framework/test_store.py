@@ -1,20 +1,52 @@
-"""The in-memory state store: semantics, TTL on the virtual clock, atomicity under threads."""
+"""The state store contract: semantics, TTL on the virtual clock, atomicity under threads.
+
+The contract tests run against every backend (``make_store`` is parametrised: in memory, and Redis
+when ``redis-server`` is installed); the sweep tests are specific to the in-memory store.
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 import requests
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from mocks.framework import InMemoryStore, RunningServer, update
-from mocks.framework.store import StoreKeyError, StoreTypeError, StoreValueError
+from mocks.framework import InMemoryStore, RunningServer, StateStore, update
+from mocks.framework.store import SessionClock, StoreKeyError, StoreTypeError, StoreValueError
+
+StoreMaker = Callable[..., StateStore]
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    from mocks.framework.redis_store.server import redis_server_binary, start_redis
+
+    if redis_server_binary() is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server): Redis backend not tested")
+    with start_redis() as server:
+        yield server.url
+
+
+@pytest.fixture(params=["memory", "redis"])
+def make_store(request: pytest.FixtureRequest) -> StoreMaker:
+    """``make_store(clock=None)`` -> a fresh, empty store of the backend under test."""
+    if request.param == "memory":
+        return lambda clock=None: InMemoryStore(clock)
+    from mocks.framework.redis_store import KeySpace, RedisStore, client_for
+
+    client = client_for(request.getfixturevalue("redis_url"))
+
+    def make(clock: SessionClock | None = None) -> StateStore:
+        return RedisStore(client, KeySpace(f"t{uuid.uuid4().hex[:12]}", "contract"), clock)
+
+    return make
 
 
 class Clock:
@@ -25,8 +57,8 @@ class Clock:
         return self.t.get(session, 1000.0)
 
 
-def test_basic_round_trip_and_copies() -> None:
-    store = InMemoryStore()
+def test_basic_round_trip_and_copies(make_store: StoreMaker) -> None:
+    store = make_store()
     record = {"a": [1, 2], "b": {"c": "d"}}
     store.put("s", "k", record)
     record["a"].append(3)  # mutating the caller's object does not touch the store
@@ -40,19 +72,19 @@ def test_basic_round_trip_and_copies() -> None:
 
 
 @pytest.mark.parametrize("bad", [{1, 2}, b"bytes", float("nan"), object(), None])
-def test_non_json_values_are_refused(bad: Any) -> None:
+def test_non_json_values_are_refused(bad: Any, make_store: StoreMaker) -> None:
     with pytest.raises(StoreValueError):
-        InMemoryStore().put("s", "k", bad)
+        make_store().put("s", "k", bad)
 
 
 @pytest.mark.parametrize(("session", "key"), [("", "k"), ("s", ""), ("s", "k" * 513), ("s", 5)])
-def test_bad_keys_are_refused(session: Any, key: Any) -> None:
+def test_bad_keys_are_refused(session: Any, key: Any, make_store: StoreMaker) -> None:
     with pytest.raises(StoreKeyError):
-        InMemoryStore().get(session, key)
+        make_store().get(session, key)
 
 
-def test_scan_prefix_sorted_and_session_scoped() -> None:
-    store = InMemoryStore()
+def test_scan_prefix_sorted_and_session_scoped(make_store: StoreMaker) -> None:
+    store = make_store()
     for key in ("otp:2", "otp:1", "act:1"):
         store.put("s", key, {"k": key})
     store.put("t", "otp:9", 1)
@@ -60,8 +92,8 @@ def test_scan_prefix_sorted_and_session_scoped() -> None:
     assert store.scan("s", "zzz") == {}
 
 
-def test_incr_plain_and_field() -> None:
-    store = InMemoryStore()
+def test_incr_plain_and_field(make_store: StoreMaker) -> None:
+    store = make_store()
     assert store.incr("s", "n") == 1
     assert store.incr("s", "n", amount=5) == 6
     store.put("s", "rec", {"attempts": 2, "name": "x"})
@@ -78,8 +110,8 @@ def test_incr_plain_and_field() -> None:
         store.incr("s", "flag")
 
 
-def test_compare_and_set_is_json_exact() -> None:
-    store = InMemoryStore()
+def test_compare_and_set_is_json_exact(make_store: StoreMaker) -> None:
+    store = make_store()
     assert store.compare_and_set("s", "k", None, 1) is True  # absent → create
     assert store.compare_and_set("s", "k", None, 2) is False
     assert store.compare_and_set("s", "k", True, 2) is False  # true is not 1
@@ -90,17 +122,17 @@ def test_compare_and_set_is_json_exact() -> None:
     assert store.get("s", "k") is None
 
 
-def test_put_if_absent_and_pop() -> None:
-    store = InMemoryStore()
+def test_put_if_absent_and_pop(make_store: StoreMaker) -> None:
+    store = make_store()
     assert store.put_if_absent("s", "k", "first") is True
     assert store.put_if_absent("s", "k", "second") is False
     assert store.pop("s", "k") == "first"
     assert store.pop("s", "k") is None
 
 
-def test_ttl_runs_on_the_session_clock() -> None:
+def test_ttl_runs_on_the_session_clock(make_store: StoreMaker) -> None:
     clock = Clock()
-    store = InMemoryStore(clock)
+    store = make_store(clock)
     store.put("s", "k", 1, ttl=10)
     store.put("t", "k", 1, ttl=10)
     clock.t["s"] = 1009.9
@@ -112,9 +144,9 @@ def test_ttl_runs_on_the_session_clock() -> None:
     assert store.dump("t")["k"]["expiresAt"] == 1010.0
 
 
-def test_ttl_kept_by_cas_and_incr_cleared_by_put() -> None:
+def test_ttl_kept_by_cas_and_incr_cleared_by_put(make_store: StoreMaker) -> None:
     clock = Clock()
-    store = InMemoryStore(clock)
+    store = make_store(clock)
     store.put("s", "k", {"n": 0}, ttl=10)
     assert store.compare_and_set("s", "k", {"n": 0}, {"n": 1})
     store.incr("s", "k", "n")
@@ -124,13 +156,13 @@ def test_ttl_kept_by_cas_and_incr_cleared_by_put() -> None:
 
 
 @pytest.mark.parametrize("ttl", [0, -1, float("nan"), float("inf"), "5", True])
-def test_bad_ttl_is_refused(ttl: Any) -> None:
+def test_bad_ttl_is_refused(ttl: Any, make_store: StoreMaker) -> None:
     with pytest.raises(StoreValueError):
-        InMemoryStore().put("s", "k", 1, ttl=ttl)
+        make_store().put("s", "k", 1, ttl=ttl)
 
 
-def test_reset_one_and_all() -> None:
-    store = InMemoryStore()
+def test_reset_one_and_all(make_store: StoreMaker) -> None:
+    store = make_store()
     store.put("a", "k", 1)
     store.put("b", "k", 1)
     store.reset("a")
@@ -150,22 +182,22 @@ def _hammer(workers: int, calls: int, fn: Callable[[int], Any]) -> list[Any]:
         return [x for chunk in pool.map(run, range(workers)) for x in chunk]
 
 
-def test_many_threads_incr_exact_count() -> None:
-    store = InMemoryStore()
+def test_many_threads_incr_exact_count(make_store: StoreMaker) -> None:
+    store = make_store()
     results = _hammer(8, 500, lambda _i: store.incr("s", "n"))
     assert store.get("s", "n") == 4000
     assert sorted(results) == list(range(1, 4001))  # every value handed out exactly once
 
 
-def test_update_cas_loop_loses_no_write() -> None:
-    store = InMemoryStore()
+def test_update_cas_loop_loses_no_write(make_store: StoreMaker) -> None:
+    store = make_store()
     _hammer(8, 100, lambda i: update(store, "s", "list", lambda cur: [*(cur or []), i]))
     final = store.get("s", "list")
     assert len(final) == 800 and sorted(set(final)) == list(range(8))
 
 
-def test_pop_is_take_once_under_contention() -> None:
-    store = InMemoryStore()
+def test_pop_is_take_once_under_contention(make_store: StoreMaker) -> None:
+    store = make_store()
     for round_ in range(50):
         store.put("s", f"token:{round_}", {"r": round_})
     taken = _hammer(8, 1, lambda _i: [store.pop("s", f"token:{r}") for r in range(50)])
@@ -246,16 +278,16 @@ TestStoreMatchesDict = StoreMatchesDict.TestCase
 TestStoreMatchesDict.settings = settings(max_examples=60, stateful_step_count=25, deadline=None)
 
 
-@settings(deadline=None)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.integers(-(2**60), 2**60))
-def test_incr_amounts(amount: int) -> None:
-    store = InMemoryStore()
+def test_incr_amounts(make_store: StoreMaker, amount: int) -> None:
+    store = make_store()
     assert store.incr("s", "n", amount=amount) == amount
 
 
-def test_bound_view_and_update_helper() -> None:
+def test_bound_view_and_update_helper(make_store: StoreMaker) -> None:
     clock = Clock()
-    view = InMemoryStore(clock).bind("s")
+    view = make_store(clock).bind("s")
     view.put("otp:1", {"code": "1", "attempts": 0}, ttl=300)
     updated = view.update("otp:1", lambda rec: {**rec, "attempts": rec["attempts"] + 1})
     assert updated == {"code": "1", "attempts": 1}

@@ -1,0 +1,76 @@
+"""Shared state in Redis, for a mock served by several worker processes.
+
+``MockConfig(store="redis", redis_url="redis://127.0.0.1:6379/0", redis_prefix="rsim")`` makes the
+runtime build its stateful parts from here instead of from process memory:
+
+=================  ==========================================  =========================================
+part               shared how                                   module
+=================  ==========================================  =========================================
+records            :class:`RedisStore` (Lua scripts, atomic)    :mod:`.store`
+verdicts           in the store (``_verdict:`` keys)            (framework, unchanged)
+transitions        in the store (``_transition:`` keys)         (framework, unchanged)
+virtual clock      :class:`RedisClock` (offsets in a hash)      :mod:`.clock`
+random streams     :class:`RedisRandomSource` (seed, counters)  :mod:`.random`
+reset              each shared part resets in Redis             (all of the above)
+=================  ==========================================  =========================================
+
+**Per worker** (each process keeps its own): the request journal and fault rules.  With N workers a
+journal search sees only the answering worker's exchanges, and a fault rule posted to one worker
+fires only there; the admin API of a production deployment should be used for clock, reset,
+verdicts, transitions, seed and state, which are shared.
+
+Run a Redis server first, e.g. ``redis-server --port 6379 --save '' --appendonly no`` (Debian package
+``redis-server``); the prefix keeps separate runs (or test cases) on one server apart.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+from ..clock import VirtualClock
+from ..faults import FaultInjector
+from ..journal import Journal
+from ..random import RandomSource
+from ..store import StateStore
+from .clock import RedisClock
+from .connection import KeySpace, StoreUnavailableError, client_for
+from .random import RedisRandomSource
+from .store import RedisStore
+
+if TYPE_CHECKING:
+    from ..config import MockConfig
+
+__all__ = [
+    "KeySpace",
+    "RedisClock",
+    "RedisRandomSource",
+    "RedisStore",
+    "SharedParts",
+    "StoreUnavailableError",
+    "build_shared_parts",
+    "client_for",
+]
+
+
+class SharedParts(NamedTuple):
+    """The stateful parts of a runtime built for the Redis backend."""
+
+    clock: VirtualClock
+    random: RandomSource
+    store: StateStore
+    journal: Journal
+    faults: FaultInjector
+
+
+def build_shared_parts(party: str, config: MockConfig) -> SharedParts:
+    """Clock, random source and store on Redis; journal and faults per process (see above)."""
+    client = client_for(config.redis_url)
+    keys = KeySpace(config.redis_prefix, party)
+    clock = RedisClock(client, keys)
+    return SharedParts(
+        clock=clock,
+        random=RedisRandomSource(client, keys, config.seed),
+        store=RedisStore(client, keys, clock.timestamp),
+        journal=Journal(config.journal_capacity, config.journal_body_limit),
+        faults=FaultInjector(config.seed, config.delay_cap),
+    )

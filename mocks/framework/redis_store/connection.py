@@ -1,0 +1,141 @@
+"""Where a mock's shared state lives in Redis: the client, the key layout and the error type.
+
+Key layout (``<prefix>`` from the config, ``<party>`` the party's name)::
+
+    <prefix>:<party>:{<session>}:d    hash  record key -> canonical JSON text
+    <prefix>:<party>:{<session>}:x    hash  record key -> virtual expiry (POSIX seconds), TTL'd records only
+    <prefix>:<party>:clock            hash  "global" / "s:<session>" -> clock offset in seconds
+    <prefix>:<party>:rng:{<session>}  hash  purpose -> random streams handed out so far (seeded runs)
+    <prefix>:<party>:seed             string  the shared seed as JSON (``null``: unseeded)
+
+A session's two hashes share one hash tag (``{<session>}``), so every store script touches a single slot and
+the layout also works on a Redis Cluster.  Two mock instances never share state unless they share
+prefix *and* party, which is what several worker processes of one mock do on purpose.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass
+
+import redis
+
+from ..errors import MockError
+
+__all__ = ["KeySpace", "StoreUnavailableError", "client_for", "escape_glob", "unlink_matching"]
+
+_PREFIX_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_clients: dict[tuple[int, str], redis.Redis] = {}
+_clients_lock = threading.Lock()
+
+
+class StoreUnavailableError(MockError):
+    """Redis could not be reached or refused a command: the mock cannot answer without its state.
+
+    A 503 (not the 500 of a bug) because the fix is on the operator's side: start Redis, check the URL.
+    """
+
+    kind = "internal"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, status=503)
+
+
+def check_prefix(prefix: str) -> str:
+    """Accept a key prefix of 1-64 characters of ``A-Z a-z 0-9 . _ -`` (no glob or hash-tag characters)."""
+    if not isinstance(prefix, str) or _PREFIX_RE.fullmatch(prefix) is None:
+        raise ValueError(f"redis prefix must be 1-64 characters of A-Z a-z 0-9 . _ -, got {prefix!r}")
+    return prefix
+
+
+def escape_glob(text: str) -> str:
+    """``text`` with Redis glob metacharacters escaped, for a literal part of a SCAN MATCH pattern."""
+    return re.sub(r"([\\*?\[\]])", r"\\\1", text)
+
+
+def client_for(url: str) -> redis.Redis:
+    """One client (and connection pool) per Redis URL and process.
+
+    Keyed by process id as well: a worker forked from a parent that already connected gets its own
+    pool instead of sharing sockets with its siblings.
+    """
+    key = (os.getpid(), url)
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is None:
+            try:
+                client = redis.Redis.from_url(url, decode_responses=True, health_check_interval=30)
+            except ValueError as exc:
+                raise ValueError(f"invalid redis URL: {exc}") from None
+            _clients[key] = client
+        return client
+
+
+def unlink_matching(client: redis.Redis, pattern: str, batch_size: int = 500) -> int:
+    """Remove every key matching ``pattern``, walking with SCAN (never KEYS) and unlinking in batches.
+
+    Not atomic as a whole: keys created meanwhile may survive (quiesce traffic for a clean slate).
+    """
+    removed = 0
+    batch: list[str] = []
+    for name in client.scan_iter(match=pattern, count=batch_size):
+        batch.append(name)
+        if len(batch) >= batch_size:
+            removed += int(client.unlink(*batch))
+            batch.clear()
+    if batch:
+        removed += int(client.unlink(*batch))
+    return removed
+
+
+@dataclass(frozen=True)
+class KeySpace:
+    """Names of one mock's keys (see the module docstring for the layout)."""
+
+    prefix: str
+    party: str
+
+    def __post_init__(self) -> None:
+        check_prefix(self.prefix)
+        if not self.party or any(c in self.party for c in "{}") or len(self.party) > 128:
+            raise ValueError(f"party name {self.party!r} cannot be used in Redis keys")
+
+    @property
+    def base(self) -> str:
+        return f"{self.prefix}:{self.party}"
+
+    def data(self, session: str) -> str:
+        return f"{self.base}:{{{session}}}:d"
+
+    def expiry(self, session: str) -> str:
+        return f"{self.base}:{{{session}}}:x"
+
+    def session_pattern(self) -> str:
+        """SCAN pattern of every session's record and expiry hashes."""
+        return f"{escape_glob(self.base)}:{{*}}:[dx]"
+
+    def data_pattern(self) -> str:
+        return f"{escape_glob(self.base)}:{{*}}:d"
+
+    def session_of(self, data_key: str) -> str | None:
+        """The session a record hash belongs to (``None`` for a key outside this space)."""
+        head = f"{self.base}:{{"
+        if not data_key.startswith(head) or not data_key.endswith("}:d"):
+            return None
+        return data_key[len(head):-3] or None
+
+    @property
+    def clock(self) -> str:
+        return f"{self.base}:clock"
+
+    def rng(self, session: str) -> str:
+        return f"{self.base}:rng:{{{session}}}"
+
+    def rng_pattern(self) -> str:
+        return f"{escape_glob(self.base)}:rng:{{*}}"
+
+    @property
+    def seed(self) -> str:
+        return f"{self.base}:seed"

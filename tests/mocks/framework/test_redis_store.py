@@ -1,0 +1,316 @@
+"""The Redis backend: agreement with the in-memory store, shared clock and random streams, config.
+
+The store contract itself runs against Redis in ``test_store.py``; here are the parts that only a
+shared backend has (several instances = several workers on one server) and a differential test
+that drives both backends through the same random operations.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import redis
+import requests
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from mocks.framework import InMemoryStore, MockConfig, serve_in_thread
+from mocks.framework.clock import MAX_SHIFT_SECONDS, ClockError
+from mocks.framework.redis_store import (
+    KeySpace,
+    RedisClock,
+    RedisRandomSource,
+    RedisStore,
+    StoreUnavailableError,
+    client_for,
+)
+from mocks.framework.redis_store.server import redis_server_binary, start_redis
+from mocks.framework.store import StoreTypeError
+
+pytestmark = pytest.mark.skipif(redis_server_binary() is None,
+                                reason="redis-server is not installed (apt-get install redis-server)")
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    with start_redis() as server:
+        yield server.url
+
+
+@pytest.fixture
+def client(redis_url: str) -> redis.Redis:
+    return client_for(redis_url)
+
+
+@pytest.fixture
+def keys() -> KeySpace:
+    return KeySpace(f"t{uuid.uuid4().hex[:12]}", "party")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t: dict[str, float] = {}
+
+    def __call__(self, session: str) -> float:
+        return self.t.get(session, 1000.0)
+
+
+# ------------------------------------------------------------------ differential: Redis == memory
+
+_SESSIONS = st.sampled_from(["a", "b"])
+_KEYS = st.sampled_from(["x", "y", "p:1", "p:2"])
+_VALUES = st.recursive(
+    st.booleans() | st.integers(-5, 5) | st.floats(-2, 2, allow_nan=False) | st.text(max_size=3),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["n", "m", "z"]), inner,
+                                                                 max_size=3),
+    max_leaves=6,
+)
+_TTLS = st.none() | st.sampled_from([1.0, 5.0, 30.0])
+
+
+def _both(client: redis.Redis) -> tuple[InMemoryStore, RedisStore, Clock]:
+    clock = Clock()
+    return InMemoryStore(clock), RedisStore(client, KeySpace(f"d{uuid.uuid4().hex[:12]}", "p"), clock), clock
+
+
+class BackendsAgree(RuleBasedStateMachine):
+    """Any sequence of operations (with TTLs and clock moves) gives the same results on both backends."""
+
+    url: str = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.memory, self.redis, self.clock = _both(client_for(self.url))
+
+    def same(self, op: Callable[[Any], Any]) -> None:
+        outcomes = []
+        for store in (self.memory, self.redis):
+            try:
+                outcomes.append(("ok", op(store)))
+            except StoreTypeError:
+                outcomes.append(("type-error", None))
+        assert outcomes[0] == outcomes[1]
+
+    @rule(s=_SESSIONS, k=_KEYS, v=_VALUES, ttl=_TTLS)
+    def put(self, s: str, k: str, v: Any, ttl: float | None) -> None:
+        self.same(lambda store: store.put(s, k, v, ttl=ttl))
+
+    @rule(s=_SESSIONS, k=_KEYS, v=_VALUES, ttl=_TTLS)
+    def put_if_absent(self, s: str, k: str, v: Any, ttl: float | None) -> None:
+        self.same(lambda store: store.put_if_absent(s, k, v, ttl=ttl))
+
+    @rule(s=_SESSIONS, k=_KEYS)
+    def pop(self, s: str, k: str) -> None:
+        self.same(lambda store: store.pop(s, k))
+
+    @rule(s=_SESSIONS, k=_KEYS)
+    def delete(self, s: str, k: str) -> None:
+        self.same(lambda store: store.delete(s, k))
+
+    @rule(s=_SESSIONS, k=_KEYS, field=st.none() | st.sampled_from(["n", "m"]), amount=st.integers(-3, 3),
+          ttl=_TTLS)
+    def incr(self, s: str, k: str, field: str | None, amount: int, ttl: float | None) -> None:
+        self.same(lambda store: store.incr(s, k, field, amount, ttl=ttl))
+
+    @rule(s=_SESSIONS, k=_KEYS, new=st.none() | _VALUES, use_current=st.booleans())
+    def compare_and_set(self, s: str, k: str, new: Any, use_current: bool) -> None:
+        expected = self.memory.get(s, k) if use_current else new
+        self.same(lambda store: store.compare_and_set(s, k, expected, new))
+
+    @rule(s=_SESSIONS, seconds=st.sampled_from([0.5, 1.0, 4.0, 29.0]))
+    def advance(self, s: str, seconds: float) -> None:
+        self.clock.t[s] = self.clock(s) + seconds
+
+    @rule(s=st.none() | _SESSIONS)
+    def reset(self, s: str | None) -> None:
+        self.same(lambda store: store.reset(s))
+
+    @invariant()
+    def same_view(self) -> None:
+        for s in ("a", "b"):
+            assert self.redis.dump(s) == self.memory.dump(s)
+            assert self.redis.scan(s, "p:") == self.memory.scan(s, "p:")
+        live = [s for s in ("a", "b") if self.memory.dump(s)]
+        assert [s for s in self.redis.sessions() if self.redis.dump(s)] == live
+
+
+def test_backends_agree_on_random_operations(redis_url: str) -> None:
+    BackendsAgree.url = redis_url
+    BackendsAgree.TestCase.settings = settings(
+        max_examples=40, stateful_step_count=30, deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    BackendsAgree.TestCase().runTest()
+
+
+# ------------------------------------------------------------------ store specifics
+
+
+def test_incr_beyond_64_bits_is_exact(client: redis.Redis, keys: KeySpace) -> None:
+    store = RedisStore(client, keys)
+    store.put("s", "big", 2**63 - 1)
+    assert store.incr("s", "big") == 2**63  # overflows HINCRBY: falls back to the exact path
+    assert store.incr("s", "n", amount=2**70) == 2**70
+    assert store.get("s", "big") == 2**63
+
+
+def test_reset_all_walks_past_one_scan_batch_and_spares_other_parties(client: redis.Redis) -> None:
+    prefix = f"t{uuid.uuid4().hex[:12]}"
+    mine, other = RedisStore(client, KeySpace(prefix, "mine")), RedisStore(client, KeySpace(prefix, "other"))
+    mine.SCAN_COUNT = 7
+    for i in range(40):
+        mine.put(f"s{i}", "k", i, ttl=60)
+    other.put("s0", "k", "kept")
+    assert len(mine.sessions()) == 40
+    mine.reset()
+    assert mine.sessions() == []
+    assert client.keys(f"{prefix}:mine:*") == []
+    assert other.get("s0", "k") == "kept"
+
+
+def test_unreachable_redis_is_a_typed_503(keys: KeySpace) -> None:
+    dead = redis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2, decode_responses=True)
+    store = RedisStore(dead, keys)
+    with pytest.raises(StoreUnavailableError) as caught:
+        store.get("s", "k")
+    assert caught.value.status == 503
+
+
+def _incr_member(url: str, prefix: str, n: int) -> None:
+    store = RedisStore(redis.Redis.from_url(url, decode_responses=True), KeySpace(prefix, "party"))
+    for _ in range(n):
+        store.incr("s", "otp", "attempts")
+
+
+def test_member_incr_is_exact_across_processes(redis_url: str, client: redis.Redis, keys: KeySpace) -> None:
+    RedisStore(client, keys).put("s", "otp", {"code": "12345678", "attempts": 0})
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_incr_member, args=(redis_url, keys.prefix, 50)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    assert RedisStore(client, keys).get("s", "otp") == {"code": "12345678", "attempts": 200}
+
+
+# ------------------------------------------------------------------ shared clock
+
+
+def test_clock_moves_are_seen_by_every_instance(client: redis.Redis, keys: KeySpace) -> None:
+    frozen = 1_000_000.0
+    one, two = RedisClock(client, keys, lambda: frozen), RedisClock(client, keys, lambda: frozen)
+    one.advance(300, "s")
+    assert two.timestamp("s") == frozen + 300
+    assert two.timestamp("other") == frozen
+    two.advance(60, scope="global")
+    assert one.timestamp("s") == frozen + 360
+    assert one.state("s")["globalOffsetSeconds"] == 60.0
+    one.set(frozen + 10, "s")  # a session set is relative to the global offset
+    assert two.timestamp("s") == frozen + 10
+    assert two.offset("s") == 10.0
+    two.reset("s")
+    assert one.timestamp("s") == frozen + 60
+    one.reset(scope="all")
+    assert two.timestamp("s") == frozen
+
+
+def test_clock_refuses_what_the_in_process_clock_refuses(client: redis.Redis, keys: KeySpace) -> None:
+    clock = RedisClock(client, keys)
+    for bad in (lambda: clock.advance(-1, "s"), lambda: clock.advance(float("nan"), "s"),
+                lambda: clock.advance(MAX_SHIFT_SECONDS, "s", scope="bogus"),
+                lambda: clock.reset("s", scope="bogus")):
+        with pytest.raises(ClockError):
+            bad()
+    clock.advance(MAX_SHIFT_SECONDS - 10, scope="global")
+    with pytest.raises(ClockError):
+        clock.advance(20, "s")  # global + session beyond the bound
+    assert clock.offset("s") == MAX_SHIFT_SECONDS - 10
+
+
+def test_concurrent_advances_all_count(redis_url: str, keys: KeySpace) -> None:
+    clocks = [RedisClock(redis.Redis.from_url(redis_url, decode_responses=True), keys) for _ in range(4)]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda c: [c.advance(1.5, "s") for _ in range(25)], clocks))
+    assert clocks[0].offset("s") == 150.0
+
+
+def test_store_ttl_follows_the_shared_clock(client: redis.Redis, keys: KeySpace) -> None:
+    worker_a, worker_b = RedisClock(client, keys), RedisClock(client, keys)
+    store_a = RedisStore(client, keys, worker_a.timestamp)
+    store_b = RedisStore(client, keys, worker_b.timestamp)
+    store_a.put("s", "otp:1", {"code": "1"}, ttl=300)
+    worker_b.advance(299, "s")
+    assert store_a.get("s", "otp:1") == {"code": "1"}
+    worker_b.advance(1, "s")
+    assert store_a.get("s", "otp:1") is None
+    assert store_b.dump("s") == {}
+
+
+# ------------------------------------------------------------------ shared random streams
+
+
+def test_seeded_streams_are_distinct_across_workers_and_replay_after_reset(
+    client: redis.Redis, keys: KeySpace
+) -> None:
+    one, two = RedisRandomSource(client, keys, seed=7), RedisRandomSource(client, keys, seed=99)
+    assert two.seed == 7  # the first instance published the seed; later ones join it
+    drawn = [one.for_session("s").getrandbits(64), two.for_session("s").getrandbits(64),
+             one.for_session("s").getrandbits(64)]
+    assert len(set(drawn)) == 3
+    other_purpose = one.for_session("s", "otp").getrandbits(64)
+    assert other_purpose not in drawn
+    two.reset("s")
+    assert [one.for_session("s").getrandbits(64) for _ in range(3)] == drawn
+    one.reseed(8)
+    assert two.seed == 8 and two.seeded
+    assert two.for_session("s").getrandbits(64) not in drawn
+    one.reseed(None)
+    assert not two.seeded
+    assert two.for_session("s") is two.for_session("t")  # the shared CSPRNG-backed generator
+
+
+# ------------------------------------------------------------------ configuration and apps
+
+
+def test_config_selects_and_validates_the_backend(redis_url: str) -> None:
+    cfg = MockConfig(store="redis", redis_url=redis_url, redis_prefix="p1")
+    with pytest.raises(ValueError, match=r"built by MockRuntime\.build"):
+        cfg.make_store(lambda _s: 0.0)
+    for bad in ({"redis_prefix": "a*b"}, {"redis_prefix": ""}, {"redis_url": "http://x"}, {"store": "mongo"}):
+        with pytest.raises(ValueError):
+            MockConfig(**bad)
+
+
+def test_two_app_instances_share_state_clock_and_verdicts(demo: Any, redis_url: str) -> None:
+    """Two apps on one Redis behave as one mock: what one worker does, the other sees."""
+    config = {"store": "redis", "redis_url": redis_url, "redis_prefix": f"t{uuid.uuid4().hex[:12]}",
+              "seed": 5}
+    with serve_in_thread(demo.create_app(config)) as a, serve_in_thread(demo.create_app(config)) as b, \
+            requests.Session() as http:
+        http.trust_env = False
+        headers = {"X-Sim-Session": "w"}
+        token = http.post(f"{a.url}/demo/token", json={"ttl": 60}, headers=headers).json()["responseObject"]
+        http.post(f"{b.url}/_admin/clock", json={"advance": 61, "session": "w"})
+        redeemed = http.post(f"{a.url}/demo/token/redeem", json={"token": token["token"]}, headers=headers)
+        assert redeemed.status_code == 400  # expired on the clock moved through the other instance
+
+        second = http.post(f"{a.url}/demo/token", json={}, headers=headers).json()["responseObject"]["token"]
+        assert second != token["token"]  # a seeded stream is not replayed by the other instance
+        assert http.post(f"{b.url}/demo/token/redeem", json={"token": second}, headers=headers).ok
+        assert not http.post(f"{a.url}/demo/token/redeem", json={"token": second}, headers=headers).ok
+
+        http.post(f"{a.url}/_admin/verdicts", json={"kind": "judge", "verdict": "forced", "session": "w"})
+        assert http.post(f"{b.url}/demo/judge", headers=headers).json()["responseObject"]["forced"] is True
+
+        http.post(f"{b.url}/demo/counter", json={"name": "c"}, headers=headers)
+        http.post(f"{a.url}/_admin/reset", json={"session": "w"})
+        assert http.get(f"{b.url}/demo/counter/c", headers=headers).status_code == 404
+        assert http.get(f"{b.url}/_admin/clock", params={"session": "w"}).json()["sessionOffsetSeconds"] == 0
