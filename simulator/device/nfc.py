@@ -17,9 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from simulator.identity.chip.aa import CHALLENGE as AA_CHALLENGE_LENGTH
 from simulator.identity.chip.chip import RandomSource, VirtualChip
 from simulator.identity.chip.errors import (
     BacError,
@@ -115,7 +116,12 @@ class NfcReader:
         self._rng = rng
 
     def read(
-        self, chip: VirtualChip | Transceive, mrz_lines: Sequence[str], *, require_match: bool = False
+        self,
+        chip: VirtualChip | Transceive,
+        mrz_lines: Sequence[str],
+        *,
+        require_match: bool = False,
+        aa_challenge: bytes | None = None,
     ) -> ChipEvidence:
         """Open ``chip`` with the key from ``mrz_lines`` (as scanned) and read it.
 
@@ -127,18 +133,31 @@ class NfcReader:
             key = MrzKey.from_mrz_lines(mrz_lines)
         except MrzKeyError as exc:
             raise ChipAccessError(f"no BAC key in the scanned MRZ: {exc}") from exc
-        evidence = self.read_with_key(chip, key)
+        evidence = self.read_with_key(chip, key, aa_challenge=aa_challenge)
         if require_match and not evidence.matches(mrz_lines):
             raise ChipMismatchError("the chip's DG1 differs from the scanned MRZ")
         return evidence
 
-    def read_with_key(self, chip: VirtualChip | Transceive, key: MrzKey) -> ChipEvidence:
-        """Open ``chip`` with a BAC key typed in (document number, birth and expiry dates) and read it."""
+    def read_with_key(
+        self, chip: VirtualChip | Transceive, key: MrzKey, *, aa_challenge: bytes | None = None
+    ) -> ChipEvidence:
+        """Open ``chip`` with a BAC key typed in (document number, birth and expiry dates) and read it.
+
+        A chip with DG15 is asked to sign a challenge (Active Authentication): ``aa_challenge`` when the
+        verifier handed one out (8 bytes, so the answer cannot have been recorded earlier), else a
+        random one.
+        """
+        if aa_challenge is not None and len(aa_challenge) != AA_CHALLENGE_LENGTH:
+            raise ValueError(f"an Active Authentication challenge has {AA_CHALLENGE_LENGTH} bytes")
         transceive = chip.transceive if isinstance(chip, VirtualChip) else chip
         if isinstance(chip, VirtualChip):
             chip.reset()  # a new NFC session: the chip forgets any earlier secure channel
         try:
-            read = ChipReader(transceive, rng=self._rng).read(key)
+            reader = ChipReader(transceive, rng=self._rng)
+            read = reader.read(key)
+            if aa_challenge is not None and 15 in read.data_groups:
+                read = replace(read, aa_challenge=aa_challenge,
+                               aa_signature=reader.active_authenticate(aa_challenge))
         except BacError as exc:
             raise ChipAccessError(f"the chip refused the access key: {exc}") from exc
         except ChipStatusError as exc:

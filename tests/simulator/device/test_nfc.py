@@ -137,3 +137,17 @@ def test_tag_lost_mid_read_is_a_typed_error(
 def test_unknown_document_has_no_chip(issuer: tuple[CountrySigningCA, DocumentSigner]) -> None:
     with pytest.raises(ValueError, match="no chip"):
         person_chip(ALICE, issuer[1], document="DRIVING_LICENSE")
+
+
+def test_active_authentication_signs_the_verifiers_challenge(
+    issuer: tuple[CountrySigningCA, DocumentSigner], scanned_mrz: list[str]
+) -> None:
+    csca, signer = issuer
+    chip = person_chip(ALICE, signer, active_authentication=True)
+    challenge = bytes(range(8))
+    evidence = NfcReader().read(chip, scanned_mrz, aa_challenge=challenge)
+    assert evidence.read.aa_challenge == challenge and evidence.read.aa_signature
+    assert "AA.challenge" in evidence.to_json()
+    assert verify_passive(evidence.read, TrustList([csca.certificate]), at=NOW).ok
+    with pytest.raises(ValueError, match="8 bytes"):
+        NfcReader().read(chip, scanned_mrz, aa_challenge=b"short")
