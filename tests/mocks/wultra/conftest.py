@@ -64,6 +64,12 @@ def _load_phone() -> ModuleType:
     return module
 
 
+@pytest.fixture(scope="session")
+def phone_module() -> ModuleType:
+    """The test phone module (``phone_module.Phone``) for servers other than ``server``."""
+    return _load_phone()
+
+
 @pytest.fixture
 def application(pas: PasClient) -> dict[str, Any]:
     """A fresh application ``app`` of the test's session: its key, secret and master public key."""
