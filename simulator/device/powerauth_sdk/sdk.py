@@ -19,7 +19,7 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from simulator.powerauth.activation import ActivationType, DeviceActivation, DeviceActivationResult
+from simulator.powerauth.activation import ActivationType, DeviceActivationResult
 from simulator.powerauth.activation_code import decode_activation_code, parse_activation_qr
 from simulator.powerauth.activation_code import verify_activation_signature as verify_code_signature
 from simulator.powerauth.codec import b64decode, b64encode
@@ -45,6 +45,7 @@ from simulator.powerauth.vault import (
     unwrap_vault_key,
 )
 
+from .activation_exchange import ActivationExchange
 from .clock import ServerClock
 from .config import PowerAuthConfig
 from .encryption import DeviceEncryptor
@@ -54,6 +55,7 @@ from .errors import (
     FactorUnavailableError,
     InvalidActivationCodeError,
     NoActivationError,
+    ServerError,
     ServerResponseError,
 )
 from .http import EnrollmentClient, RequestsTransport, Transport
@@ -61,6 +63,7 @@ from .models import ActivationResult, ActivationStatusInfo, PowerAuthToken
 from .storage import ActivationData, DeviceStorage
 from .temporary_keys import TemporaryKeyCache
 
+PATH_SERVER_STATUS = "/pa/v3/status"
 PATH_CREATE = "/pa/v3/activation/create"
 PATH_STATUS = "/pa/v3/activation/status"
 PATH_REMOVE = "/pa/v3/activation/remove"
@@ -145,6 +148,29 @@ class PowerAuthSDK:
             raise NoActivationError("the device has no persisted activation")
         return self.storage.activation
 
+    # ------------------------------------------------------------------ time
+
+    def synchronize_time(self) -> int:
+        """Learn the server's clock from ``/pa/v3/status`` (``serverTime``); returns the offset in ms."""
+        answer = self.client.post_object(PATH_SERVER_STATUS, {})
+        server_time = answer.get("serverTime")
+        if not isinstance(server_time, int) or isinstance(server_time, bool):
+            raise ServerResponseError("server status answer lacks a numeric serverTime")
+        self.clock.observe(server_time)
+        return self.clock.offset_ms
+
+    def _ensure_time(self) -> None:
+        """Synchronise once before the first timestamped request, as the SDK does from 3.2 on.
+
+        A server without ``/pa/v3/status`` (older than 3.2 support) leaves the phone on local time.
+        """
+        if self.clock.synchronized:
+            return
+        try:
+            self.synchronize_time()
+        except ServerError:
+            self.clock.synchronized = True
+
     # ------------------------------------------------------------------ activation
 
     def create_activation(
@@ -171,7 +197,7 @@ class PowerAuthSDK:
         if (code is None) == (identity_attributes is None):
             raise ActivationStateError("give either an activation code or identity attributes")
         if code is not None:
-            code, signature = self._check_code(code, signature)
+            code = self._check_code(code, signature)
             activation_type = ActivationType.CODE
             attributes: dict[str, Any] = {"code": code}
         else:
@@ -185,19 +211,16 @@ class PowerAuthSDK:
             recipient, key_id = key.public_key, key.key_id
         else:
             recipient, key_id = self.config.master_public_key, None
-        exchange = DeviceActivation(
-            version, self.config.application_key, self.config.application_secret, recipient, key_id
+        if version.has_timestamp:
+            self._ensure_time()
+        exchange = ActivationExchange(
+            version, self.config.application_key, self.config.application_secret, recipient, key_id,
+            self.clock,
         )
+        layer2 = {"activation_name": name, "platform": platform, "device_info": device_info,
+                  "extras": extras, "activation_otp": activation_otp}
         request = exchange.build_request(
-            code,
-            activation_type=activation_type,
-            identity_attributes=None if code is not None else attributes,
-            custom_attributes=dict(custom_attributes) if custom_attributes else None,
-            activation_name=name,
-            platform=platform,
-            device_info=device_info,
-            extras=extras,
-            activation_otp=activation_otp,
+            activation_type, attributes, layer2, dict(custom_attributes) if custom_attributes else None
         )
         header = EncryptionHeader(version.value, self.config.application_key).format()
         body = json.dumps(request.to_json(), separators=(",", ":")).encode("utf-8")
@@ -220,7 +243,8 @@ class PowerAuthSDK:
             user_info=result.user_info,
         )
 
-    def _check_code(self, text: str, signature: str | None) -> tuple[str, str | None]:
+    def _check_code(self, text: str, signature: str | None) -> str:
+        """The bare code, after its CRC and (when one is known) its master-key signature check out."""
         try:
             code, qr_signature = parse_activation_qr(text)
             decode_activation_code(code)
@@ -232,7 +256,7 @@ class PowerAuthSDK:
                 verify_code_signature(code, signature, self.config.master_key)
             except CoreSignatureError as exc:
                 raise ActivationSignatureError(str(exc)) from exc
-        return code, signature
+        return code
 
     def persist_activation(self, pin: str, *, enable_biometry: bool = False) -> None:
         """Store the pending activation: knowledge key under the PIN, private key under the vault key.
@@ -381,6 +405,8 @@ class PowerAuthSDK:
             recipient, key_id = key.public_key, key.key_id
         else:
             recipient, key_id = self.config.master_public_key, None
+        if version.has_timestamp:
+            self._ensure_time()
         context = EciesContext(
             version, encryptor_id, self.config.application_key, self.config.application_secret,
             temporary_key_id=key_id,
@@ -398,6 +424,8 @@ class PowerAuthSDK:
             recipient, key_id = key.public_key, key.key_id
         else:
             recipient, key_id = activation.server_public_key, None
+        if version.has_timestamp:
+            self._ensure_time()
         context = EciesContext(
             version, encryptor_id, self.config.application_key, self.config.application_secret,
             activation_id=activation.activation_id, transport_key=activation.transport_key,
@@ -442,6 +470,7 @@ class PowerAuthSDK:
 
     def token_header(self, token: PowerAuthToken) -> str:
         """An ``X-PowerAuth-Token`` value stamped with the server-synchronised time."""
+        self._ensure_time()
         header = token_header(
             version=self.config.version,
             token_id=token.token_id,

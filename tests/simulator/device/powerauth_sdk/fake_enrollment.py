@@ -77,7 +77,7 @@ class FakeEnrollmentServer:
         self.app_secret = b64encode(os.urandom(16))
         self.activations: dict[str, FakeActivation] = {}
         self.temporary: dict[str, tuple[ec.EllipticCurvePrivateKey, str | None]] = {}
-        self.replay = InMemoryReplayGuard()
+        self.replay = InMemoryReplayGuard(clock=self._now)
         self.tamper: Callable[[str, bytes], bytes] | None = None
         self.requests: list[tuple[str, bytes, dict[str, str]]] = []
         self.clock_offset_ms = 0
@@ -127,6 +127,7 @@ class FakeEnrollmentServer:
     def post(self, path: str, body: bytes, headers: Mapping[str, str]) -> HttpAnswer:
         self.requests.append((path, body, dict(headers)))
         handler = {
+            "/pa/v3/status": self._server_status,
             "/pa/v3/keystore/create": self._keystore,
             "/pa/v3/activation/create": self._create,
             "/pa/v3/activation/status": self._status,
@@ -153,6 +154,9 @@ class FakeEnrollmentServer:
     def _now(self) -> int:
         return now_ms() + self.clock_offset_ms
 
+    def _server_status(self, _body: bytes, _headers: Mapping[str, str]) -> dict[str, Any]:
+        return self._ok({"serverTime": self._now(), "application": {"name": "fake", "version": "0"}})
+
     def _keystore(self, body: bytes, _headers: Mapping[str, str]) -> dict[str, Any]:
         jwt = json.loads(body)["requestObject"]["jwt"]
         peek = TemporaryKeyRequest.peek(jwt)
@@ -176,6 +180,9 @@ class FakeEnrollmentServer:
         server = ServerActivation(header.version, self.app_key, self.app_secret, private,
                                   request.temporary_key_id, self.replay)
         layer1, layer2 = server.open_request(request)
+        for decryptor in (server._layer1, server._layer2):  # answer on this server's clock
+            assert decryptor is not None
+            decryptor.clock = self._now
         if layer1.type.value == "CODE":
             code = layer1.identity_attributes["code"]
             matches = [a for a in self.activations.values()
@@ -232,7 +239,7 @@ class FakeEnrollmentServer:
         context = EciesContext(version, encryptor_id, self.app_key, self.app_secret,  # type: ignore[arg-type]
                                activation_id=record.activation_id, transport_key=record.keys.transport,
                                temporary_key_id=request.temporary_key_id)
-        return EciesDecryptor(context, private, self.replay)
+        return EciesDecryptor(context, private, self.replay, clock=self._now)
 
     def _encrypted_signed(self, body: bytes, headers: Mapping[str, str], uri_id: str,
                           encryptor_id: EncryptorId,

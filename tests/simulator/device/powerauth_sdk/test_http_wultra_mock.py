@@ -8,6 +8,7 @@ unblock, signature verification), all in one isolation session per test.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -178,3 +179,13 @@ def test_custom_activation_without_a_provider_is_refused(world: World) -> None:
         phone.create_activation(identity_attributes={"username": "nobody"})
     assert (info.value.code, info.value.http_status) == ("ERR_ACTIVATION", 400)
     assert not phone.has_pending_activation()
+
+
+@pytest.mark.parametrize("version", ["3.2", "3.3"])
+def test_phone_follows_the_mocks_virtual_clock(world: World, version: str) -> None:
+    """With the server's clock two hours behind, unsynchronised timestamps would be 'from the future'."""
+    admin = AdminClient(world.url, session=world.session)
+    admin.set_clock(time.time() - 7200)
+    phone, _ = _activated(world, version)
+    assert abs(phone.clock.offset_ms + 7_200_000) < 60_000
+    assert phone.fetch_activation_status().status is ActivationStatus.ACTIVE

@@ -154,3 +154,14 @@ def test_server_error_envelope_is_typed(fake_server: Any) -> None:
     with pytest.raises(ServerError) as info:
         fresh.create_activation(code)
     assert info.value.code == "ERR_ACTIVATION"
+
+
+@pytest.mark.parametrize("version", ["3.2", "3.3"])
+def test_phone_follows_a_server_clock_far_from_its_own(fake_server: Any, version: str) -> None:
+    """A server clock one hour behind would reject the phone's timestamps as from the future."""
+    fake_server.clock_offset_ms = -3_600_000
+    sdk = _activate(fake_server, version)
+    assert abs(sdk.clock.offset_ms - fake_server.clock_offset_ms) < 5_000
+    token = sdk.create_token(pin=PIN)
+    stamped = int(TokenHeader.parse(sdk.token_header(token)).timestamp)
+    assert abs(stamped - fake_server._now()) < 5_000
