@@ -21,6 +21,27 @@ a missing or mistyped required member is a 400; optional HTTP Basic when ``adapt
     resend?}`` → 200 ``{otpSent}``.  ``otpCode``: 4-12 digits.  The SMS goes to the phone the
     registry holds for ``userId``; ``otpSent`` is false for an unknown user (no SMS) and when the
     gateway refused or stayed down after the configured retries.
+``POST /consent/text``
+    ``{processId, processType?, userId?, language?, consentType}`` → 200 ``{consentText}`` (HTML in the
+    app's language, else the client's, else English).
+``POST /consent/storage``
+    ``{processId, processType?, userId, consentType, approved}`` → 204; kept per user, process and
+    type (a later answer replaces the earlier); an unknown ``userId`` → 400.
+``POST /client/evaluate`` (alias ``/client/evaluation``, the 2.x documentation's name)
+    ``{processId, processType?, userId, identityVerificationId?, verificationId?, investigationId?,
+    provider?, extractedData?, verificationResult?}`` → 200 ``{result: OK|NOK|WAIT, resultReason,
+    info: {aggregationResult, mdcCheck, documentsAccepted}}``, computed from the registry (unknown or
+    closed → ``unknownUser``, blocked → ``clientBlocked``, document data vs record →
+    ``dataMismatch:<fields>``, expired document → ``documentExpired``) or forced by a queued verdict
+    ``client-evaluation``.
+``POST /client/approval`` (2.x)
+    ``{processId, processType?, userId, identityVerificationId?, provider?, result 0-10, biometryData?}``
+    → 200 ``{result, resultReason}`` (score below ``approval_min_score`` → NOK); verdict
+    ``client-approval`` forces it.
+``POST /process/event``
+    1.x ``{processId, identityVerificationId, userId, type, data}`` or 2.2 ``{id, timestamp, type,
+    userId, externalUserId, processId, processType, identityVerificationId, eventData}`` → 200 ``{}``;
+    recorded as received.
 ``POST /alerts/sms-status?alert={id}``
     The SMS gateway's delivery reports (Twilio status callback, form-encoded, ``X-Twilio-Signature``
     checked with the account's auth token) → 204; 401 unsigned, 404 unknown alert.
@@ -36,7 +57,9 @@ Admin (guarded by the admin token when one is configured; session from ``?sessio
   load synthetic people · ``GET|PATCH {status}|DELETE /_admin/clients/{userId}`` ·
   ``DELETE /_admin/clients`` clear;
 * ``GET /_admin/alerts``, ``GET /_admin/alerts/{id}``: each OTP delivery job (tries, message SID,
-  delivery reports) - never the OTP itself.
+  delivery reports) - never the OTP itself;
+* ``GET /_admin/consents[?userId=]``, ``/_admin/evaluations``, ``/_admin/approvals``,
+  ``/_admin/events[?processId=&type=]``: what the adapter was told and answered.
 
 Settings are read from ``MockConfig.extra`` (see :mod:`.settings`).  Latency, errors and connection
 resets on any route come from the framework's seeded ``/_admin/faults``.

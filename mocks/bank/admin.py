@@ -11,6 +11,9 @@ from mocks.framework.store import SessionStore
 
 from . import registry
 from .alert import get_alert, list_alerts
+from .consents import list_consents
+from .evaluation import list_results
+from .events import list_events
 from .exceptions import BankError
 from .models import ClientStatus, Customer, GenerateClientsRequest, StatusChangeRequest
 
@@ -21,7 +24,11 @@ __all__ = [
     "generate_clients",
     "get_client",
     "list_alerts_view",
+    "list_approvals_view",
     "list_clients",
+    "list_consents_view",
+    "list_evaluations_view",
+    "list_events_view",
     "patch_client",
     "show_alert",
 ]
@@ -88,3 +95,24 @@ def show_alert(alert_id: str) -> Response:
     if record is None:
         raise BankError(f"no alert {alert_id[:64]!r}", status=404, code="ERROR_NOT_FOUND", kind="not_found")
     return jsonify(record)
+
+
+def list_consents_view() -> Response:
+    consents = list_consents(_store(), user_id=request.args.get("userId"))
+    return jsonify({"session": _session(), "count": len(consents), "consents": consents})
+
+
+def list_evaluations_view() -> Response:
+    results = list_results("evaluation", _store())
+    return jsonify({"session": _session(), "count": len(results), "evaluations": results})
+
+
+def list_approvals_view() -> Response:
+    results = list_results("approval", _store())
+    return jsonify({"session": _session(), "count": len(results), "approvals": results})
+
+
+def list_events_view() -> Response:
+    events = list_events(_store(), process_id=request.args.get("processId"),
+                         event_type=request.args.get("type"))
+    return jsonify({"session": _session(), "count": len(events), "events": events})

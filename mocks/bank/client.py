@@ -68,6 +68,34 @@ class BankClient:
             "processId": process_id, "processType": process_type, "userId": user_id, "language": language,
             "otpCode": otp_code, "otpType": otp_type, "resend": resend}))
 
+    def consent_text(self, consent_type: str = "GDPR", *, user_id: str | None = None,
+                     language: str | None = "en", process_id: str = "process-1") -> requests.Response:
+        return self.post("/consent/text", _drop_none({"processId": process_id, "userId": user_id,
+                                                      "language": language, "consentType": consent_type}))
+
+    def store_consent(self, user_id: str, approved: bool, *, consent_type: str = "GDPR",
+                      process_id: str = "process-1") -> requests.Response:
+        return self.post("/consent/storage", {"processId": process_id, "userId": user_id,
+                                              "consentType": consent_type, "approved": approved})
+
+    def evaluate(self, user_id: str, *, extracted_data: Any = None, process_id: str = "process-1",
+                 identity_verification_id: str = "iv-1", provider: str | None = "mock") -> requests.Response:
+        return self.post("/client/evaluate", _drop_none({
+            "processId": process_id, "identityVerificationId": identity_verification_id, "userId": user_id,
+            "verificationId": "verification-1", "provider": provider, "extractedData": extracted_data}))
+
+    def approve(self, user_id: str, *, result: float | None = 9, process_id: str = "process-1",
+                process_type: str = "reactivation") -> requests.Response:
+        return self.post("/client/approval", _drop_none({
+            "processId": process_id, "processType": process_type, "userId": user_id,
+            "identityVerificationId": "iv-1", "provider": "iProov", "result": result}))
+
+    def process_event(self, event_type: str = "FINISHED", *, user_id: str | None = None,
+                      process_id: str = "process-1", data: dict[str, Any] | None = None) -> requests.Response:
+        body = {"processId": process_id, "identityVerificationId": "iv-1", "userId": user_id,
+                "type": event_type, "data": data}
+        return self.post("/process/event", _drop_none(body))
+
     # ------------------------------------------------------------------ admin
 
     def _admin(self, method: str, path: str, **kwargs: Any) -> Any:
@@ -105,6 +133,19 @@ class BankClient:
 
     def alert(self, alert_id: str) -> dict[str, Any]:
         return dict(self._admin("GET", f"/alerts/{alert_id}"))
+
+    def consents(self, user_id: str | None = None) -> list[dict[str, Any]]:
+        params = {"userId": user_id} if user_id is not None else None
+        return list(self._admin("GET", "/consents", params=params)["consents"])
+
+    def evaluations(self) -> list[dict[str, Any]]:
+        return list(self._admin("GET", "/evaluations")["evaluations"])
+
+    def approvals(self) -> list[dict[str, Any]]:
+        return list(self._admin("GET", "/approvals")["approvals"])
+
+    def events(self, **filters: str) -> list[dict[str, Any]]:
+        return list(self._admin("GET", "/events", params=filters or None)["events"])
 
 
 def _drop_none(body: dict[str, Any]) -> dict[str, Any]:

@@ -10,12 +10,33 @@ from mocks.framework import parse_body
 from mocks.sms_gateway.signature import SIGNATURE_HEADER, valid_signature
 
 from .alert import record_delivery_report, send_otp
+from .consents import store_consent, text_for
+from .evaluation import approve, evaluate
+from .events import record_event
 from .exceptions import AdapterAuthError, BankError
-from .models import OtpSendRequest, UserLookupRequest
+from .models import (
+    ClientApprovalRequest,
+    ClientEvaluateRequest,
+    ConsentStorageRequest,
+    ConsentTextRequest,
+    OtpSendRequest,
+    ProcessEventRequest,
+    UserLookupRequest,
+)
 from .registry import find_by_identification
 from .settings import bank_settings
 
-__all__ = ["check_adapter_auth", "otp_send", "sms_status", "user_lookup"]
+__all__ = [
+    "check_adapter_auth",
+    "client_approval",
+    "client_evaluate",
+    "consent_storage",
+    "consent_text",
+    "otp_send",
+    "process_event",
+    "sms_status",
+    "user_lookup",
+]
 
 STATUS_CALLBACK_PATH = "/alerts/sms-status"
 
@@ -52,6 +73,28 @@ def otp_send() -> Response:
     callback_base = request.host_url.rstrip("/") + STATUS_CALLBACK_PATH
     outcome = send_otp(body, bank_settings(), default_callback_base=callback_base)
     return jsonify({"otpSent": outcome.sent})
+
+
+def consent_text() -> Response:
+    return jsonify({"consentText": text_for(parse_body(ConsentTextRequest), bank_settings())})
+
+
+def consent_storage() -> tuple[str, int]:
+    store_consent(parse_body(ConsentStorageRequest))
+    return "", 204
+
+
+def client_evaluate() -> Response:
+    return jsonify(evaluate(parse_body(ClientEvaluateRequest)))
+
+
+def client_approval() -> Response:
+    return jsonify(approve(parse_body(ClientApprovalRequest), bank_settings().approval_min_score))
+
+
+def process_event() -> Response:
+    record_event(parse_body(ProcessEventRequest))
+    return jsonify({})
 
 
 def sms_status() -> tuple[str, int]:

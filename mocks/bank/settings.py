@@ -13,6 +13,7 @@ Keys (all optional)::
                           as reached by the request (``""`` turns delivery reports off)
     bank_name             shown in the SMS and the consent              RSIM Bank
     consent_required      lookup's answer, the same for every client    true
+    approval_min_score    lowest verification score /client/approval accepts (0-10)   5
     lookup_required_keys  identification keys lookup insists on         []
     adapter_username / adapter_password   HTTP Basic the adapter demands (none by default)
     clients               {"seed", "count", "locale"?}: population loaded into the default session
@@ -52,6 +53,7 @@ class BankSettings(BaseModel):
     status_callback_url: str | None = None
     bank_name: str = Field(default="RSIM Bank", min_length=1, max_length=40)
     consent_required: bool = True
+    approval_min_score: float = Field(default=5.0, ge=0.0, le=10.0)
     lookup_required_keys: tuple[str, ...] = ()
     adapter_username: str | None = None
     adapter_password: str | None = None

@@ -1,5 +1,6 @@
 """Routes: the onboarding adapter (``ROUTES``, all POST), the delivery-report endpoint and the
-party's admin endpoints under ``/_admin/clients`` and ``/_admin/alerts``."""
+party's admin endpoints (``/_admin/clients``, ``alerts``, ``consents``, ``evaluations``, ``approvals``,
+``events``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,12 @@ __all__ = ["ROUTES", "adapter_blueprint", "admin_blueprint", "alerts_blueprint"]
 ROUTES: dict[str, Callable[..., Any]] = {
     "/user/lookup": responses.user_lookup,
     "/otp/send": responses.otp_send,
+    "/consent/text": responses.consent_text,
+    "/consent/storage": responses.consent_storage,
+    "/client/evaluate": responses.client_evaluate,
+    "/client/evaluation": responses.client_evaluate,  # the name in Wultra's 2.x documentation
+    "/client/approval": responses.client_approval,
+    "/process/event": responses.process_event,
 }
 
 
@@ -48,4 +55,8 @@ def admin_blueprint() -> Blueprint:
     bp.add_url_rule("/clients/<user_id>", view_func=admin.delete_client, methods=["DELETE"])
     bp.add_url_rule("/alerts", view_func=admin.list_alerts_view, methods=["GET"])
     bp.add_url_rule("/alerts/<alert_id>", view_func=admin.show_alert, methods=["GET"])
+    bp.add_url_rule("/consents", view_func=admin.list_consents_view, methods=["GET"])
+    bp.add_url_rule("/evaluations", view_func=admin.list_evaluations_view, methods=["GET"])
+    bp.add_url_rule("/approvals", view_func=admin.list_approvals_view, methods=["GET"])
+    bp.add_url_rule("/events", view_func=admin.list_events_view, methods=["GET"])
     return bp
