@@ -16,6 +16,7 @@ from .schemas import (
     ActivationListRequest,
     BlockActivationRequest,
     CommitActivationRequest,
+    CreateActivationRequest,
     FlagsListRequest,
     FlagsRequest,
     InitActivationRequest,
@@ -65,6 +66,24 @@ def activation_prepare() -> Response:
     body = request_object(PrepareActivationRequest)
     fields = {k: v for k, v in body.model_dump().items() if k in ECIES_FIELDS and v is not None}
     record, response = activations.prepare_activation(body.activationCode, fields, body.protocolVersion)
+    return ok({
+        "activationId": record["activationId"],
+        "userId": record["userId"],
+        "applicationId": record["applicationId"],
+        **response,
+        "activationStatus": record["activationStatus"],
+    })
+
+
+def activation_create() -> Response:
+    """Direct activation for a user the caller already identified (layer 2 only)."""
+    body = request_object(CreateActivationRequest)
+    fields = {k: v for k, v in body.model_dump().items() if k in ECIES_FIELDS and v is not None}
+    record, response = activations.create_activation(
+        user_id=body.userId, application_id=body.applicationId, ecies_fields=fields,
+        protocol_version=body.protocolVersion, max_failure_count=body.maxFailureCount,
+        expire_at=body.timestampActivationExpire, activation_otp=body.activationOtp,
+    )
     return ok({
         "activationId": record["activationId"],
         "userId": record["userId"],

@@ -91,6 +91,17 @@ class PrepareActivationRequest(EciesFields):
     generateRecoveryCodes: bool = False
 
 
+class CreateActivationRequest(EciesFields):
+    userId: str = Field(min_length=1, max_length=255)
+    applicationId: str | None = Field(default=None, max_length=255)
+    timestampActivationExpire: datetime | None = None
+    maxFailureCount: int | None = Field(default=None, ge=1, le=1000)
+    activationOtp: str | None = Field(default=None, min_length=1, max_length=255)
+    generateRecoveryCodes: bool = False
+
+    model_config = ConfigDict(extra="ignore", strict=False)
+
+
 class ActivationIdRequest(_Wire):
     activationId: str = Field(min_length=1, max_length=64)
     externalUserId: str | None = None

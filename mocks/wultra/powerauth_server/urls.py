@@ -22,6 +22,7 @@ ROUTES = {
     "/application/version/unsupport": responses.version_unsupport,
     "/activation/init": act.activation_init,
     "/activation/prepare": act.activation_prepare,
+    "/activation/create": act.activation_create,
     "/activation/commit": act.activation_commit,
     "/activation/status": act.activation_status,
     "/activation/remove": act.activation_remove,
