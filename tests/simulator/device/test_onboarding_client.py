@@ -1,0 +1,348 @@
+"""The Onboarding Server client.
+
+Over real HTTP against the Wultra mock (with the bank and SMS gateway mocks behind it) for the
+endpoints the server offers; against a small stand-in server built from the protocol primitives
+(application-scope ECIES, server role) for the request and answer shapes of every call.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from flask import Flask, Response, request
+
+from mocks.bank.app import create_app as create_bank
+from mocks.bank.client import BankClient
+from mocks.framework import AdminClient, RunningServer, serve_in_thread
+from mocks.sms_gateway.app import create_app as create_gateway
+from mocks.wultra.app import create_app as create_wultra
+from mocks.wultra.powerauth_server.client import PowerAuthServerClient
+from simulator.device.camera import DocumentCamera, DocumentType
+from simulator.device.inbox import SmsInbox
+from simulator.device.onboarding_client import (
+    PATHS,
+    AppCredentials,
+    OnboardingClient,
+    OnboardingConfigError,
+    OnboardingError,
+    OnboardingSecurityError,
+    OnboardingServerError,
+    OnboardingTransportError,
+    ProcessNotStartedError,
+)
+from simulator.identity.people import generate_people
+from simulator.powerauth.codec import b64decode
+from simulator.powerauth.ecies import EciesContext, EciesDecryptor, EciesRequest, EncryptorId, dumps_compact
+from simulator.powerauth.headers import ENCRYPTION_HEADER, EncryptionHeader
+from simulator.powerauth.keys import generate_private_key, public_key_to_bytes
+
+_sessions = itertools.count()
+
+
+# ==================================================================================== stand-in server
+
+APP_KEY = "dGVzdC1hcHAta2V5LTAwMQ=="
+APP_SECRET = "dGVzdC1hcHAtc2VjcmV0MQ=="
+
+
+@dataclass
+class StandIn:
+    """An Onboarding Server stand-in: decrypts like the real one, records request objects, answers
+    the queued ``responseObject`` for a path (or an error envelope)."""
+
+    url: str
+    master: ec.EllipticCurvePrivateKey
+    seen: list[tuple[str, dict[str, str], dict[str, Any]]]
+    answers: dict[str, Any]
+
+    @property
+    def app(self) -> AppCredentials:
+        return AppCredentials(APP_KEY, APP_SECRET, public_key_to_bytes(self.master.public_key()))
+
+
+@pytest.fixture(scope="module")
+def stand_in() -> Iterator[StandIn]:
+    master = generate_private_key()
+    state = StandIn("", master, [], {})
+    app = Flask("onboarding_stand_in")
+
+    @app.post("/enrollment-server-onboarding/<path:path>")
+    def endpoint(path: str) -> Response:
+        header = EncryptionHeader.parse(request.headers[ENCRYPTION_HEADER])
+        context = EciesContext(header.version, EncryptorId.APPLICATION_SCOPE_GENERIC, APP_KEY, APP_SECRET)
+        decryptor = EciesDecryptor(context, master)
+        plain = decryptor.decrypt_request(EciesRequest.from_json(request.get_json(), header.version))
+        wrapper = json.loads(plain)
+        state.seen.append(("/" + path, {k.lower(): v for k, v in request.headers.items()}, wrapper))
+        answer = state.answers.get("/" + path, {})
+        if isinstance(answer, tuple):  # (status, plain body)
+            return Response(json.dumps(answer[1]), status=answer[0], mimetype="application/json")
+        if answer == "garbage":
+            forged = {"encryptedData": "AAAAAAAAAAAAAAAAAAAAAA==", "mac": "A" * 43 + "=",
+                      "nonce": "A" * 22 + "==", "timestamp": 1}
+            return Response(json.dumps(forged), mimetype="application/json")
+        body = {"status": "OK"} if answer is None else {"status": "OK", "responseObject": answer}
+        sealed = decryptor.encrypt_response(dumps_compact(body))
+        return Response(json.dumps(sealed.to_json()), mimetype="application/json")
+
+    with serve_in_thread(app) as running:
+        state.url = running.url
+        yield state
+
+
+@pytest.fixture
+def fake(stand_in: StandIn) -> Iterator[StandIn]:
+    stand_in.seen.clear()
+    stand_in.answers.clear()
+    stand_in.answers[PATHS["start"]] = {
+        "processId": "5b7a0f0e-1111-4222-8333-944455556666", "processToken": "tok-" + "x" * 28,
+        "onboardingStatus": "VERIFICATION_IN_PROGRESS",
+        "config": {"otpResendPeriod": "PT30S", "otpResendPeriodSeconds": 30},
+    }
+    yield stand_in
+
+
+def _started(fake: StandIn, **kwargs: Any) -> OnboardingClient:
+    client = OnboardingClient(fake.url, fake.app, **kwargs)
+    client.start({"clientNumber": "123", "birthDate": "1980-01-02"})
+    return client
+
+
+def test_start_sends_reactivation_and_keeps_the_process(fake: StandIn) -> None:
+    client = _started(fake, language="cs", session="s-1")
+    path, headers, wrapper = fake.seen[0]
+    assert path == "/api/onboarding/start"
+    assert wrapper == {"requestObject": {"identification": {"clientNumber": "123", "birthDate": "1980-01-02"},
+                                         "processType": "reactivation"}}
+    assert headers["accept-language"] == "cs" and headers["x-sim-session"] == "s-1"
+    assert EncryptionHeader.parse(headers[ENCRYPTION_HEADER.lower()]).version == "3.2"
+    assert client.process is not None and client.process.otp_resend_period_seconds == 30
+    assert "tok-" not in repr(client.process)  # the token stays out of logs
+    with pytest.raises(OnboardingError) as info:
+        client.start({"clientNumber": "123"})
+    assert info.value.code == "PROCESS_ALREADY_IN_PROGRESS"
+
+
+def test_identity_calls_carry_process_id_and_token(fake: StandIn) -> None:
+    client = _started(fake)
+    fake.answers.update({
+        PATHS["identity_status"]: {"processId": "p", "identityVerificationStatus": "IN_PROGRESS",
+                                   "identityVerificationPhase": "PRESENCE_CHECK"},
+        PATHS["presence_init"]: {"sessionAttributes": {"iProovVerificationToken": "vt-1",
+                                                       "livenessChallenge": "{\"version\":1}"}},
+        PATHS["otp_verify"]: {"processId": "p", "onboardingStatus": "VERIFICATION_IN_PROGRESS",
+                              "verified": False, "expired": False, "remainingAttempts": 4},
+        PATHS["activation"]: {"activationCode": "AAAAA-BBBBB-CCCCC-DDDDD"},
+        PATHS["identity_init"]: None, PATHS["presence_submit"]: None,
+    })
+    client.identity_init()
+    status = client.identity_status()
+    assert (status.phase, status.status) == ("PRESENCE_CHECK", "IN_PROGRESS")
+    session = client.presence_check_init()
+    assert session.token == "vt-1" and session.challenge == "{\"version\":1}"
+    client.presence_check_submit()
+    result = client.verify_otp("12345678")
+    assert not result.verified and result.remaining_attempts == 4 and result.allow_retry
+    assert client.activation() == "AAAAA-BBBBB-CCCCC-DDDDD"
+    identity = [(path, wrapper["requestObject"]) for path, _h, wrapper in fake.seen[1:]]
+    for path, body in identity:
+        assert body["processId"] == "5b7a0f0e-1111-4222-8333-944455556666", path
+        assert body["processToken"] == "tok-" + "x" * 28, path
+    assert identity[4] == (PATHS["otp_verify"], {**identity[4][1], "otpCode": "12345678"})
+
+
+def test_document_and_chip_submit_bodies(fake: StandIn) -> None:
+    client = _started(fake)
+    fake.answers[PATHS["document_submit"]] = None
+    person = generate_people(5, 1)[0]
+    photos = DocumentCamera(person, rng=random.Random(1)).scan(DocumentType.ID_CARD)
+    client.submit_documents(photos, resubmit=True, original_ids={"id_card_back.jpg": "doc-9"})
+    documents = fake.seen[-1][2]["requestObject"]["documents"]
+    assert [(d["filename"], d["type"], d["side"]) for d in documents] == [
+        ("id_card_front.jpg", "ID_CARD", "FRONT"), ("id_card_back.jpg", "ID_CARD", "BACK")]
+    assert b64decode(documents[0]["data"]) == photos[0].jpeg
+    assert "originalDocumentId" not in documents[0] and documents[1]["originalDocumentId"] == "doc-9"
+    assert fake.seen[-1][2]["requestObject"]["resubmit"] is True
+
+    class Evidence:
+        def to_json(self) -> dict[str, str]:
+            return {"EF.COM": "AA==", "EF.SOD": "AA=="}
+
+    client.submit_chip(Evidence())
+    [item] = fake.seen[-1][2]["requestObject"]["documents"]
+    assert item["type"] == "PASSPORT" and item["chipData"] == {"EF.COM": "AA==", "EF.SOD": "AA=="}
+
+
+def test_server_errors_are_typed_with_code_status_and_attempts(fake: StandIn) -> None:
+    client = _started(fake)
+    fake.answers[PATHS["otp_verify"]] = (400, {"status": "ERROR", "remainingAttempts": 2, "responseObject": {
+        "code": "ONBOARDING_OTP_FAILED", "message": "wrong"}})
+    with pytest.raises(OnboardingServerError) as info:
+        client.verify_otp("1")
+    assert (info.value.code, info.value.http_status, info.value.remaining_attempts) == (
+        "ONBOARDING_OTP_FAILED", 400, 2)
+    assert info.value.allow_otp_retry
+    fake.answers[PATHS["status"]] = (502, "<html>bad gateway</html>")
+    with pytest.raises(OnboardingTransportError) as transport:
+        client.status()
+    assert transport.value.http_status == 502
+    fake.answers[PATHS["status"]] = "garbage"
+    with pytest.raises(OnboardingSecurityError):
+        client.status()
+    fake.answers[PATHS["activation"]] = {}
+    with pytest.raises(OnboardingTransportError, match="activationCode"):
+        client.activation()
+    fake.answers[PATHS["presence_init"]] = {"sessionAttributes": {}}
+    with pytest.raises(OnboardingTransportError, match="token"):
+        client.presence_check_init()
+
+
+def test_calls_before_start_and_bad_configuration(fake: StandIn) -> None:
+    client = OnboardingClient(fake.url, fake.app)
+    with pytest.raises(ProcessNotStartedError):
+        client.status()
+    with pytest.raises(ProcessNotStartedError):
+        client.identity_status()
+    public = fake.app.master_public_key
+    with pytest.raises(OnboardingConfigError, match=r"3\.3"):
+        AppCredentials(APP_KEY, APP_SECRET, public, "3.3")  # type: ignore[arg-type]
+    with pytest.raises(OnboardingConfigError, match="P-256"):
+        AppCredentials(APP_KEY, APP_SECRET, b"\x04" + b"\x01" * 64)
+    with pytest.raises(OnboardingConfigError):
+        AppCredentials("", APP_SECRET, public)
+    with OnboardingClient("http://127.0.0.1:9", fake.app, timeout=2) as dead, \
+            pytest.raises(OnboardingTransportError):
+        dead.start({"clientNumber": "1"})
+
+
+def test_cleanup_forgets_the_process_even_when_refused(fake: StandIn) -> None:
+    client = _started(fake)
+    fake.answers[PATHS["cleanup"]] = (400, {"status": "ERROR", "responseObject": {
+        "code": "ONBOARDING_FAILED", "message": "finished"}})
+    with pytest.raises(OnboardingServerError):
+        client.cleanup()
+    assert client.process is None
+
+
+# ==================================================================================== the real mock
+
+
+@dataclass
+class Stack:
+    wultra: RunningServer
+    sms: RunningServer
+    bank: RunningServer
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[Stack]:
+    with serve_in_thread(create_gateway({"seed": 3})) as sms:
+        bank_app = create_bank({"seed": 4, "extra": {"sms_gateway_url": sms.url, "sms_retry_backoff": 0.0}})
+        with serve_in_thread(bank_app) as bank, \
+                serve_in_thread(create_wultra({"seed": 5, "extra": {"bank_url": bank.url}})) as wultra:
+            yield Stack(wultra, sms, bank)
+
+
+@dataclass
+class World:
+    session: str
+    app: AppCredentials
+    client: dict[str, Any]
+    stack: Stack
+
+    def device(self, language: str = "en") -> OnboardingClient:
+        return OnboardingClient(self.stack.wultra.url, self.app, language=language, session=self.session)
+
+    def inbox(self) -> SmsInbox:
+        return SmsInbox(self.stack.sms.url, self.client["phoneNumber"], session=self.session)
+
+    def identification(self) -> dict[str, str]:
+        return {"clientNumber": self.client["clientNumber"], "birthDate": self.client["dateOfBirth"]}
+
+    def admin(self, party: RunningServer) -> AdminClient:
+        return AdminClient(party.url, session=self.session)
+
+
+@pytest.fixture
+def world(stack: Stack, request: pytest.FixtureRequest) -> Iterator[World]:
+    session = f"onbc-{next(_sessions)}-{request.node.name}"[:60]
+    pas = PowerAuthServerClient(stack.wultra.url, session=session)
+    try:
+        created = pas.ok("/application/create", {"applicationId": "rsim-mobile"})
+        detail = pas.ok("/application/detail", {"applicationId": created["applicationId"]})
+    finally:
+        pas.close()
+    version = detail["versions"][0]
+    app = AppCredentials(version["applicationKey"], version["applicationSecret"],
+                         b64decode(detail["masterPublicKey"]))
+    with BankClient(stack.bank.url, session=session) as bank:
+        client = bank.generate_clients(31, 1)["clients"][0]
+    yield World(session, app, client, stack)
+    for party in (stack.wultra, stack.sms, stack.bank):
+        with AdminClient(party.url, session=session) as admin:
+            admin.reset(session)
+
+
+def _read_otp(world: World) -> str:
+    with world.admin(world.stack.sms) as sms, world.inbox() as inbox:
+        return inbox.wait_for_otp(timeout=30, poll_interval=0, sleep=lambda _s: sms.advance_clock(2),
+                                  length=8).code
+
+
+def test_start_otp_by_sms_status_resend_cleanup_over_http(world: World) -> None:
+    with world.device(language="cs") as device:
+        process = device.start(world.identification())
+        assert process.onboarding_status == "VERIFICATION_IN_PROGRESS"
+        assert process.otp_resend_period_seconds == 30
+        first = _read_otp(world)
+        assert len(first) == 8 and first.isdigit()
+        assert device.status().onboarding_status == "VERIFICATION_IN_PROGRESS"
+        with pytest.raises(OnboardingServerError) as info:
+            device.resend_otp()  # within the resend period
+        assert (info.value.code, info.value.http_status) == ("ONBOARDING_OTP_FAILED", 400)
+        with world.admin(world.stack.wultra) as wultra:
+            wultra.advance_clock(31)
+        device.resend_otp()
+        second = _read_otp(world)
+        assert second != first
+        process_id, token = process.process_id, process.process_token
+        device.cleanup()
+        assert device.process is None
+        device.resume(process_id, token)
+        status = device.status()
+        assert status.onboarding_status == "FAILED" and status.otp_resend_period_seconds is None
+
+
+def test_unknown_client_gets_the_same_answer_and_no_sms(world: World) -> None:
+    with world.device() as device:
+        process = device.start({"clientNumber": "0000000001", "birthDate": "1970-01-01"})
+        assert process.onboarding_status == "VERIFICATION_IN_PROGRESS" and process.process_token
+    with world.admin(world.stack.sms) as sms, world.inbox() as inbox:
+        sms.advance_clock(30)
+        assert inbox.messages() == []
+
+
+def test_sixth_start_in_a_day_is_refused(world: World) -> None:
+    with world.device() as device:
+        for _ in range(5):
+            device.start(world.identification())
+            device.process = None  # a new installation each time
+        with pytest.raises(OnboardingServerError) as info:
+            device.start(world.identification())
+    assert (info.value.code, info.value.http_status) == ("TOO_MANY_ONBOARDING_PROCESSES", 429)
+
+
+def test_foreign_application_key_is_refused(world: World) -> None:
+    foreign = AppCredentials("Zm9yZWlnbi1hcHAta2V5MQ==", world.app.application_secret,
+                             world.app.master_public_key)
+    with OnboardingClient(world.stack.wultra.url, foreign, session=world.session) as device, \
+            pytest.raises(OnboardingServerError) as info:
+        device.start(world.identification())
+    assert info.value.http_status == 400 and info.value.code
