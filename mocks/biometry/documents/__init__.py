@@ -24,7 +24,7 @@ code                           status  when
 ``invalid_request``            400     malformed JSON, missing/unknown fields, wrong types
 ``invalid_image``              400     ``image`` not Base64, not PNG/JPEG, undecodable, or too
                                        small (< 320 px on the shorter side)
-``image_too_large``            413     decoded image over 3 MiB (the body limit is 4 MiB)
+``image_too_large``            413     decoded image over 2.5 MiB (the body limit is 4 MiB)
 ``invalid_chip_data``          400     chip files not Base64, unknown file name, EF.COM/EF.SOD
                                        or DG1 missing, a file over 32 KiB
 ``not_found``                  404     unknown investigation id or page id (or another session's)

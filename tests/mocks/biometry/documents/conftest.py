@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -147,4 +148,5 @@ def failed(result: dict[str, Any]) -> dict[str, str]:
 
 @pytest.fixture
 def api(server: RunningServer, request: pytest.FixtureRequest) -> DocApi:
-    return DocApi(server.url, session=request.node.name[:60].replace("[", "-").replace("]", ""))
+    """A client on a session of its own (named from the test id, so reruns are reproducible)."""
+    return DocApi(server.url, session="t-" + hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:20])
