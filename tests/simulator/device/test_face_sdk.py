@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 import requests
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mocks.biometry.app import create_app
 from mocks.biometry.settings import DEFAULT_API_KEY, DEFAULT_SECRET
@@ -22,6 +24,7 @@ from simulator.device.face_sdk import (
     FaceSdkError,
     FaceTokenError,
     ProviderUnavailableError,
+    _error_of,
     parse_challenge,
 )
 from simulator.identity.faces.liveness import LivenessChallenge
@@ -163,3 +166,26 @@ def test_frames_replay_from_the_seed_and_unknown_behaviour_is_refused() -> None:
         FaceSdk("http://x", HOLDER, behaviour="deepfake")
     with pytest.raises(ValueError, match="must differ"):
         FaceSdk("http://x", HOLDER, behaviour="other_person", other_identity=HOLDER)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(status=st.integers(min_value=200, max_value=599), body=_JSON)
+def test_any_refusal_becomes_a_typed_error(status: int, body: Any) -> None:
+    error = _error_of(status, body, json.dumps(body))
+    assert isinstance(error, FaceSdkError)
+    if status >= 500 or not (isinstance(body, dict) and isinstance(body.get("error"), str)):
+        assert isinstance(error, ProviderUnavailableError)
+
+
+@given(_JSON)
+def test_any_challenge_object_is_parsed_or_refused_cleanly(obj: Any) -> None:
+    try:
+        parse_challenge(obj if isinstance(obj, dict) else json.dumps(obj))
+    except FaceSdkError as exc:
+        assert exc.code == "invalid_challenge"

@@ -3,11 +3,14 @@ passive authentication with the issuing CSCA."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import random
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simulator.device.camera import DocumentCamera, DocumentType
 from simulator.device.nfc import (
@@ -151,3 +154,15 @@ def test_active_authentication_signs_the_verifiers_challenge(
     assert verify_passive(evidence.read, TrustList([csca.certificate]), at=NOW).ok
     with pytest.raises(ValueError, match="8 bytes"):
         NfcReader().read(chip, scanned_mrz, aa_challenge=b"short")
+
+
+@given(st.dictionaries(st.sampled_from(["EF.COM", "EF.SOD", "DG1.bin", "DG2.bin", "DG7.bin", "x"]),
+                       st.binary(max_size=40).map(lambda b: base64.b64encode(b).decode()) | st.integers(),
+                       max_size=6))
+def test_evidence_from_any_json_is_evidence_or_a_read_error(files: dict[str, object]) -> None:
+    """Random files never crash the parser with anything but ChipReadError."""
+    try:
+        evidence = ChipEvidence.from_json(files)
+    except ChipReadError:
+        return
+    assert evidence.read.dg1 is not None and evidence.mrz_lines

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask, Response, request
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mocks.bank.app import create_app as create_bank
 from mocks.bank.client import BankClient
@@ -36,6 +38,7 @@ from simulator.device.onboarding_client import (
     OnboardingServerError,
     OnboardingTransportError,
     ProcessNotStartedError,
+    _server_error,
 )
 from simulator.identity.people import generate_people
 from simulator.powerauth.codec import b64decode
@@ -346,3 +349,27 @@ def test_foreign_application_key_is_refused(world: World) -> None:
             pytest.raises(OnboardingServerError) as info:
         device.start(world.identification())
     assert info.value.http_status == 400 and info.value.code
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(status=st.integers(min_value=201, max_value=599), body=_JSON)
+def test_any_error_answer_becomes_a_typed_error(status: int, body: Any) -> None:
+    error = _server_error(status, body, json.dumps(body))
+    assert isinstance(error, OnboardingServerError | OnboardingTransportError)
+    assert error.http_status == status
+    assert error.remaining_attempts is None or isinstance(error.remaining_attempts, int)
+
+
+@given(code=st.text(min_size=1, max_size=30), remaining=st.integers(min_value=0, max_value=5))
+def test_envelope_errors_keep_code_and_attempts(code: str, remaining: int) -> None:
+    body = {"status": "ERROR", "remainingAttempts": remaining,
+            "responseObject": {"code": code, "message": "m"}}
+    error = _server_error(400, body, "")
+    assert isinstance(error, OnboardingServerError)
+    assert (error.code, error.remaining_attempts, error.allow_otp_retry) == (code, remaining, remaining > 0)
