@@ -1,0 +1,134 @@
+"""``rsim device`` through click's runner, against the Wultra mock in a separate process."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from mocks.framework import AdminClient, RunningProcess, serve_in_subprocess
+from mocks.wultra.powerauth_server.client import PowerAuthServerClient
+from simulator.cli import main
+from simulator.powerauth.codec import b64encode
+from simulator.powerauth.headers import AuthorizationHeader
+from simulator.powerauth.signature import request_data
+
+PIN = "2468"
+
+
+@pytest.fixture(scope="module")
+def wultra() -> Iterator[RunningProcess]:
+    with serve_in_subprocess("mocks.wultra.app:create_app", {"seed": 9}) as running:
+        yield running
+
+
+@pytest.fixture
+def bank(wultra: RunningProcess, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
+    """The bank's side: an application in the test's own session, and its REST client."""
+    session = re.sub(r"[^A-Za-z0-9._:-]", "-", f"cli-{request.node.name}")[:60]
+    pas = PowerAuthServerClient(wultra.url, session=session)
+    pas.ok("/application/create", {"applicationId": "app"})
+    detail = pas.ok("/application/detail", {"applicationId": "app"})
+    yield {"pas": pas, "session": session, "detail": detail, "url": wultra.url}
+    AdminClient(wultra.url, session=session).reset(session)
+    pas.close()
+
+
+def _rsim(*args: str) -> Result:
+    return CliRunner().invoke(main, ["device", *args], catch_exceptions=False)
+
+
+def _activate(bank: dict[str, Any], phone: Path, *extra: str) -> tuple[str, Result]:
+    init = bank["pas"].ok("/activation/init", {"userId": "carol", "applicationId": "app"})
+    version = bank["detail"]["versions"][0]
+    result = _rsim(
+        "activate", "--enrollment", bank["url"], "--app-key", version["applicationKey"],
+        "--app-secret", version["applicationSecret"],
+        "--master-public-key", bank["detail"]["masterPublicKey"],
+        "--code", f"{init['activationCode']}#{init['activationSignature']}", "--pin", PIN,
+        "--session", bank["session"], "--storage", str(phone), *extra,
+    )
+    return init["activationId"], result
+
+
+@pytest.mark.parametrize("version", ["3.2", "3.3"])
+def test_activate_status_sign_remove(bank: dict[str, Any], tmp_path: Path, version: str) -> None:
+    phone = tmp_path / "phone.json"
+    activation_id, result = _activate(bank, phone, "--version", version)
+    assert result.exit_code == 0, result.output
+    assert f"activation id: {activation_id}" in result.output
+    fingerprint = re.search(r"fingerprint: (\d{8})", result.output)
+    pas = bank["pas"]
+    assert fingerprint and pas.ok("/activation/status", {"activationId": activation_id})[
+        "devicePublicKeyFingerprint"] == fingerprint.group(1)
+
+    assert _rsim("status", "--storage", str(phone)).output.strip() == "PENDING_COMMIT"
+    pas.ok("/activation/commit", {"activationId": activation_id})
+    assert _rsim("status", "--storage", str(phone)).output.strip() == "ACTIVE"
+
+    body = tmp_path / "body.json"
+    body.write_bytes(b'{"amount":"12.00"}')
+    signed = _rsim("sign", "--storage", str(phone), "--pin", PIN, "--uri-id", "/pa/payment",
+                   "--body", str(body))
+    assert signed.exit_code == 0, signed.output
+    header = AuthorizationHeader.parse(signed.output.strip())
+    assert header.version == version
+    verified = pas.ok("/signature/verify", {
+        "activationId": activation_id, "applicationKey": header.application_key,
+        "data": request_data("POST", "/pa/payment", header.nonce, body.read_bytes()).decode(),
+        "signature": header.signature, "signatureType": header.signature_type.value.upper(),
+        "signatureVersion": header.version,
+    })
+    assert verified["signatureValid"] is True
+
+    details = json.loads(_rsim("status", "--storage", str(phone), "--json").output)
+    assert details["status"] == "ACTIVE" and details["remainingAttempts"] == 5
+
+    removed = _rsim("remove", "--storage", str(phone), "--pin", PIN)
+    assert removed.exit_code == 0, removed.output
+    assert pas.ok("/activation/status", {"activationId": activation_id})["activationStatus"] == "REMOVED"
+    after = _rsim("status", "--storage", str(phone))
+    assert after.exit_code == 1 and "NoActivationError" in after.output
+
+
+def test_sdk_config_string_and_clean_errors(bank: dict[str, Any], tmp_path: Path) -> None:
+    version = bank["detail"]["versions"][0]
+    init = bank["pas"].ok("/activation/init", {"userId": "dan", "applicationId": "app"})
+    code = init["activationCode"]
+    tampered = ("B" if code[0] == "A" else "A") + code[1:]
+    bad = _rsim("activate", "--enrollment", bank["url"], "--sdk-config", version["mobileSdkConfig"],
+                "--code", tampered, "--pin", PIN, "--storage", str(tmp_path / "p.json"))
+    assert bad.exit_code == 1 and "InvalidActivationCodeError" in bad.output
+    assert not (tmp_path / "p.json").exists()
+    good = _rsim("activate", "--enrollment", bank["url"], "--sdk-config", version["mobileSdkConfig"],
+                 "--code", code, "--pin", PIN, "--session", bank["session"],
+                 "--storage", str(tmp_path / "p.json"))
+    assert good.exit_code == 0, good.output
+    again = _rsim("activate", "--enrollment", bank["url"], "--sdk-config", version["mobileSdkConfig"],
+                  "--code", code, "--pin", PIN, "--storage", str(tmp_path / "p.json"))
+    assert again.exit_code == 1 and "already holds a phone" in again.output
+    missing = _rsim("activate", "--enrollment", bank["url"], "--code", code, "--pin", PIN,
+                    "--storage", str(tmp_path / "q.json"))
+    assert missing.exit_code == 2 and "--app-key" in missing.output
+    wrong_key = _rsim("activate", "--enrollment", bank["url"], "--app-key", "x", "--app-secret", "y",
+                      "--master-public-key", b64encode(b"z"), "--code", code, "--pin", PIN,
+                      "--storage", str(tmp_path / "q.json"))
+    assert wrong_key.exit_code == 2 and "application key" in wrong_key.output
+
+
+def test_wrong_pin_signature_still_moves_the_saved_counter(bank: dict[str, Any], tmp_path: Path) -> None:
+    phone = tmp_path / "phone.json"
+    activation_id, result = _activate(bank, phone)
+    assert result.exit_code == 0, result.output
+    bank["pas"].ok("/activation/commit", {"activationId": activation_id})
+    before = json.loads(phone.read_text())["storage"]["activation"]["ctrByte"]
+    body = tmp_path / "b"
+    body.write_bytes(b"{}")
+    signed = _rsim("sign", "--storage", str(phone), "--pin", "0000", "--uri-id", "/x", "--body", str(body))
+    assert signed.exit_code == 0
+    assert json.loads(phone.read_text())["storage"]["activation"]["ctrByte"] == before + 1
