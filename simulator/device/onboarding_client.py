@@ -21,7 +21,7 @@ Flow (the app's side of steps 2-8)::
     session = client.presence_check_init()                 # verification token + liveness challenge
     face_sdk.launch(session.token, session.challenge); client.presence_check_submit()
     client.verify_otp(otp)                                 # verified / remainingAttempts
-    code = client.activation()                             # the activation code for step 9
+    code = client.activation().code                        # the activation code for step 9
 
 Protocol 3.0-3.2 encrypt to the master key; 3.3 would need an application-scope temporary key and is
 refused here with :class:`OnboardingConfigError`.
@@ -51,6 +51,7 @@ __all__ = [
     "AppCredentials",
     "DocumentStatus",
     "IdentityStatus",
+    "IssuedActivation",
     "OnboardingClient",
     "OnboardingConfigError",
     "OnboardingError",
@@ -227,6 +228,15 @@ class PresenceCheckSession:
     token: str
     challenge: Any
     attributes: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedActivation:
+    """``/api/identity/activation``: the code for step 9 and, when sent, the master key's signature
+    over it (the PowerAuth SDK can check it before use)."""
+
+    code: str
+    signature: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,10 +420,19 @@ class OnboardingClient:
         return IdentityStatus(_str(answer, "identityVerificationStatus", "identity status"),
                               phase if isinstance(phase, str) else None, answer)
 
-    def submit_documents(self, photos: Sequence[Any], *, resubmit: bool = False,
-                         original_ids: Mapping[str, str] | None = None) -> dict[str, Any]:
-        """Step 3 (optical): Wultra's v2 submit, one item per photo (``filename``, ``type``, ``side``,
-        Base64 ``data``; ``originalDocumentId`` per filename when re-uploading a rejected side)."""
+    def submit_documents(
+        self,
+        photos: Sequence[Any] = (),
+        *,
+        chip: Any | None = None,
+        chip_document_type: str = "PASSPORT",
+        resubmit: bool = False,
+        original_ids: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """Step 3: Wultra's v2 submit. One item per photo (``filename``, ``type``, ``side``, Base64
+        ``data``; ``originalDocumentId`` per filename when re-uploading a rejected side), and the chip
+        files the phone read over NFC as ``chip: {documentType, files}`` (this server's extension:
+        Wultra's API has no NFC field)."""
         documents = []
         for photo in photos:
             item: dict[str, Any] = {"filename": photo.filename, "type": str(photo.document_type),
@@ -422,14 +441,14 @@ class OnboardingClient:
             if original_ids and photo.filename in original_ids:
                 item["originalDocumentId"] = original_ids[photo.filename]
             documents.append(item)
-        return self._identity_call("document_submit", {"resubmit": resubmit, "documents": documents})
+        body: dict[str, Any] = {"resubmit": resubmit, "documents": documents}
+        if chip is not None:
+            body["chip"] = {"documentType": chip_document_type, "files": chip.to_json()}
+        return self._identity_call("document_submit", body)
 
     def submit_chip(self, evidence: Any, *, document_type: str = "PASSPORT") -> dict[str, Any]:
-        """Step 3 (NFC): the chip files the phone read (``EF.COM``, ``DG1.bin``, ``DG2.bin``, ``EF.SOD``
-        Base64), as one document item of ``document_type`` carrying ``chipData``."""
-        item = {"filename": f"{document_type.lower()}_chip.json", "type": document_type, "side": "FRONT",
-                "chipData": evidence.to_json()}
-        return self._identity_call("document_submit", {"resubmit": False, "documents": [item]})
+        """Step 3 (NFC only): the chip files (``EF.COM``, ``DG1.bin``, ``DG2.bin``, ``EF.SOD`` …)."""
+        return self.submit_documents((), chip=evidence, chip_document_type=document_type)
 
     def document_status(self) -> DocumentStatus:
         answer = self._identity_call("document_status")
@@ -466,9 +485,12 @@ class OnboardingClient:
     def resend_identity_otp(self) -> None:
         self._identity_call("identity_otp_resend")
 
-    def activation(self) -> str:
-        """Step 8 end: the activation code for the new PowerAuth activation."""
-        return _str(self._identity_call("activation"), "activationCode", "activation")
+    def activation(self) -> IssuedActivation:
+        """Step 8 end: the activation code (and its signature) for the new PowerAuth activation."""
+        answer = self._identity_call("activation")
+        signature = answer.get("activationSignature")
+        return IssuedActivation(_str(answer, "activationCode", "activation"),
+                                signature if isinstance(signature, str) else None)
 
     def identity_cleanup(self) -> None:
         """Restart identity verification (the server resets it to ``NOT_INITIALIZED``)."""

@@ -142,7 +142,7 @@ def test_identity_calls_carry_process_id_and_token(fake: StandIn) -> None:
                                                        "livenessChallenge": "{\"version\":1}"}},
         PATHS["otp_verify"]: {"processId": "p", "onboardingStatus": "VERIFICATION_IN_PROGRESS",
                               "verified": False, "expired": False, "remainingAttempts": 4},
-        PATHS["activation"]: {"activationCode": "AAAAA-BBBBB-CCCCC-DDDDD"},
+        PATHS["activation"]: {"activationCode": "AAAAA-BBBBB-CCCCC-DDDDD", "activationSignature": "c2ln"},
         PATHS["identity_init"]: None, PATHS["presence_submit"]: None,
     })
     client.identity_init()
@@ -153,7 +153,8 @@ def test_identity_calls_carry_process_id_and_token(fake: StandIn) -> None:
     client.presence_check_submit()
     result = client.verify_otp("12345678")
     assert not result.verified and result.remaining_attempts == 4 and result.allow_retry
-    assert client.activation() == "AAAAA-BBBBB-CCCCC-DDDDD"
+    issued = client.activation()
+    assert (issued.code, issued.signature) == ("AAAAA-BBBBB-CCCCC-DDDDD", "c2ln")
     identity = [(path, wrapper["requestObject"]) for path, _h, wrapper in fake.seen[1:]]
     for path, body in identity:
         assert body["processId"] == "5b7a0f0e-1111-4222-8333-944455556666", path
@@ -179,8 +180,12 @@ def test_document_and_chip_submit_bodies(fake: StandIn) -> None:
             return {"EF.COM": "AA==", "EF.SOD": "AA=="}
 
     client.submit_chip(Evidence())
-    [item] = fake.seen[-1][2]["requestObject"]["documents"]
-    assert item["type"] == "PASSPORT" and item["chipData"] == {"EF.COM": "AA==", "EF.SOD": "AA=="}
+    body = fake.seen[-1][2]["requestObject"]
+    assert body["documents"] == []
+    assert body["chip"] == {"documentType": "PASSPORT", "files": {"EF.COM": "AA==", "EF.SOD": "AA=="}}
+    client.submit_documents(photos[:1], chip=Evidence(), chip_document_type="ID_CARD")
+    body = fake.seen[-1][2]["requestObject"]
+    assert len(body["documents"]) == 1 and body["chip"]["documentType"] == "ID_CARD"
 
 
 def test_server_errors_are_typed_with_code_status_and_attempts(fake: StandIn) -> None:
