@@ -15,13 +15,16 @@ from .consents import list_consents
 from .evaluation import list_results
 from .events import list_events
 from .exceptions import BankError
+from .faults import AlertFaults, clear_faults, load_faults, save_faults
 from .models import ClientStatus, Customer, GenerateClientsRequest, StatusChangeRequest
 
 __all__ = [
     "add_client",
+    "clear_alert_faults",
     "clear_clients",
     "delete_client",
     "generate_clients",
+    "get_alert_faults",
     "get_client",
     "list_alerts_view",
     "list_approvals_view",
@@ -30,6 +33,7 @@ __all__ = [
     "list_evaluations_view",
     "list_events_view",
     "patch_client",
+    "put_alert_faults",
     "show_alert",
 ]
 
@@ -116,3 +120,16 @@ def list_events_view() -> Response:
     events = list_events(_store(), process_id=request.args.get("processId"),
                          event_type=request.args.get("type"))
     return jsonify({"session": _session(), "count": len(events), "events": events})
+
+
+def get_alert_faults() -> Response:
+    return jsonify(load_faults().model_dump(mode="json", by_alias=True))
+
+
+def put_alert_faults() -> Response:
+    return jsonify(save_faults(parse_body(AlertFaults)).model_dump(mode="json", by_alias=True))
+
+
+def clear_alert_faults() -> tuple[str, int]:
+    clear_faults()
+    return "", 204

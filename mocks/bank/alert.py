@@ -31,6 +31,7 @@ from mocks.framework import Exchange, UpstreamError, now, outbound, store
 from mocks.framework.redact import MASK
 from mocks.framework.store import SessionStore
 
+from .faults import draw_fault
 from .messages import choose_language, otp_sms_text
 from .models import ClientStatus, OtpSendRequest
 from .registry import get_client
@@ -123,8 +124,9 @@ def _try_send(settings: BankSettings, form: dict[str, str],
     return {"status": response.status_code, "error": _gateway_error(response)}, None, retryable
 
 
-def _new_alert(s: SessionStore, req: OtpSendRequest, **fields: Any) -> str:
-    alert_id = f"alert-{s.incr('seq:alerts'):06d}"
+def _new_alert(s: SessionStore, req: OtpSendRequest, **fields: Any) -> tuple[str, int]:
+    number = s.incr("seq:alerts")
+    alert_id = f"alert-{number:06d}"
     record = {
         "id": alert_id,
         "processId": req.process_id,
@@ -142,7 +144,7 @@ def _new_alert(s: SessionStore, req: OtpSendRequest, **fields: Any) -> str:
         **fields,
     }
     s.put(f"{ALERT}{alert_id}", record)
-    return alert_id
+    return alert_id, number
 
 
 def send_otp(req: OtpSendRequest, settings: BankSettings, *, default_callback_base: str) -> AlertOutcome:
@@ -150,12 +152,20 @@ def send_otp(req: OtpSendRequest, settings: BankSettings, *, default_callback_ba
     s = store()
     customer = get_client(req.user_id, s)
     if customer is None or customer.status == ClientStatus.CLOSED:
-        alert_id = _new_alert(s, req, outcome="UNKNOWN_USER", to=None, language=None)
+        alert_id, _ = _new_alert(s, req, outcome="UNKNOWN_USER", to=None, language=None)
         log.info("%s: no SMS, userId not a client of the bank", alert_id)
         return AlertOutcome(alert_id, False, "UNKNOWN_USER")
 
     language = choose_language(req.language, customer.locale)
-    alert_id = _new_alert(s, req, outcome="SENDING", to=customer.phone_number, language=language)
+    alert_id, number = _new_alert(s, req, outcome="SENDING", to=customer.phone_number, language=language)
+    fault = draw_fault(number)
+    if fault is not None:
+        sent = fault == "drop"  # a dropping alert service claims success
+        outcome = "FAULT_DROPPED" if sent else "FAULT_REFUSED"
+        s.update(f"{ALERT}{alert_id}", lambda r: None if r is None else {**r, "outcome": outcome,
+                                                                          "otpSent": sent, "fault": fault})
+        log.info("%s: injected alert fault %s", alert_id, fault)
+        return AlertOutcome(alert_id, sent, outcome)
     form = {"To": customer.phone_number, "From": settings.sms_from,
             "Body": otp_sms_text(req.otp_code, req.otp_type, language, bank=settings.bank_name,
                                  resend=req.resend)}

@@ -144,6 +144,15 @@ class BankClient:
     def approvals(self) -> list[dict[str, Any]]:
         return list(self._admin("GET", "/approvals")["approvals"])
 
+    def set_alert_faults(self, **faults: Any) -> dict[str, Any]:
+        """PUT the session's alert-service faults (``seed``, ``refuse``, ``drop``)."""
+        return dict(self._admin("PUT", "/alert-faults", json=faults))
+
+    def clear_alert_faults(self) -> None:
+        response = self.http.delete(f"{self.url}/_admin/alert-faults", timeout=self.timeout)
+        if response.status_code != 204:
+            raise BankClientError(response.status_code, response.text)
+
     def events(self, **filters: str) -> list[dict[str, Any]]:
         return list(self._admin("GET", "/events", params=filters or None)["events"])
 

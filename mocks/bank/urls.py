@@ -1,6 +1,6 @@
 """Routes: the onboarding adapter (``ROUTES``, all POST), the delivery-report endpoint and the
 party's admin endpoints (``/_admin/clients``, ``alerts``, ``consents``, ``evaluations``, ``approvals``,
-``events``)."""
+``events``, ``alert-faults``)."""
 
 from __future__ import annotations
 
@@ -59,4 +59,7 @@ def admin_blueprint() -> Blueprint:
     bp.add_url_rule("/evaluations", view_func=admin.list_evaluations_view, methods=["GET"])
     bp.add_url_rule("/approvals", view_func=admin.list_approvals_view, methods=["GET"])
     bp.add_url_rule("/events", view_func=admin.list_events_view, methods=["GET"])
+    bp.add_url_rule("/alert-faults", view_func=admin.get_alert_faults, methods=["GET"])
+    bp.add_url_rule("/alert-faults", view_func=admin.put_alert_faults, methods=["PUT"])
+    bp.add_url_rule("/alert-faults", view_func=admin.clear_alert_faults, methods=["DELETE"])
     return bp

@@ -189,3 +189,45 @@ def test_gateway_faults_are_reproducible_from_their_seed(bank: BankClient, clien
     gateway_admin.add_fault(**rule)
     assert _attempt_pattern(bank, clients[0]["userId"]) == first
     assert any(len(p) > 1 for p in first) and any(p == [201] for p in first)  # the faults did bite
+
+
+def test_alert_service_faults_refuse_and_drop(bank: BankClient, clients: Clients, gateway: SmsGatewayClient,
+                                              gateway_admin: AdminClient) -> None:
+    bank.set_alert_faults(refuse=1.0)
+    assert bank.send_otp(clients[0]["userId"], OTP).json() == {"otpSent": False}
+    bank.set_alert_faults(drop=1.0)
+    assert bank.send_otp(clients[0]["userId"], OTP).json() == {"otpSent": True}  # the bank lies
+    assert [a["outcome"] for a in bank.alerts()] == ["FAULT_REFUSED", "FAULT_DROPPED"]
+    assert gateway.list().json()["messages"] == []  # neither reached the gateway
+    bank.clear_alert_faults()
+    assert bank.send_otp(clients[0]["userId"], OTP).json() == {"otpSent": True}
+    assert len(_inbox(gateway, gateway_admin, clients[0]["phoneNumber"])) == 1
+
+
+def _fault_outcomes(bank: BankClient, user_id: str) -> list[str]:
+    bank.set_alert_faults(seed=5, refuse=0.3, drop=0.3)
+    for index in range(12):
+        bank.send_otp(user_id, f"{index:08d}")
+    return [a["outcome"] for a in bank.alerts()]
+
+
+def test_alert_service_faults_are_reproducible_from_their_seed(bank: BankClient, clients: Clients,
+                                                               bank_admin: AdminClient) -> None:
+    first = _fault_outcomes(bank, clients[0]["userId"])
+    bank_admin.reset()
+    bank.generate_clients(21, 1)
+    assert _fault_outcomes(bank, clients[0]["userId"]) == first
+    assert {"FAULT_REFUSED", "FAULT_DROPPED", "SENT"} <= set(first)
+
+
+def test_bad_alert_faults_are_refused(bank: BankClient) -> None:
+    response = bank.http.put(f"{bank.url}/_admin/alert-faults", json={"refuse": 2}, timeout=5)
+    assert response.status_code == 400
+
+
+def test_framework_faults_on_adapter_routes_use_the_banks_envelope(bank: BankClient, clients: Clients,
+                                                                   bank_admin: AdminClient) -> None:
+    bank_admin.add_fault(route="/user/lookup", session=SESSION, times=1, error={"status": 503})
+    first = bank.lookup({"clientNumber": clients[0]["clientNumber"]})
+    assert first.status_code == 503 and first.json()["errorCode"] == "ERROR_UNAVAILABLE"
+    assert bank.lookup({"clientNumber": clients[0]["clientNumber"]}).json()["userId"] == clients[0]["userId"]
