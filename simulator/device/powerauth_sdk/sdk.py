@@ -70,11 +70,13 @@ PATH_REMOVE = "/pa/v3/activation/remove"
 PATH_TOKEN_CREATE = "/pa/v3/token/create"
 PATH_TOKEN_REMOVE = "/pa/v3/token/remove"
 PATH_VAULT_UNLOCK = "/pa/v3/vault/unlock"
+PATH_SIGNATURE_VALIDATE = "/pa/v3/signature/validate"
 
 URI_REMOVE = "/pa/activation/remove"
 URI_TOKEN_CREATE = "/pa/token/create"
 URI_TOKEN_REMOVE = "/pa/token/remove"
 URI_VAULT_UNLOCK = "/pa/vault/unlock"
+URI_SIGNATURE_VALIDATE = "/pa/signature/validate"
 
 VAULT_REASONS = frozenset(
     {"ADD_BIOMETRY", "FETCH_ENCRYPTION_KEY", "SIGN_WITH_DEVICE_PRIVATE_KEY", "RECOVERY_CODE", "NOT_SPECIFIED"}
@@ -392,6 +394,22 @@ class PowerAuthSDK:
         )
         activation.ctr_data, activation.ctr_byte = counter.ctr_data, counter.ctr_byte
         return header.format()
+
+    def validate_signature(
+        self,
+        factors: SignatureType | str = SignatureType.POSSESSION_KNOWLEDGE,
+        *,
+        pin: str | None = None,
+        body: bytes = b"{}",
+    ) -> None:
+        """Check a signature (and so the PIN and the counter) with the server's signed no-op endpoint.
+
+        A refused signature raises :class:`ServerError` (HTTP 401) and is counted like any other.
+        """
+        header = self.sign("POST", URI_SIGNATURE_VALIDATE, body, factors, pin=pin)
+        answer = self.client.post_bytes(PATH_SIGNATURE_VALIDATE, body, {AUTHORIZATION_HEADER: header})
+        if answer.get("status") != "OK":
+            raise ServerResponseError(f"{PATH_SIGNATURE_VALIDATE}: answer is not status OK")
 
     # ------------------------------------------------------------------ encryption
 

@@ -15,7 +15,7 @@ from mocks.framework import AdminClient, RunningProcess, serve_in_subprocess
 from mocks.wultra.powerauth_server.client import PowerAuthServerClient
 from simulator.cli import main
 from simulator.powerauth.codec import b64encode
-from simulator.powerauth.headers import AuthorizationHeader
+from simulator.powerauth.headers import AuthorizationHeader, TokenHeader
 from simulator.powerauth.signature import request_data
 
 PIN = "2468"
@@ -132,3 +132,25 @@ def test_wrong_pin_signature_still_moves_the_saved_counter(bank: dict[str, Any],
     signed = _rsim("sign", "--storage", str(phone), "--pin", "0000", "--uri-id", "/x", "--body", str(body))
     assert signed.exit_code == 0
     assert json.loads(phone.read_text())["storage"]["activation"]["ctrByte"] == before + 1
+
+
+def test_token_and_vault_commands(bank: dict[str, Any], tmp_path: Path) -> None:
+    phone = tmp_path / "phone.json"
+    activation_id, result = _activate(bank, phone)
+    assert result.exit_code == 0, result.output
+    bank["pas"].ok("/activation/commit", {"activationId": activation_id})
+    first = _rsim("token", "--storage", str(phone), "--pin", PIN)
+    second = _rsim("token", "--storage", str(phone))  # the kept token is reused, no PIN needed
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    headers = [TokenHeader.parse(r.output.strip()) for r in (first, second)]
+    assert headers[0].token_id == headers[1].token_id and headers[0].nonce != headers[1].nonce
+    for header in headers:
+        checked = bank["pas"].ok("/token/validate", {
+            "tokenId": header.token_id, "tokenDigest": header.token_digest, "nonce": header.nonce,
+            "timestamp": int(header.timestamp), "protocolVersion": header.version,
+        })
+        assert checked["tokenValid"] is True
+    unlocked = _rsim("unlock-vault", "--storage", str(phone), "--pin", PIN)
+    assert unlocked.exit_code == 0 and activation_id in unlocked.output
+    refused = _rsim("unlock-vault", "--storage", str(phone), "--pin", "0000")
+    assert refused.exit_code == 1 and "ERR_AUTHENTICATION" in refused.output

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from mocks.framework import AdminClient, RunningProcess, serve_in_subprocess
 from mocks.wultra.powerauth_server.client import PowerAuthServerClient
@@ -26,8 +28,8 @@ from simulator.device.powerauth_sdk import (
     ServerError,
 )
 from simulator.powerauth.activation_code import sign_activation_code
-from simulator.powerauth.headers import AuthorizationHeader
-from simulator.powerauth.keys import generate_private_key
+from simulator.powerauth.headers import AuthorizationHeader, TokenHeader
+from simulator.powerauth.keys import generate_private_key, public_key_from_bytes
 from simulator.powerauth.signature import request_data
 from simulator.powerauth.status_blob import ActivationStatus
 
@@ -189,3 +191,48 @@ def test_phone_follows_the_mocks_virtual_clock(world: World, version: str) -> No
     phone, _ = _activated(world, version)
     assert abs(phone.clock.offset_ms + 7_200_000) < 60_000
     assert phone.fetch_activation_status().status is ActivationStatus.ACTIVE
+
+
+@pytest.mark.parametrize("version", ["3.1", "3.3"])
+def test_token_round_trip(world: World, version: str) -> None:
+    phone, activation_id = _activated(world, version)
+    token = phone.create_token("possession_knowledge", pin=PIN)
+    for _ in range(2):  # a token authenticates many calls, each with a fresh nonce
+        header = TokenHeader.parse(phone.token_header(token))
+        checked = world.pas.ok("/token/validate", {
+            "tokenId": header.token_id, "tokenDigest": header.token_digest, "nonce": header.nonce,
+            "timestamp": int(header.timestamp), "protocolVersion": header.version,
+        })
+        assert checked["tokenValid"] is True and checked["activationId"] == activation_id
+        assert checked["signatureType"].lower() == "possession_knowledge"
+    replayed = world.pas.ok("/token/validate", {
+        "tokenId": header.token_id, "tokenDigest": header.token_digest, "nonce": header.nonce,
+        "timestamp": int(header.timestamp), "protocolVersion": header.version,
+    })
+    assert replayed["tokenValid"] is False
+    phone.remove_token(token)
+    header = TokenHeader.parse(phone.token_header(token))
+    gone = world.pas.ok("/token/validate", {
+        "tokenId": header.token_id, "tokenDigest": header.token_digest, "nonce": header.nonce,
+        "timestamp": int(header.timestamp), "protocolVersion": header.version,
+    })
+    assert gone["tokenValid"] is False
+
+
+@pytest.mark.parametrize("version", ["3.2", "3.3"])
+def test_vault_unlock_and_signature_validate(world: World, version: str) -> None:
+    phone, _ = _activated(world, version)
+    vault_key = phone.unlock_vault(PIN, "FETCH_ENCRYPTION_KEY")
+    assert len(vault_key) == 16
+    signature = phone.sign_with_device_private_key(PIN, b"payload")
+    device_key = public_key_from_bytes(phone.storage.activation.device_public_key)
+    device_key.verify(signature, b"payload", ec.ECDSA(hashes.SHA256()))
+
+    phone.validate_signature(pin=PIN)
+    with pytest.raises(ServerError) as info:
+        phone.validate_signature(pin="0000")
+    assert (info.value.code, info.value.http_status) == ("ERR_AUTHENTICATION", 401)
+    with pytest.raises(ServerError) as info:
+        phone.unlock_vault("0000")
+    assert info.value.http_status == 401
+    assert phone.fetch_activation_status().failed_attempts == 2
