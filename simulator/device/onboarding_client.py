@@ -17,7 +17,7 @@ Flow (the app's side of steps 2-8)::
 
     client.start({"clientNumber": …, "birthDate": …})      # process type "reactivation"
     client.identity_init(); client.submit_documents(photos) or client.submit_chip(evidence)
-    client.identity_status() …                             # poll until PRESENCE_CHECK
+    client.wait_for_state(VerificationState.PRESENCE_CHECK)  # the app polls identity status
     session = client.presence_check_init()                 # verification token + liveness challenge
     face_sdk.launch(session.token, session.challenge); client.presence_check_submit()
     client.verify_otp(otp)                                 # verified / remainingAttempts
@@ -31,8 +31,10 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Protocol
 
 import requests
@@ -58,11 +60,13 @@ __all__ = [
     "OnboardingProcess",
     "OnboardingSecurityError",
     "OnboardingServerError",
+    "OnboardingTimeoutError",
     "OnboardingTransportError",
     "OtpVerification",
     "PresenceCheckSession",
     "ProcessNotStartedError",
     "ProcessStatus",
+    "VerificationState",
 ]
 
 CONTEXT_PATH = "/enrollment-server-onboarding"
@@ -128,6 +132,10 @@ class OnboardingSecurityError(OnboardingError):
 
 class OnboardingServerError(OnboardingError):
     """The server refused the call with its error envelope (``ONBOARDING_FAILED``, ``…_LIMIT_REACHED``)."""
+
+
+class OnboardingTimeoutError(OnboardingError):
+    """Polling gave up: the server did not reach the awaited state in time."""
 
 
 class ProcessNotStartedError(OnboardingError):
@@ -204,6 +212,28 @@ class ProcessStatus:
     otp_resend_period_seconds: int | None = None
 
 
+class VerificationState(StrEnum):
+    """What the WDO SDK makes of (phase, status): the screen the app shows next."""
+
+    INTRO = "intro"
+    DOCUMENTS = "documents"  # documentsToScanSelect / scanDocument
+    PROCESSING = "processing"  # the app polls status again
+    PRESENCE_CHECK = "presenceCheck"
+    OTP = "otp"
+    FINISH_ACTIVATION = "finishActivation"
+    SUCCESS = "success"
+    REJECTED = "endState"
+    FAILED = "failed"
+
+
+_PROCESSING = {
+    ("DOCUMENT_UPLOAD", "VERIFICATION_PENDING"), ("DOCUMENT_VERIFICATION", "ACCEPTED"),
+    ("DOCUMENT_VERIFICATION", "IN_PROGRESS"), ("DOCUMENT_VERIFICATION_FINAL", "ACCEPTED"),
+    ("DOCUMENT_VERIFICATION_FINAL", "IN_PROGRESS"), ("CLIENT_EVALUATION", "IN_PROGRESS"),
+    ("CLIENT_EVALUATION", "ACCEPTED"), ("PRESENCE_CHECK", "VERIFICATION_PENDING"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class IdentityStatus:
     """``/api/identity/status``: (phase, status) of the identity verification."""
@@ -211,6 +241,30 @@ class IdentityStatus:
     status: str
     phase: str | None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def state(self) -> VerificationState:
+        """The WDO SDK's mapping (spec §5); an unknown combination is ``failed``, as there."""
+        key = (self.phase, self.status)
+        if self.status == "FAILED":
+            return VerificationState.FAILED
+        if self.phase is None:
+            return VerificationState.INTRO if self.status == "NOT_INITIALIZED" else VerificationState.FAILED
+        if self.status == "REJECTED":
+            return VerificationState.REJECTED
+        if key in _PROCESSING or self.phase == "ONBOARDING_APPROVAL":
+            return VerificationState.PROCESSING
+        if key == ("DOCUMENT_UPLOAD", "IN_PROGRESS"):
+            return VerificationState.DOCUMENTS
+        if self.phase == "PRESENCE_CHECK" and self.status in ("NOT_INITIALIZED", "IN_PROGRESS"):
+            return VerificationState.PRESENCE_CHECK
+        if key == ("OTP_VERIFICATION", "VERIFICATION_PENDING"):
+            return VerificationState.OTP
+        if self.phase == "ACTIVATION_FINISH":
+            return VerificationState.FINISH_ACTIVATION
+        if key == ("COMPLETED", "ACCEPTED"):
+            return VerificationState.SUCCESS
+        return VerificationState.FAILED
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,6 +473,31 @@ class OnboardingClient:
         phase = answer.get("identityVerificationPhase")
         return IdentityStatus(_str(answer, "identityVerificationStatus", "identity status"),
                               phase if isinstance(phase, str) else None, answer)
+
+    def wait_for_state(
+        self,
+        *states: VerificationState,
+        timeout: float = 60.0,
+        poll_interval: float = 1.0,
+        sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> IdentityStatus:
+        """Poll ``/api/identity/status`` (the SDK does not poll by itself; the app does, every 1-3 s)
+        until the verification reaches one of ``states``, or a terminal one (``failed``/``endState``),
+        which is returned too. :class:`OnboardingTimeoutError` after ``timeout`` seconds.
+
+        ``sleep`` is injectable so a test can move the servers' virtual clocks instead of waiting.
+        """
+        wanted = set(states) | {VerificationState.FAILED, VerificationState.REJECTED}
+        deadline = monotonic() + timeout
+        while True:
+            current = self.identity_status()
+            if current.state in wanted:
+                return current
+            if monotonic() >= deadline:
+                raise OnboardingTimeoutError(
+                    f"identity verification still {current.phase}/{current.status} after {timeout} s")
+            sleep(poll_interval)
 
     def submit_documents(
         self,

@@ -31,13 +31,16 @@ from simulator.device.inbox import SmsInbox
 from simulator.device.onboarding_client import (
     PATHS,
     AppCredentials,
+    IdentityStatus,
     OnboardingClient,
     OnboardingConfigError,
     OnboardingError,
     OnboardingSecurityError,
     OnboardingServerError,
+    OnboardingTimeoutError,
     OnboardingTransportError,
     ProcessNotStartedError,
+    VerificationState,
     _server_error,
 )
 from simulator.identity.people import generate_people
@@ -378,3 +381,50 @@ def test_envelope_errors_keep_code_and_attempts(code: str, remaining: int) -> No
     error = _server_error(400, body, "")
     assert isinstance(error, OnboardingServerError)
     assert (error.code, error.remaining_attempts, error.allow_otp_retry) == (code, remaining, remaining > 0)
+
+
+@pytest.mark.parametrize(
+    ("phase", "status", "state"),
+    [
+        (None, "NOT_INITIALIZED", VerificationState.INTRO),
+        (None, "FAILED", VerificationState.FAILED),
+        ("DOCUMENT_UPLOAD", "IN_PROGRESS", VerificationState.DOCUMENTS),
+        ("DOCUMENT_UPLOAD", "VERIFICATION_PENDING", VerificationState.PROCESSING),
+        ("CLIENT_EVALUATION", "IN_PROGRESS", VerificationState.PROCESSING),
+        ("CLIENT_EVALUATION", "REJECTED", VerificationState.REJECTED),
+        ("PRESENCE_CHECK", "NOT_INITIALIZED", VerificationState.PRESENCE_CHECK),
+        ("PRESENCE_CHECK", "VERIFICATION_PENDING", VerificationState.PROCESSING),
+        ("OTP_VERIFICATION", "VERIFICATION_PENDING", VerificationState.OTP),
+        ("ACTIVATION_FINISH", "IN_PROGRESS", VerificationState.FINISH_ACTIVATION),
+        ("COMPLETED", "ACCEPTED", VerificationState.SUCCESS),
+        ("COMPLETED", "FAILED", VerificationState.FAILED),
+        ("SOMETHING_NEW", "IN_PROGRESS", VerificationState.FAILED),
+    ],
+)
+def test_sdk_state_mapping(phase: str | None, status: str, state: VerificationState) -> None:
+    assert IdentityStatus(status, phase).state is state
+
+
+def test_wait_for_state_polls_until_the_phase_or_a_terminal_state(fake: StandIn) -> None:
+    client = _started(fake)
+    phases = iter(["DOCUMENT_UPLOAD", "DOCUMENT_UPLOAD", "PRESENCE_CHECK"])
+    statuses = iter(["VERIFICATION_PENDING", "VERIFICATION_PENDING", "NOT_INITIALIZED"])
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        fake.answers[PATHS["identity_status"]] = {
+            "identityVerificationStatus": next(statuses), "identityVerificationPhase": next(phases)}
+
+    sleep(0)
+    reached = client.wait_for_state(VerificationState.PRESENCE_CHECK, poll_interval=0.5, sleep=sleep)
+    assert reached.phase == "PRESENCE_CHECK" and sleeps == [0, 0.5, 0.5]
+    fake.answers[PATHS["identity_status"]] = {"identityVerificationStatus": "REJECTED",
+                                              "identityVerificationPhase": "CLIENT_EVALUATION"}
+    assert client.wait_for_state(VerificationState.OTP).state is VerificationState.REJECTED
+    fake.answers[PATHS["identity_status"]] = {"identityVerificationStatus": "VERIFICATION_PENDING",
+                                              "identityVerificationPhase": "DOCUMENT_UPLOAD"}
+    ticks = iter(range(100))
+    with pytest.raises(OnboardingTimeoutError):
+        client.wait_for_state(VerificationState.OTP, timeout=3, sleep=lambda _s: None,
+                              monotonic=lambda: float(next(ticks)))
