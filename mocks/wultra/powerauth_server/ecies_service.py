@@ -148,4 +148,6 @@ def open_request(
         raise InvalidRequestError(f"request refused: {exc}") from None
     except EciesError as exc:
         raise DecryptionFailedError(f"decryption failed: {exc}") from None
+    except PowerAuthError as exc:
+        raise InvalidInputFormatError(f"invalid ECIES request: {exc}") from None
     return OpenedRequest(plaintext, decryptor, application, app_version)
