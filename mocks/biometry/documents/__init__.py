@@ -89,7 +89,7 @@ submit; ``reads`` N = N-th poll; ``time`` T = T seconds of virtual time after su
 the party default can be set in ``MockConfig.extra["document_transition"]`` (a policy dict). Body::
 
     {"investigationId", "status", "customerId", "createdAt", "submittedAt", "completedAt",
-     "pages": [<page bodies>], "chip": {...} | null,
+     "chipChallenge", "pages": [<page bodies>], "chip": {...} | null,
      "result": null | {                      # present when DONE
         "verdict": "ACCEPTED" | "REJECTED",
         "forced": bool,                      # true: a queued verdict decided, not the evidence
@@ -133,7 +133,10 @@ Validators (each listed only when its evidence was uploaded; code, threshold):
   (``dg_hash_mismatch``, ``untrusted_signer``, ``sod_signature_invalid``, ``signer_expired`` ...);
 - ``chip_active_authentication`` (19, 100, only with DG15): ``active_authentication_failed``;
 - ``chip_vs_document`` (20, 100, chip and an MRZ page both given): DG1 equals the printed MRZ;
-  ``chip_print_mismatch``.
+  ``chip_print_mismatch``;
+- ``chip_portrait_match`` (21, 55, chip and a printed portrait both given): the printed portrait shows
+  the DG2 face (score = face similarity × 100, the face matcher's operating point as threshold);
+  ``chip_portrait_mismatch`` (a photo swapped on the page).
 
 ``extractedData`` (MRZ values, chip DG1 first, else the data page / ID card back)::
 

@@ -21,7 +21,7 @@ from simulator.identity.chip.pki import TrustList
 from simulator.identity.chip.reader import ChipRead
 from simulator.identity.chip.verifier import PassiveAuthResult, verify_passive
 from simulator.identity.faces.errors import FaceError
-from simulator.identity.faces.matcher import FaceMatcher
+from simulator.identity.faces.matcher import DEFAULT_THRESHOLD, FaceMatcher, FaceTemplate
 from simulator.identity.mrz import MrzFormat, MrzResult, transliterate
 
 from .chipdata import dg1_lines
@@ -67,6 +67,7 @@ _CODES = {
     "chip_passive_authentication": 18,
     "chip_active_authentication": 19,
     "chip_vs_document": 20,
+    "chip_portrait_match": 21,
 }
 #: Checks of ``verify_passive`` reported under their own validators, not under passive authentication.
 _NOT_PA = ("active_authentication", "chip_print")
@@ -74,6 +75,7 @@ IMAGE_QUALITY_THRESHOLD = 45
 PATTERN_THRESHOLD = 30
 PORTRAIT_PATTERN_THRESHOLD = 25
 _MATCHER = FaceMatcher()
+PORTRAIT_MATCH_THRESHOLD = round(100 * DEFAULT_THRESHOLD)
 
 
 @dataclass(frozen=True)
@@ -292,12 +294,13 @@ def printed_vs_mrz(ev: Evidence) -> Validator | None:
     )
 
 
-def _has_face(jpeg: bytes) -> bool:
+def _template(jpeg: bytes | None) -> FaceTemplate | None:
+    if jpeg is None:
+        return None
     try:
-        _MATCHER.extract(jpeg)
+        return _MATCHER.extract(jpeg)
     except (FaceError, ValueError, OSError):
-        return False
-    return True
+        return None
 
 
 def chip_portrait(chip: ChipRead | None) -> bytes | None:
@@ -318,16 +321,14 @@ def portrait_validators(ev: Evidence) -> list[Validator]:
         if (p.get("detected") or {}).get("side") in ("FRONT", "DATA_PAGE")
         or (p["status"] != "READ" and p["side"] in ("FRONT", "DATA_PAGE"))
     ]
-    missing = [
-        p["pageId"]
+    faces = {
+        p["pageId"]: _template(base64.b64decode(p["portrait"]) if p.get("portrait") else None)
         for p in holders
-        if not p.get("portrait") or not _has_face(base64.b64decode(p["portrait"]))
-    ]
+    }
     if ev.chip is not None:
-        dg2 = chip_portrait(ev.chip)
-        if dg2 is None or not _has_face(dg2):
-            missing.append(CHIP)
-    if holders or ev.chip is not None:
+        faces[CHIP] = _template(chip_portrait(ev.chip))
+    if faces:
+        missing = [source for source, face in faces.items() if face is None]
         out.append(
             _yes_no(
                 "portrait_present",
@@ -337,6 +338,7 @@ def portrait_validators(ev: Evidence) -> list[Validator]:
                 "no face portrait found",
             )
         )
+    out.extend(_chip_portrait_match(faces))
     patterned = [p for p in ev.pages if p["status"] == "READ"]
     if patterned:
         scores = [(p["pageId"], (p.get("pattern") or {}).get("minTile", 0.0)) for p in patterned]
@@ -369,6 +371,26 @@ def portrait_validators(ev: Evidence) -> list[Validator]:
             )
         )
     return out
+
+
+def _chip_portrait_match(faces: dict[str, FaceTemplate | None]) -> list[Validator]:
+    """The printed portrait must show the face in DG2 (a photo swapped on the page fails here)."""
+    chip_face = faces.get(CHIP)
+    printed = [(source, face) for source, face in faces.items() if source != CHIP and face is not None]
+    if chip_face is None or not printed:
+        return []
+    scored = [(source, _MATCHER.compare_templates(face, chip_face).score) for source, face in printed]
+    worst_id, worst = min(scored, key=lambda item: item[1])
+    return [
+        Validator(
+            "chip_portrait_match",
+            max(0, round(worst * 100)),
+            PORTRAIT_MATCH_THRESHOLD,
+            "chip_portrait_mismatch",
+            f"printed portrait vs DG2 face similarity {worst:.2f}",
+            (worst_id, CHIP),
+        )
+    ]
 
 
 def _name_key(text: str | None) -> str:

@@ -68,6 +68,7 @@ def test_chip_with_valid_passive_authentication_gives_the_dg2_portrait(
     assert failed(result) == {}
     checks = validators(result)
     assert checks["chip_passive_authentication"]["passed"] and checks["chip_vs_document"]["passed"]
+    assert checks["chip_portrait_match"]["score"] >= checks["chip_portrait_match"]["threshold"] == 55
     assert result["extractedData"]["source"] == "CHIP"
     assert result["portrait"] == {"available": True, "source": "CHIP_DG2"}
     portrait = api.portrait(inv).json()

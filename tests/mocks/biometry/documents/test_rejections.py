@@ -81,7 +81,9 @@ def test_reprinted_number_on_the_front_disagrees_with_the_back(api: DocApi, evid
     assert "mrz_composite_check_digit" not in bad  # the MRZ itself is intact
 
 
-def test_swapped_portrait_fails_portrait_integrity(api: DocApi, evidence: Evidence) -> None:
+@pytest.fixture(scope="module")
+def swapped_portrait_photo(evidence: Evidence) -> bytes:
+    """The passport page with another person's printed photo pasted over the portrait."""
     other = generate_person(4711, 4, "cs_CZ")
     donor = render_person(DocumentKind.PASSPORT, other, portrait_jpeg(other.client_number))
     page = evidence.pages[DocumentKind.PASSPORT].copy()
@@ -89,11 +91,30 @@ def test_swapped_portrait_fails_portrait_integrity(api: DocApi, evidence: Eviden
     assert box is not None
     area = (_px(box.x), _px(box.y), _px(box.x + box.w), _px(box.y + box.h))
     page.paste(donor.crop(area), area[:2])
+    return _photo(page, 23)
+
+
+def test_swapped_portrait_fails_portrait_integrity(api: DocApi, swapped_portrait_photo: bytes) -> None:
     inv = api.create()
-    api.page(inv, "PASSPORT", "DATA_PAGE", _photo(page, 23))
+    api.page(inv, "PASSPORT", "DATA_PAGE", swapped_portrait_photo)
     result = api.result(inv)
     assert failed(result) == {"portrait_integrity": "portrait_pattern_mismatch"}
     assert result["rejectReason"] == "portrait_pattern_mismatch"
+
+
+def test_swapped_portrait_does_not_match_the_chip_face(
+    api: DocApi, evidence: Evidence, swapped_portrait_photo: bytes
+) -> None:
+    inv = api.create()
+    api.page(inv, "PASSPORT", "DATA_PAGE", swapped_portrait_photo)
+    api.chip(inv, read_files(evidence.chip, evidence.passport_lines))
+    result = api.result(inv)
+    assert failed(result) == {
+        "portrait_integrity": "portrait_pattern_mismatch",
+        "chip_portrait_match": "chip_portrait_mismatch",
+    }
+    assert validators(result)["chip_passive_authentication"]["passed"]
+    assert result["portrait"]["source"] == "CHIP_DG2"  # the chip's face stays the trusted one
 
 
 def test_expired_document_fails_not_expired_on_the_virtual_clock(
