@@ -34,7 +34,7 @@ from mocks.framework.store import SessionStore
 from .faults import draw_fault
 from .messages import choose_language, otp_sms_text
 from .models import ClientStatus, OtpSendRequest
-from .registry import get_client
+from .registry import adapter_client
 from .settings import BankSettings
 
 __all__ = ["ALERT", "AlertOutcome", "list_alerts", "record_delivery_report", "send_otp"]
@@ -150,7 +150,7 @@ def _new_alert(s: SessionStore, req: OtpSendRequest, **fields: Any) -> tuple[str
 def send_otp(req: OtpSendRequest, settings: BankSettings, *, default_callback_base: str) -> AlertOutcome:
     """Deliver the OTP of ``req`` by SMS to the client's registered phone; never raises on delivery."""
     s = store()
-    customer = get_client(req.user_id, s)
+    customer = adapter_client(req.user_id)
     if customer is None or customer.status == ClientStatus.CLOSED:
         alert_id, _ = _new_alert(s, req, outcome="UNKNOWN_USER", to=None, language=None)
         log.info("%s: no SMS, userId not a client of the bank", alert_id)

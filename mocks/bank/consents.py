@@ -14,7 +14,7 @@ from mocks.framework.store import SessionStore
 from .exceptions import UnknownUserError
 from .messages import choose_language, consent_text
 from .models import ClientStatus, ConsentStorageRequest, ConsentTextRequest
-from .registry import get_client
+from .registry import adapter_client
 from .settings import BankSettings
 
 __all__ = ["CONSENT", "list_consents", "store_consent", "text_for"]
@@ -25,14 +25,14 @@ CONSENT = "consent:"
 def text_for(req: ConsentTextRequest, settings: BankSettings) -> str:
     """The consent in the app's language, else the client's, else English (any caller gets a text:
     it is the same for every client, so it reveals nothing)."""
-    customer = get_client(req.user_id) if req.user_id else None
+    customer = adapter_client(req.user_id) if req.user_id else None
     language = choose_language(req.language, customer.locale if customer is not None else None)
     return consent_text(req.consent_type, language, bank=settings.bank_name)
 
 
 def store_consent(req: ConsentStorageRequest) -> dict[str, Any]:
     """Keep the client's answer; a userId the bank does not hold is refused (400)."""
-    customer = get_client(req.user_id)
+    customer = adapter_client(req.user_id)
     if customer is None or customer.status == ClientStatus.CLOSED:
         raise UnknownUserError("consent storage")
     record = {"userId": req.user_id, "processId": req.process_id, "processType": req.process_type,

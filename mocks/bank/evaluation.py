@@ -27,7 +27,7 @@ from mocks.framework import now, pop_verdict, store
 from mocks.framework.store import SessionStore
 
 from .models import ClientApprovalRequest, ClientEvaluateRequest, ClientStatus, Customer
-from .registry import get_client
+from .registry import adapter_client
 
 __all__ = ["approve", "compare_extracted", "evaluate", "list_results"]
 
@@ -133,7 +133,7 @@ def _record(prefix: str, fields: dict[str, Any]) -> None:
 def evaluate(req: ClientEvaluateRequest) -> dict[str, Any]:
     """``{result, resultReason, info: {aggregationResult, mdcCheck, documentsAccepted}}``."""
     forced = _forced("client-evaluation")
-    customer = get_client(req.user_id)
+    customer = adapter_client(req.user_id)
     result, reason = "OK", None
     mismatches: list[str] = []
     expired = False
@@ -165,7 +165,7 @@ def approve(req: ClientApprovalRequest, min_score: float) -> dict[str, Any]:
     forced = _forced("client-approval")
     if forced is not None:
         result, reason = forced
-    elif (refusal := _client_refusal(get_client(req.user_id))) is not None:
+    elif (refusal := _client_refusal(adapter_client(req.user_id))) is not None:
         result, reason = refusal
     elif req.result is not None and req.result < min_score:
         result, reason = "NOK", "verificationScoreTooLow"

@@ -9,6 +9,10 @@ Records (per isolation session):
 A client is added with ``put_if_absent`` on its record and then on each index entry; if any index
 entry is taken already, what was created is rolled back and the add fails with 409, so two clients can
 never share a client number, phone number or document number (lookup must be unambiguous).
+
+The adapter reads clients through :func:`adapter_client` / :func:`adapter_lookup`: the session's own
+registry, then - when the ``shared_registry`` setting is on - the default session's, so a load test
+can load one population once and let thousands of isolated sessions use it.
 """
 
 from __future__ import annotations
@@ -17,15 +21,18 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from mocks.framework import store
+from mocks.framework import DEFAULT_SESSION, store
 from mocks.framework.store import SessionStore
 from simulator.identity.people import generate_person
 
 from .exceptions import ClientConflictError, ClientNotFoundError
 from .models import ClientStatus, Customer, normalise_phone
+from .settings import bank_settings
 
 __all__ = [
     "IDENTIFIERS",
+    "adapter_client",
+    "adapter_lookup",
     "add_client",
     "clear_clients",
     "delete_client",
@@ -228,3 +235,33 @@ def find_by_identification(identification: dict[str, Any], *, required: Iterable
     if not all(_primary_matches(customer, k, v) for k, v in primaries):
         return None
     return customer if _secondary_matches(customer, identification) else None
+
+
+# --------------------------------------------------------------------------- as the adapter sees it
+
+
+def _adapter_stores() -> list[SessionStore]:
+    own = store()
+    if bank_settings().shared_registry and own.session != DEFAULT_SESSION:
+        return [own, own.store.bind(DEFAULT_SESSION)]
+    return [own]
+
+
+def adapter_client(user_id: str) -> Customer | None:
+    """The client named by a ``userId`` Wultra sends (own session first, then the shared one)."""
+    for s in _adapter_stores():
+        customer = get_client(user_id, s)
+        if customer is not None:
+            return customer
+    return None
+
+
+def adapter_lookup(identification: dict[str, Any]) -> Customer | None:
+    """``/user/lookup``'s answer: :func:`find_by_identification` with the configured required keys,
+    own session first, then the shared one."""
+    required = bank_settings().lookup_required_keys
+    for s in _adapter_stores():
+        customer = find_by_identification(identification, required=required, s=s)
+        if customer is not None:
+            return customer
+    return None

@@ -23,7 +23,7 @@ from .models import (
     ProcessEventRequest,
     UserLookupRequest,
 )
-from .registry import find_by_identification
+from .registry import adapter_lookup
 from .settings import bank_settings
 
 __all__ = [
@@ -60,7 +60,7 @@ def user_lookup() -> Response:
     null, the same status and the same consent answer - nothing else tells the two apart."""
     body = parse_body(UserLookupRequest)
     settings = bank_settings()
-    customer = find_by_identification(body.identification, required=settings.lookup_required_keys)
+    customer = adapter_lookup(body.identification)
     return jsonify({
         "userId": customer.user_id if customer is not None else None,
         "consent": "REQUIRED" if settings.consent_required else "NOT_REQUIRED",

@@ -18,6 +18,7 @@ Keys (all optional)::
     adapter_username / adapter_password   HTTP Basic the adapter demands (none by default)
     clients               {"seed", "count", "locale"?}: population loaded into the default session
                           at start and after every reset of it
+    shared_registry       adapter calls of any session also find the default session's clients  false
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class BankSettings(BaseModel):
     adapter_username: str | None = None
     adapter_password: str | None = None
     clients: GenerateClientsRequest | None = None
+    shared_registry: bool = False
 
     @classmethod
     def from_extra(cls, extra: dict[str, Any]) -> BankSettings:

@@ -1,5 +1,8 @@
 """Fixtures: the SMS gateway and the bank served for real over loopback, the bank configured with the
-gateway's URL (no pause between retries, so tests stay fast), and clients bound to one session."""
+gateway's URL (no pause between retries, so tests stay fast), and clients bound to one session.
+
+The gateway and the default bank are started once per module and wiped (every session, fault rule,
+clock and journal entry) before each test; banks with other settings are started per test."""
 
 from __future__ import annotations
 
@@ -18,11 +21,34 @@ SESSION = "bank-test"
 POPULATION_SEED = 21
 
 
-@pytest.fixture
-def gateway_server() -> Iterator[RunningServer]:
+def _wiped(server: RunningServer) -> RunningServer:
+    with AdminClient(server.url) as admin:
+        admin.reset(everything=True, journal=True)
+    return server
+
+
+def _bank_app(gateway_url: str, config: dict[str, Any] | None = None, **extra: Any) -> Any:
+    settings = {"sms_gateway_url": gateway_url, "sms_retry_backoff": 0.0, **extra}
+    return create_bank({"seed": 5, **(config or {}), "extra": settings})
+
+
+@pytest.fixture(scope="module")
+def shared_gateway() -> Iterator[RunningServer]:
     running = serve_in_thread(create_gateway({"seed": 7}))
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_bank(shared_gateway: RunningServer) -> Iterator[RunningServer]:
+    running = serve_in_thread(_bank_app(shared_gateway.url))
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def gateway_server(shared_gateway: RunningServer) -> RunningServer:
+    return _wiped(shared_gateway)
 
 
 @pytest.fixture
@@ -31,8 +57,7 @@ def make_bank(gateway_server: RunningServer) -> Iterator[Callable[..., RunningSe
     started: list[RunningServer] = []
 
     def start(config: dict[str, Any] | None = None, **extra: Any) -> RunningServer:
-        settings = {"sms_gateway_url": gateway_server.url, "sms_retry_backoff": 0.0, **extra}
-        running = serve_in_thread(create_bank({"seed": 5, **(config or {}), "extra": settings}))
+        running = serve_in_thread(_bank_app(gateway_server.url, config, **extra))
         started.append(running)
         return running
 
@@ -42,8 +67,8 @@ def make_bank(gateway_server: RunningServer) -> Iterator[Callable[..., RunningSe
 
 
 @pytest.fixture
-def bank_server(make_bank: Callable[..., RunningServer]) -> RunningServer:
-    return make_bank()
+def bank_server(shared_bank: RunningServer, gateway_server: RunningServer) -> RunningServer:
+    return _wiped(shared_bank)
 
 
 @pytest.fixture

@@ -99,3 +99,22 @@ def test_phone_number_as_typed_is_normalised(bank: BankClient) -> None:
                      "dateOfBirth": "1985-05-05", "phoneNumber": "+420601234567"})
     assert _found(bank.lookup({"phone": "+420 601 234 567"})) == "eva"
     assert _found(bank.lookup({"phone": "601 234 567"})) is None  # no country: ambiguous
+
+
+def test_shared_registry_lets_every_session_use_the_default_population(
+        make_bank: Callable[..., RunningServer], gateway_server: RunningServer) -> None:
+    server = make_bank(clients={"seed": 8, "count": 2}, shared_registry=True)
+    with BankClient(server.url) as default, BankClient(server.url, session="load-user-17") as user:
+        client = default.clients()[0]
+        assert _found(user.lookup({"clientNumber": client["clientNumber"]})) == client["userId"]
+        assert user.send_otp(client["userId"], "12345678").json() == {"otpSent": True}
+        assert len(user.alerts()) == 1 and default.alerts() == []  # the job stays in the caller's world
+        assert user.clients() == []  # the admin view is still per session
+
+
+def test_without_shared_registry_other_sessions_see_nothing(make_bank: Callable[..., RunningServer]) -> None:
+    server = make_bank(clients={"seed": 8, "count": 1})
+    with BankClient(server.url) as default, BankClient(server.url, session="isolated") as user:
+        client = default.clients()[0]
+        assert _found(user.lookup({"clientNumber": client["clientNumber"]})) is None
+        assert user.send_otp(client["userId"], "12345678").json() == {"otpSent": False}
