@@ -119,3 +119,10 @@ class RemoteCommunicationError(OnboardingError):
 
     error_code = "REMOTE_COMMUNICATION_ERROR"
     http_status = 409
+
+
+class ProcessLimitError(OnboardingError):
+    """Identity verifications of the process exhausted: the process has failed."""
+
+    error_code = "ONBOARDING_PROCESS_LIMIT_REACHED"
+    http_status = 429

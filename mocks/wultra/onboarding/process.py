@@ -233,10 +233,11 @@ def fail(process_id: str, detail: str, origin: str) -> Record:
     return record
 
 
-def finish(process_id: str) -> Record:
-    """Process → ``FINISHED`` (the new activation is ACTIVE)."""
+def finish(process_id: str, **facts: Any) -> Record:
+    """Process → ``FINISHED`` (the new activation is ACTIVE); ``facts`` are kept on the record."""
     def apply(current: Any) -> Any:
         if current is not None and current["onboardingStatus"] not in TERMINAL:
+            current.update(facts)
             current["onboardingStatus"] = OnboardingStatus.FINISHED.value
             current["verification"] = {**current["verification"], "phase": "COMPLETED", "status": "ACCEPTED"}
         return current

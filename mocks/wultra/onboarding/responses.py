@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from flask import Response, request
 
-from . import onboarding_service, process
-from .schemas import ProcessRequest, StartRequest, parse_request
+from . import activation, identity_documents, identity_service, onboarding_service, presence, process, sca
+from .schemas import (
+    DocumentSubmitRequest,
+    IdentityRequest,
+    OtpVerifyRequest,
+    ProcessRequest,
+    StartRequest,
+    parse_request,
+)
 from .secure_channel import SecureExchange, open_request
 from .settings import onboarding_settings
 
@@ -20,6 +27,14 @@ def _language() -> str:
 def _process(exchange: SecureExchange) -> process.Record:
     body = parse_request(ProcessRequest, exchange.request_object)
     return process.load(body.processId, exchange.application_id, onboarding_settings())
+
+
+def _identity(exchange: SecureExchange) -> process.Record:
+    body = parse_request(IdentityRequest, exchange.request_object)
+    return identity_service.load(body, exchange.application_id, onboarding_settings())
+
+
+# --------------------------------------------------------------------------- onboarding
 
 
 def onboarding_start() -> Response:
@@ -44,3 +59,67 @@ def onboarding_cleanup() -> Response:
     exchange = open_request()
     onboarding_service.cleanup(_process(exchange))
     return exchange.respond()
+
+
+# --------------------------------------------------------------------------- identity verification
+
+
+def identity_init() -> Response:
+    exchange = open_request()
+    identity_service.init(_identity(exchange))
+    return exchange.respond()
+
+
+def identity_status() -> Response:
+    exchange = open_request()
+    return exchange.respond(identity_service.status(_identity(exchange), onboarding_settings()))
+
+
+def identity_cleanup() -> Response:
+    exchange = open_request()
+    identity_service.cleanup(_identity(exchange))
+    return exchange.respond()
+
+
+def document_submit() -> Response:
+    exchange = open_request()
+    body = parse_request(DocumentSubmitRequest, exchange.request_object)
+    settings = onboarding_settings()
+    record = identity_service.load(body, exchange.application_id, settings)
+    identity_documents.submit(record, body, settings)
+    return exchange.respond()
+
+
+def document_status() -> Response:
+    exchange = open_request()
+    return exchange.respond(identity_documents.status_view(_identity(exchange)))
+
+
+def presence_check_init() -> Response:
+    exchange = open_request()
+    return exchange.respond(presence.init(_identity(exchange), onboarding_settings()))
+
+
+def presence_check_submit() -> Response:
+    exchange = open_request()
+    presence.submit(_identity(exchange), onboarding_settings())
+    return exchange.respond()
+
+
+def otp_resend() -> Response:
+    exchange = open_request()
+    identity_service.resend_otp(_identity(exchange), onboarding_settings())
+    return exchange.respond()
+
+
+def otp_verify() -> Response:
+    exchange = open_request()
+    body = parse_request(OtpVerifyRequest, exchange.request_object)
+    settings = onboarding_settings()
+    record = identity_service.load(body, exchange.application_id, settings)
+    return exchange.respond(sca.verify(record, body.otpCode, settings))
+
+
+def identity_activation() -> Response:
+    exchange = open_request()
+    return exchange.respond(activation.issue(_identity(exchange), onboarding_settings()))

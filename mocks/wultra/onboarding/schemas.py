@@ -6,11 +6,11 @@ bounded in size, so a malformed request never reaches the models as something el
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from mocks.framework.errors import validation_error_from
+from mocks.framework.errors import Base64Str, validation_error_from
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -57,6 +57,46 @@ class OtpVerifyRequest(IdentityRequest):
     """``/api/identity/otp/verify``."""
 
     otpCode: str = Field(min_length=1, max_length=32)
+
+
+class DocumentItem(_Request):
+    """One page image (Wultra's v2 submit item); a passport page has side ``FRONT`` or none."""
+
+    filename: str = Field(min_length=1, max_length=255)
+    type: Literal["ID_CARD", "PASSPORT"]
+    side: Literal["FRONT", "BACK"] | None = None
+    data: Base64Str = Field(min_length=4)
+    originalDocumentId: str | None = Field(default=None, max_length=64)
+    uploadId: str | None = Field(default=None, max_length=64)
+
+    @model_validator(mode="after")
+    def _sided(self) -> DocumentItem:
+        if self.type == "ID_CARD" and self.side is None:
+            raise ValueError("an ID_CARD page needs its side (FRONT or BACK)")
+        if self.type == "PASSPORT" and self.side == "BACK":
+            raise ValueError("a PASSPORT has one data page (side FRONT)")
+        return self
+
+
+class ChipEvidence(_Request):
+    """What the phone read from the chip over NFC (this server's extension; Wultra has none)."""
+
+    documentType: Literal["ID_CARD", "PASSPORT"]
+    files: dict[str, Base64Str] = Field(min_length=1, max_length=12)
+
+
+class DocumentSubmitRequest(IdentityRequest):
+    """``/api/identity/document/submit``: page images and/or chip files."""
+
+    resubmit: bool = False
+    documents: list[DocumentItem] = Field(default_factory=list, max_length=4)
+    chip: ChipEvidence | None = None
+
+    @model_validator(mode="after")
+    def _some_evidence(self) -> DocumentSubmitRequest:
+        if not self.documents and self.chip is None:
+            raise ValueError("submit needs documents or chip data")
+        return self
 
 
 def parse_request(model: type[M], request_object: dict[str, Any]) -> M:

@@ -2,10 +2,11 @@
 
 Every other party is reached by URL (so any of them can be the real system in conformance mode):
 ``bank_url`` (the bank's onboarding adapter), ``biometry_url`` (face provider, iProov-shaped),
-``document_provider_url`` (document verification).  Credentials: ``bank_username``/``bank_password``
-(HTTP Basic, optional), ``biometry_api_key``/``biometry_secret``.  Limits default to Wultra's
-defaults (OTP 8 digits, 5 min, resend 30 s, 5 attempts; 5 processes per client per day; activation
-phase 5 min, verification 1 h, process 3 h; 5 presence-check attempts).
+``document_provider_url`` (document verification).  Credentials: ``bank_username`` and
+``bank_password`` (HTTP Basic, optional), ``biometry_api_key``/``biometry_secret``,
+``document_api_key``.  Limits default to Wultra's defaults (OTP 8 digits, 5 min, resend 30 s,
+5 attempts; 5 processes per client per day; activation phase 5 min, verification 1 h, process 3 h;
+5 presence-check attempts).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ DEFAULT_BANK_URL = "http://127.0.0.1:8090"
 DEFAULT_BIOMETRY_URL = "http://127.0.0.1:8092"
 DEFAULT_BIOMETRY_API_KEY = "rsim-biometry-api-key"
 DEFAULT_BIOMETRY_SECRET = "rsim-biometry-secret"
+DEFAULT_DOCUMENT_API_KEY = "rsim-documents-api-key"
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ class OnboardingSettings:
     biometry_api_key: str = DEFAULT_BIOMETRY_API_KEY
     biometry_secret: str = DEFAULT_BIOMETRY_SECRET
     document_provider_url: str = DEFAULT_BIOMETRY_URL
+    document_api_key: str = DEFAULT_DOCUMENT_API_KEY
+    face_resource: str = "presence_check"
     otp_length: int = 8
     otp_ttl: float = 300.0
     otp_resend_period: float = 30.0

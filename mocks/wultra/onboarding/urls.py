@@ -16,6 +16,17 @@ ROUTES: dict[str, Callable[..., Any]] = {
     "/api/onboarding/status": responses.onboarding_status,
     "/api/onboarding/otp/resend": responses.onboarding_otp_resend,
     "/api/onboarding/cleanup": responses.onboarding_cleanup,
+    "/api/identity/init": responses.identity_init,
+    "/api/identity/status": responses.identity_status,
+    "/api/identity/cleanup": responses.identity_cleanup,
+    "/api/identity/document/submit": responses.document_submit,
+    "/api/v2/identity/document/submit": responses.document_submit,
+    "/api/identity/document/status": responses.document_status,
+    "/api/identity/presence-check/init": responses.presence_check_init,
+    "/api/identity/presence-check/submit": responses.presence_check_submit,
+    "/api/identity/otp/resend": responses.otp_resend,
+    "/api/identity/otp/verify": responses.otp_verify,
+    "/api/identity/activation": responses.identity_activation,
 }
 
 

@@ -93,3 +93,23 @@ def process_event(settings: OnboardingSettings, *, process_id: str, process_type
         _post(settings, "/process/event", body)
     except UpstreamError:
         return
+
+
+def evaluate_client(settings: OnboardingSettings, *, process_id: str, process_type: str, user_id: str,
+                    verification_id: str, investigation_id: str,
+                    extracted_data: dict[str, Any] | None) -> bool | None:
+    """``POST /client/evaluate``: ``True`` (OK), ``False`` (NOK), ``None`` (no usable answer: retry)."""
+    body = {"processId": process_id, "processType": process_type, "identityVerificationId": verification_id,
+            "userId": user_id, "verificationId": investigation_id, "provider": "documents",
+            "extractedData": [extracted_data] if extracted_data else []}
+    try:
+        response = _post(settings, "/client/evaluate", body)
+    except UpstreamError:
+        return None
+    answer = _json_object(response) if response.status_code == 200 else None
+    result = answer.get("result") if answer is not None else None
+    if result == "OK":
+        return True
+    if result == "NOK":
+        return False
+    return None

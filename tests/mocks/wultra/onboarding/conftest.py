@@ -1,7 +1,9 @@
-"""Fixtures: Wultra mock, SMS gateway and a bank adapter served for real over loopback.
+"""Fixtures: every party the Onboarding Server talks to, served for real over loopback.
 
-Every test gets its own isolation session (so state, clocks and inboxes are its own) and an
-application created at the PowerAuth Server REST API of the Wultra mock.
+The Wultra mock, the bank mock (adapter + alert service), the SMS gateway and the biometry mock
+(face and document APIs) run in threads; the Onboarding Server reaches them only by URL.  Each test
+gets its own isolation session (state, clocks, inboxes), an application at the PowerAuth Server and
+the evidence client registered at the bank.
 """
 
 from __future__ import annotations
@@ -10,13 +12,16 @@ import importlib.util
 import itertools
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
+from mocks.bank.app import create_app as create_bank
+from mocks.bank.client import BankClient
+from mocks.biometry.app import create_app as create_biometry
 from mocks.framework import AdminClient, RunningServer, serve_in_thread
 from mocks.sms_gateway.app import create_app as create_sms_gateway
 from mocks.wultra.app import create_app as create_wultra
@@ -36,16 +41,10 @@ def _load(filename: str) -> ModuleType:
 
 
 device_client = _load("device_client.py")
-bank_stub = _load("bank_stub.py")
+evidence_module = _load("evidence.py")
+journey_module = _load("journey.py")
 
-CLIENTS = {
-    "100200300": {"userId": "user-100200300", "phone": "+420601000001"},
-    "100200301": {"userId": "user-100200301", "phone": "+420601000002"},
-}
-KNOWN = {"clientNumber": "100200300", "birthDate": "1985-04-12"}
-UNKNOWN = {"clientNumber": "999999999", "birthDate": "1985-04-12"}
-PHONE = CLIENTS["100200300"]["phone"]
-
+UNKNOWN = {"clientNumber": "0000000001", "birthDate": "1985-04-12"}
 _sessions = itertools.count()
 
 
@@ -54,45 +53,73 @@ class Stack:
     wultra: RunningServer
     sms: RunningServer
     bank: RunningServer
+    biometry: RunningServer
+
+
+@pytest.fixture(scope="session")
+def evidence() -> Any:
+    return evidence_module.build_evidence()
 
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[Stack]:
-    with serve_in_thread(create_sms_gateway({"seed": 3})) as sms:
-        bank_app = bank_stub.create_app({"seed": 4, "extra": {"clients": CLIENTS, "sms_url": sms.url}})
-        with serve_in_thread(bank_app) as bank:
-            wultra_app = create_wultra({"seed": 5, "extra": {"bank_url": bank.url}})
-            with serve_in_thread(wultra_app) as wultra:
-                yield Stack(wultra, sms, bank)
+    with serve_in_thread(create_sms_gateway({"seed": 3})) as sms, \
+            serve_in_thread(create_biometry({"seed": 6})) as biometry, \
+            serve_in_thread(create_bank({"seed": 4, "extra": {"sms_gateway_url": sms.url}})) as bank:
+        extra = {"bank_url": bank.url, "biometry_url": biometry.url, "document_provider_url": biometry.url}
+        wultra_app = create_wultra({"seed": 5, "max_request_bytes": 8 * 1024 * 1024, "extra": extra})
+        with serve_in_thread(wultra_app) as wultra:
+            yield Stack(wultra, sms, bank, biometry)
 
 
 @dataclass
 class World:
-    """One test's view: the device client, the admin clients and the handset inbox."""
+    """One test's view: the journey driver, the admin clients and the handset inbox."""
 
     session: str
-    device: Any
+    stack: Stack
+    journey: Any
     wultra: AdminClient
     sms: AdminClient
     bank: AdminClient
+    biometry: AdminClient
     inbox: SmsInbox
-    known: dict[str, str] = field(default_factory=lambda: dict(KNOWN))
-    unknown: dict[str, str] = field(default_factory=lambda: dict(UNKNOWN))
+    evidence: Any
+
+    @property
+    def device(self) -> Any:
+        return self.journey.device
+
+    @property
+    def known(self) -> dict[str, str]:
+        return dict(self.evidence.identification)
+
+    @property
+    def unknown(self) -> dict[str, str]:
+        return dict(UNKNOWN)
 
     def read_otp(self) -> str:
         """Let the SMS arrive (gateway clock +5 s) and read the newest OTP from the handset."""
         self.sms.advance_clock(5)
-        return self.inbox.latest_otp(length=8).code
+        return str(self.inbox.latest_otp(length=8).code)
+
+    def journal(self, path: str) -> list[dict[str, Any]]:
+        entries = self.wultra.journal(path="/enrollment-server-onboarding" + path, session=self.session)
+        return [e for e in entries if e.get("direction") == "inbound"]
 
 
 @pytest.fixture
-def world(stack: Stack, request: pytest.FixtureRequest) -> Iterator[World]:
+def world(stack: Stack, evidence: Any, request: pytest.FixtureRequest) -> Iterator[World]:
     session = f"onb-{next(_sessions)}-{request.node.name}"[:60]
     app = device_client.credentials(stack.wultra.url, session, "onboarding-app")
     device = device_client.OnboardingDevice(stack.wultra.url, app, session=session)
-    admins = [AdminClient(s.url, session=session) for s in (stack.wultra, stack.sms, stack.bank)]
-    inbox = SmsInbox(stack.sms.url, PHONE, session=session)
-    yield World(session, device, *admins, inbox=inbox)
+    with BankClient(stack.bank.url, session=session) as bank:
+        bank.add_client(evidence.customer())
+    journey = journey_module.Journey(device, stack.biometry.url, evidence)
+    admins = [AdminClient(s.url, session=session)
+              for s in (stack.wultra, stack.sms, stack.bank, stack.biometry)]
+    inbox = SmsInbox(stack.sms.url, evidence.person.phone_number, session=session)
+    yield World(session, stack, journey, *admins, inbox=inbox, evidence=evidence)
     for admin in admins:
         admin.reset(session)
         admin.close()
