@@ -24,6 +24,7 @@ from mocks.framework import (
 )
 from simulator.identity.chip.errors import PkiError
 
+from .checks import Evidence, run_validators
 from .chipdata import record_read
 from .errors import (
     InvalidQueuedVerdictError,
@@ -34,7 +35,6 @@ from .errors import (
 )
 from .settings import MAX_PAGES, TRANSITION_KIND, VERDICT_KIND, document_settings
 from .trust_state import session_trust_list
-from .validators import Evidence, run_validators
 from .verdict import ForcedVerdictError, compose
 
 OPEN, PENDING, DONE = "OPEN", "PENDING", "DONE"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from .checks import CHIP, Evidence, Validator, chip_portrait
 from .extraction import EMPTY, from_mrz, from_printed
-from .validators import CHIP, Evidence, Validator, chip_portrait
 
 FORCED_DEFAULT_REASON = "forced_rejection"
 VERDICTS = ("ACCEPTED", "REJECTED")
