@@ -7,9 +7,11 @@ unblock, signature verification), all in one isolation session per test.
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,16 +24,20 @@ from mocks.wultra.powerauth_server.client import PowerAuthServerClient
 from simulator.device.powerauth_sdk import (
     ActivationSignatureError,
     DeviceStorage,
+    HttpAnswer,
     InvalidActivationCodeError,
+    NetworkError,
     PowerAuthConfig,
     PowerAuthSDK,
+    RequestsTransport,
     ServerError,
+    ServerResponseError,
 )
 from simulator.powerauth.activation_code import sign_activation_code
 from simulator.powerauth.headers import AuthorizationHeader, TokenHeader
 from simulator.powerauth.keys import generate_private_key, public_key_from_bytes
 from simulator.powerauth.signature import request_data
-from simulator.powerauth.status_blob import ActivationStatus
+from simulator.powerauth.status_blob import ActivationStatus, CounterSync
 
 PIN = "1234"
 BODY = b'{"payment":{"amount":"100.00","iban":"CZ6508000000192000145399"}}'
@@ -236,3 +242,58 @@ def test_vault_unlock_and_signature_validate(world: World, version: str) -> None
         phone.unlock_vault("0000")
     assert info.value.http_status == 401
     assert phone.fetch_activation_status().failed_attempts == 2
+
+
+class TamperingProxy:
+    """A man in the middle on the phone's side of the wire: real HTTP, one bit of the answer flipped."""
+
+    def __init__(self, inner: RequestsTransport, field: str, path: str, index: int = -1) -> None:
+        self.inner, self.field, self.path, self.index = inner, field, path, index
+
+    def post(self, path: str, body: bytes, headers: Mapping[str, str]) -> HttpAnswer:
+        answer = self.inner.post(path, body, headers)
+        if path != self.path or answer.status != 200:
+            return answer
+        obj = json.loads(answer.body)
+        target = obj.get("responseObject", obj) if isinstance(obj.get("responseObject"), dict) else obj
+        raw = bytearray(base64.b64decode(target[self.field]))
+        raw[self.index] ^= 0x80
+        target[self.field] = base64.b64encode(bytes(raw)).decode()
+        return HttpAnswer(answer.status, json.dumps(obj).encode())
+
+
+@pytest.mark.parametrize("version", ["3.1", "3.2", "3.3"])
+def test_answers_tampered_in_transit_are_refused(world: World, version: str) -> None:
+    inner = RequestsTransport(world.url, session=world.session)
+    for field in ("mac", "encryptedData"):
+        init = world.init()  # the server used up the code before the answer was tampered with
+        proxy = TamperingProxy(inner, field, "/pa/v3/activation/create")
+        phone = PowerAuthSDK(world.config(version), DeviceStorage(), proxy)
+        with pytest.raises(ServerResponseError, match="MAC"):
+            phone.create_activation(init["activationCode"])
+        assert not phone.has_pending_activation()
+    phone, _ = _activated(world, version)
+    proxy = TamperingProxy(inner, "encryptedStatusBlob", "/pa/v3/activation/status", index=0)
+    tampered = PowerAuthSDK(phone.config, phone.storage, proxy)
+    with pytest.raises(ServerResponseError, match="status blob"):
+        tampered.fetch_activation_status()
+    # The blob carries no MAC: a flip in its second CBC block garbles only ctrDataHash, which the
+    # phone cannot reconcile with its counter - the SDK's "deadlock" state, not a silent success.
+    proxy.index = -1
+    assert tampered.fetch_activation_status().is_deadlocked
+    assert phone.fetch_activation_status().counter is CounterSync.OK
+
+
+def test_injected_server_failures_are_typed(world: World, wultra: RunningProcess) -> None:
+    phone, _ = _activated(world, "3.3")
+    admin = AdminClient(world.url, session=world.session)
+    route = "/enrollment-server/pa/v3/activation/status"
+    admin.add_fault(route=route, session=world.session, error={"status": 503}, times=1)
+    with pytest.raises(ServerError) as info:
+        phone.fetch_activation_status()
+    assert info.value.http_status == 503
+    admin.add_fault(route=route, session=world.session, reset=True, times=1)
+    with pytest.raises(NetworkError):
+        phone.fetch_activation_status()
+    admin.remove_faults()
+    assert phone.fetch_activation_status().status is ActivationStatus.ACTIVE
