@@ -61,6 +61,16 @@ Admin (guarded by the admin token when one is configured; session from ``?sessio
 * ``GET /_admin/consents[?userId=]``, ``/_admin/evaluations``, ``/_admin/approvals``,
   ``/_admin/events[?processId=&type=]``: what the adapter was told and answered.
 
-Settings are read from ``MockConfig.extra`` (see :mod:`.settings`).  Latency, errors and connection
-resets on any route come from the framework's seeded ``/_admin/faults``.
+* ``GET|PUT|DELETE /_admin/alert-faults`` ``{seed?, refuse, drop}``: seeded faults of the alert
+  service behind a normal answer (``otpSent: false`` without trying; ``otpSent: true`` without
+  sending) - see :mod:`.faults`.
+
+Latency, error answers and connection resets on any route come from the framework's seeded
+``/_admin/faults`` (rendered in the envelope above); ``client-evaluation`` / ``client-approval``
+verdicts force those results.  Settings are read from ``MockConfig.extra`` (see :mod:`.settings`);
+``clients`` preloads a population into the default session and ``shared_registry`` lets every
+session's adapter calls find it (load tests).
+
+Secrets: the OTP is never stored, logged or journaled by the bank - the journal masks ``otpCode`` by
+name and the alert service masks the OTP inside the journaled SMS body (:mod:`.alert`).
 """

@@ -124,7 +124,8 @@ def _try_send(settings: BankSettings, form: dict[str, str],
     return {"status": response.status_code, "error": _gateway_error(response)}, None, retryable
 
 
-def _new_alert(s: SessionStore, req: OtpSendRequest, **fields: Any) -> tuple[str, int]:
+def _new_alert(s: SessionStore, req: OtpSendRequest, correlation_id: str | None,
+               **fields: Any) -> tuple[str, int]:
     number = s.incr("seq:alerts")
     alert_id = f"alert-{number:06d}"
     record = {
@@ -135,6 +136,7 @@ def _new_alert(s: SessionStore, req: OtpSendRequest, **fields: Any) -> tuple[str
         "otpType": req.otp_type.value,
         "resend": req.resend,
         "requestedLanguage": req.language,
+        "correlationId": correlation_id,
         "createdAt": now().isoformat(),
         "attempts": [],
         "otpSent": False,
@@ -147,17 +149,23 @@ def _new_alert(s: SessionStore, req: OtpSendRequest, **fields: Any) -> tuple[str
     return alert_id, number
 
 
-def send_otp(req: OtpSendRequest, settings: BankSettings, *, default_callback_base: str) -> AlertOutcome:
-    """Deliver the OTP of ``req`` by SMS to the client's registered phone; never raises on delivery."""
+def send_otp(req: OtpSendRequest, settings: BankSettings, *, default_callback_base: str,
+             correlation_id: str | None = None) -> AlertOutcome:
+    """Deliver the OTP of ``req`` by SMS to the client's registered phone; never raises on delivery.
+
+    ``correlation_id`` (Wultra's ``X-Correlation-Id``) is kept on the alert so a failed delivery can be
+    traced back to the onboarding server's call.
+    """
     s = store()
     customer = adapter_client(req.user_id)
     if customer is None or customer.status == ClientStatus.CLOSED:
-        alert_id, _ = _new_alert(s, req, outcome="UNKNOWN_USER", to=None, language=None)
+        alert_id, _ = _new_alert(s, req, correlation_id, outcome="UNKNOWN_USER", to=None, language=None)
         log.info("%s: no SMS, userId not a client of the bank", alert_id)
         return AlertOutcome(alert_id, False, "UNKNOWN_USER")
 
     language = choose_language(req.language, customer.locale)
-    alert_id, number = _new_alert(s, req, outcome="SENDING", to=customer.phone_number, language=language)
+    alert_id, number = _new_alert(s, req, correlation_id, outcome="SENDING", to=customer.phone_number,
+                                  language=language)
     fault = draw_fault(number)
     if fault is not None:
         sent = fault == "drop"  # a dropping alert service claims success

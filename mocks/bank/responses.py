@@ -71,7 +71,9 @@ def user_lookup() -> Response:
 def otp_send() -> Response:
     body = parse_body(OtpSendRequest)
     callback_base = request.host_url.rstrip("/") + STATUS_CALLBACK_PATH
-    outcome = send_otp(body, bank_settings(), default_callback_base=callback_base)
+    correlation = request.headers.get("X-Correlation-Id")
+    outcome = send_otp(body, bank_settings(), default_callback_base=callback_base,
+                       correlation_id=correlation[:128] if correlation else None)
     return jsonify({"otpSent": outcome.sent})
 
 

@@ -59,6 +59,14 @@ def test_unsupported_language_falls_back_to_the_clients_locale(bank: BankClient,
     assert alert["language"] == "cs" and alert["requestedLanguage"] == "fr"
 
 
+def test_the_alert_keeps_wultras_correlation_id(bank: BankClient, clients: Clients) -> None:
+    body = {"processId": "p-9", "userId": clients[0]["userId"], "otpCode": OTP, "otpType": "ACTIVATION"}
+    bank.http.post(f"{bank.url}/otp/send", json=body, headers={"X-Correlation-Id": "corr-42"}, timeout=5)
+    alert = bank.alerts()[-1]
+    assert (alert["correlationId"], alert["processId"], alert["otpSent"]) == ("corr-42", "p-9", True)
+    assert OTP not in str(alert)
+
+
 def test_resend_says_it_is_a_new_code(bank: BankClient, clients: Clients, gateway: SmsGatewayClient,
                                       gateway_admin: AdminClient) -> None:
     bank.send_otp(clients[0]["userId"], OTP, language="de", resend=True)
@@ -231,3 +239,13 @@ def test_framework_faults_on_adapter_routes_use_the_banks_envelope(bank: BankCli
     first = bank.lookup({"clientNumber": clients[0]["clientNumber"]})
     assert first.status_code == 503 and first.json()["errorCode"] == "ERROR_UNAVAILABLE"
     assert bank.lookup({"clientNumber": clients[0]["clientNumber"]}).json()["userId"] == clients[0]["userId"]
+
+
+def test_reports_arriving_while_the_bank_is_still_sending_are_kept(bank: BankClient, clients: Clients,
+                                                                   gateway: SmsGatewayClient) -> None:
+    gateway.set_faults(sendSeconds=0, deliverSeconds=0)  # the gateway reports inside the send call
+    assert bank.send_otp(clients[0]["userId"], OTP).json() == {"otpSent": True}
+    alert = bank.alerts()[-1]
+    assert alert["outcome"] == "SENT" and alert["deliveryStatus"] == "delivered"
+    assert [r["status"] for r in alert["deliveryReports"]] == ["sent", "delivered"]
+    assert all(r["messageSid"] == alert["messageSid"] for r in alert["deliveryReports"])
