@@ -62,3 +62,29 @@ class VaultUnlockRequest(EciesFields):
     signature: str = Field(min_length=1, max_length=512)
     signatureType: str = Field(min_length=1, max_length=64)
     signatureVersion: str = Field(default="3.1", max_length=8)
+
+
+class PersonalizedOfflineRequest(_Wire):
+    activationId: str = Field(min_length=1, max_length=64)
+    data: str = Field(min_length=1, max_length=100_000)
+    nonce: str | None = Field(default=None, max_length=64)
+
+
+class NonPersonalizedOfflineRequest(_Wire):
+    applicationId: str = SHORT
+    data: str = Field(min_length=1, max_length=100_000)
+    nonce: str | None = Field(default=None, max_length=64)
+
+
+class VerifyOfflineSignatureRequest(_Wire):
+    activationId: str = Field(min_length=1, max_length=64)
+    data: str = Field(min_length=1, max_length=1_000_000)
+    signature: str = Field(min_length=1, max_length=64)
+    biometryAllowed: bool = False
+
+
+class VerifyEcdsaRequest(_Wire):
+    activationId: str = Field(min_length=1, max_length=64)
+    data: str = Field(min_length=1, max_length=1_000_000)
+    signature: str = Field(min_length=1, max_length=512)
+    signatureFormat: str = Field(default="DER", max_length=8)

@@ -18,6 +18,7 @@ from mocks.framework import now, store
 from simulator.powerauth.codec import b64decode, b64encode
 from simulator.powerauth.errors import SignatureFormatError
 from simulator.powerauth.signature import (
+    OFFLINE_APP_SECRET,
     SignatureFormat,
     SignatureKeys,
     SignatureType,
@@ -51,7 +52,7 @@ class VerificationResult:
 
     def to_json(self) -> Record:
         record = self.activation or {}
-        application = (models.get_application(record["applicationId"]) if record else {})
+        application = models.get_application(record["applicationId"]) if record else {}
         return {
             "signatureValid": self.valid,
             "activationStatus": record.get("activationStatus", "REMOVED"),
@@ -109,17 +110,45 @@ def verify_online_signature(
     This is the one function every signed endpoint goes through (REST ``signature/verify``, the
     Enrollment Server's ``X-PowerAuth-Authorization`` check, ``vault/unlock``).
     """
-    sig_type = signature_type if isinstance(signature_type, SignatureType) else parse_signature_type(
-        signature_type)
+    sig_type = (
+        signature_type if isinstance(signature_type, SignatureType) else parse_signature_type(signature_type)
+    )
     fmt = SignatureFormat.for_version(protocol_version(signature_version))
     record = activations.find(activation_id)
     if record is None:
         return VerificationResult(False, activation_id, sig_type, None)
     usable, secret = _app_key_matches(application_key, record)
-    outcome = {"valid": False}
+    return _verify(activation_id, data, signature, (sig_type,), fmt, secret if usable else None)
+
+
+def verify_offline_signature(
+    *, activation_id: str, data: bytes, signature: str, allow_biometry: bool
+) -> VerificationResult:
+    """``signature/offline/verify``: decimal components over ``data & "offline"``.
+
+    Tries possession_knowledge (and possession_biometry when allowed); a miss counts once.
+    """
+    types = (SignatureType.POSSESSION_KNOWLEDGE,) + (
+        (SignatureType.POSSESSION_BIOMETRY,) if allow_biometry else ()
+    )
+    if activations.find(activation_id) is None:
+        return VerificationResult(False, activation_id, types[0], None)
+    return _verify(activation_id, data, signature, types, SignatureFormat.DECIMAL, OFFLINE_APP_SECRET)
+
+
+def _verify(
+    activation_id: str,
+    data: bytes,
+    signature: str,
+    types: tuple[SignatureType, ...],
+    fmt: SignatureFormat,
+    secret: str | None,
+) -> VerificationResult:
+    """The check itself, inside one atomic update of the activation (``secret=None``: app key refused)."""
+    outcome: dict[str, Any] = {"valid": False, "type": types[0]}
 
     def check(current: Any) -> Any:
-        outcome["valid"] = False
+        outcome.update(valid=False, type=types[0])
         if current is None or current["activationStatus"] != "ACTIVE":
             return current
         stamp = now().timestamp()
@@ -129,25 +158,32 @@ def verify_online_signature(
             current["timestampLastChange"] = stamp
             return current
         current["timestampLastUsed"] = stamp
-        if not usable or secret is None:
-            _count_failure(current, sig_type)
+        if secret is None:
+            _count_failure(current, types[0])
             return current
         keys = activation_keys(current)
         factor_keys = SignatureKeys(keys.possession, keys.knowledge, keys.biometry)
-        try:
-            match = verify_signature(signature, factor_keys, sig_type, b64decode(current["ctrData"]),
-                                     signature_base_string(data, secret), fmt)
-        except SignatureFormatError:
-            match = None
-        if match is None:
-            _count_failure(current, sig_type)
-            return current
-        outcome["valid"] = True
-        current["counter"] += match.offset + 1
-        current["ctrData"] = b64encode(match.next_ctr_data)
-        if sig_type is not SignatureType.POSSESSION:
-            current["failedAttempts"] = 0
+        for sig_type in types:
+            try:
+                match = verify_signature(
+                    signature,
+                    factor_keys,
+                    sig_type,
+                    b64decode(current["ctrData"]),
+                    signature_base_string(data, secret),
+                    fmt,
+                )
+            except SignatureFormatError:
+                match = None
+            if match is not None:
+                outcome.update(valid=True, type=sig_type)
+                current["counter"] += match.offset + 1
+                current["ctrData"] = b64encode(match.next_ctr_data)
+                if sig_type is not SignatureType.POSSESSION:
+                    current["failedAttempts"] = 0
+                return current
+        _count_failure(current, types[0])
         return current
 
     updated = store().update(f"act:{activation_id}", check)
-    return VerificationResult(outcome["valid"], activation_id, sig_type, updated)
+    return VerificationResult(outcome["valid"], activation_id, outcome["type"], updated)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -154,3 +156,18 @@ def test_custom_activation_is_refused_without_a_provider(
     )
     refused = phone.post("/pa/v3/activation/create", json_body=body, headers=phone.encryption_header())
     assert refused.status_code == 400 and refused.json()["responseObject"]["code"] == "ERR_ACTIVATION"
+
+
+def test_server_times_follow_the_virtual_clock(
+    pas: PasClient, admin: AdminClient, new_phone: Callable[..., Any]
+) -> None:
+    admin.advance_clock(86_400)
+    ahead_ms = int(time.time() * 1000) + 86_000_000
+    phone = new_phone("3.2")
+    assert phone.ok(phone.post("/pa/v3/status", json_body={}))["responseObject"]["serverTime"] > ahead_ms
+    init = pas.ok("/activation/init", {"userId": "u", "applicationId": "app"})
+    phone.activate(init["activationCode"])
+    assert phone.last_response.json()["timestamp"] > ahead_ms
+    status = pas.ok("/activation/status", {"activationId": init["activationId"]})
+    created = datetime.fromisoformat(status["timestampCreated"]).timestamp() * 1000
+    assert created > ahead_ms
