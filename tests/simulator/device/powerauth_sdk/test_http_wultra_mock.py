@@ -34,7 +34,8 @@ from simulator.device.powerauth_sdk import (
     ServerResponseError,
 )
 from simulator.powerauth.activation_code import sign_activation_code
-from simulator.powerauth.headers import AuthorizationHeader, TokenHeader
+from simulator.powerauth.ecies import EciesContext, EciesDecryptor, EciesRequest, EncryptorId
+from simulator.powerauth.headers import AuthorizationHeader, EncryptionHeader, TokenHeader
 from simulator.powerauth.keys import generate_private_key, public_key_from_bytes
 from simulator.powerauth.signature import request_data
 from simulator.powerauth.status_blob import ActivationStatus, CounterSync
@@ -297,3 +298,37 @@ def test_injected_server_failures_are_typed(world: World, wultra: RunningProcess
         phone.fetch_activation_status()
     admin.remove_faults()
     assert phone.fetch_activation_status().status is ActivationStatus.ACTIVE
+
+
+@pytest.mark.parametrize("version", ["3.1", "3.2", "3.3"])
+@pytest.mark.parametrize("scope", ["application", "activation"])
+def test_generic_encryptors_agree_with_the_servers_keys(world: World, version: str, scope: str) -> None:
+    """The test plays an endpoint behind the Enrollment Server: it asks ``/rest/v3/ecies/decryptor``
+    for the envelope key of the phone's request, decrypts it and answers through the same envelope."""
+    phone, activation_id = _activated(world, version)
+    encryptor = phone.application_encryptor() if scope == "application" else phone.activation_encryptor()
+    sent = encryptor.encrypt({"question": "ping"})
+    header = EncryptionHeader.parse(sent.headers["X-PowerAuth-Encryption"])
+    assert header.version == version
+    assert header.activation_id == (activation_id if scope == "activation" else None)
+    request = EciesRequest.from_json(sent.payload, version)
+    lookup: dict[str, Any] = {
+        "applicationKey": phone.config.application_key, "protocolVersion": version,
+        "ephemeralPublicKey": sent.payload["ephemeralPublicKey"], "nonce": sent.payload.get("nonce"),
+        "timestamp": sent.payload.get("timestamp"), "temporaryKeyId": sent.payload.get("temporaryKeyId"),
+        "activationId": activation_id if scope == "activation" else None,
+    }
+    keys = world.pas.ok("/ecies/decryptor", {k: v for k, v in lookup.items() if v is not None})
+    context = EciesContext(
+        version, EncryptorId.APPLICATION_SCOPE_GENERIC if scope == "application"  # type: ignore[arg-type]
+        else EncryptorId.ACTIVATION_SCOPE_GENERIC,
+        phone.config.application_key, phone.config.application_secret,
+        activation_id=activation_id if scope == "activation" else None,
+        transport_key=phone.storage.activation.transport_key if scope == "activation" else None,
+        temporary_key_id=request.temporary_key_id,
+    )
+    assert base64.b64decode(keys["sharedInfo2"]) == context.shared_info2_base()
+    endpoint = EciesDecryptor.with_envelope_key(context, base64.b64decode(keys["secretKey"]))
+    assert json.loads(endpoint.decrypt_request(request)) == {"question": "ping"}
+    answer = endpoint.encrypt_response(b'{"answer":"pong"}', timestamp=int(time.time() * 1000))
+    assert encryptor.decrypt_json(answer.to_json()) == {"answer": "pong"}
