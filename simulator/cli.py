@@ -124,15 +124,19 @@ _PARTY_LIST = ", ".join(f"{p.name} ({p.default_port})" for p in PARTIES)
 @click.option("--seed", type=int, help="Seed every mock, for reproducible keys, OTPs and faults.")
 @click.option("--admin-token", envvar="RSIM_ADMIN_TOKEN", help="Token the /_admin/ APIs require.")
 @click.option("--allow-remote", is_flag=True, help="Allow binding a non-loopback address.")
+@click.option("--clients", default=20, show_default=True, type=click.IntRange(1, 10_000),
+              help="Synthetic clients the bank knows from the start (the seed's people 0..N-1).")
 def serve(host: str, ports: tuple[str, ...], free_ports: bool, externals: tuple[str, ...], seed: int | None,
-          admin_token: str | None, allow_remote: bool) -> None:
+          admin_token: str | None, allow_remote: bool, clients: int) -> None:
     """Run every party of the reactivation on its port until Ctrl-C.
 
     Prints one ready line: `rsim serve ready: NAME=URL ...`.
     """
+    # The bank starts with a population of synthetic clients, so the stack is usable at once.
+    population = {"bank": {"clients": {"seed": seed if seed is not None else 1, "count": clients}}}
     settings = StackSettings(host=host, ports=_party_ports(ports), free_ports=free_ports,
                              external=_party_urls(externals), seed=seed, admin_token=admin_token,
-                             allow_remote=allow_remote)
+                             allow_remote=allow_remote, extra=population)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda _signum, _frame: stop.set())
