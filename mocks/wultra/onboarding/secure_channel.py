@@ -9,8 +9,9 @@ The decrypted request is Wultra's ``{"requestObject": {...}}``; a successful ans
 ``{"status":"OK"[, "responseObject": {...}]}`` encrypted back under the same envelope key.  Errors
 are not encrypted, as on the real server.
 
-Protocol 3.0 to 3.2 are served.  3.3 would encrypt to an application-scope temporary key, which the
-PowerAuth Server part of this mock does not issue yet, so a 3.3 request is refused with a clear error.
+Protocol 3.0 to 3.3 are served.  In 3.3 the app encrypts to an application-scope temporary key it got
+from the Enrollment Server's ``/pa/v3/keystore/create``; the request names it (``temporaryKeyId``) and
+the PowerAuth Server part of this app holds its private half (unknown or expired → ``ERR_ENCRYPTION``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from pydantic import BaseModel, ConfigDict
 
 from mocks.framework import now, parse_body, store
 from mocks.wultra.powerauth_server import models as applications
-from mocks.wultra.powerauth_server.exceptions import InvalidApplicationError
+from mocks.wultra.powerauth_server.exceptions import InvalidApplicationError, MissingTemporaryKeyError
+from mocks.wultra.powerauth_server.temporary_keys import temporary_private_key
 from simulator.powerauth.ecies import (
     EciesContext,
     EciesDecryptor,
@@ -98,9 +100,6 @@ def open_request() -> SecureExchange:
     """Decrypt the current request (header, body, MAC, replay) into its ``requestObject``."""
     header = _header()
     version = ProtocolVersion(header.version)
-    if version.has_temporary_key:
-        raise EncryptionError("protocol 3.3 needs an application-scope temporary key, not offered here; "
-                              "use 3.2 or older")
     try:
         application, app_version = applications.find_version_by_key(header.application_key)
     except InvalidApplicationError:
@@ -110,13 +109,18 @@ def open_request() -> SecureExchange:
     body = parse_body(_EncryptedBody)
     try:
         ecies_request = EciesRequest.from_json(body.model_dump(exclude_none=True), version)
+        recipient = applications.master_private_key(application)
+        if version.has_temporary_key:
+            recipient = temporary_private_key(ecies_request.temporary_key_id, header.application_key, None)
         context = EciesContext(version, EncryptorId.APPLICATION_SCOPE_GENERIC,
-                               app_version["applicationKey"], app_version["applicationSecret"])
-        decryptor = EciesDecryptor(context, applications.master_private_key(application),
-                                   replay_guard=_replay_guard)
+                               app_version["applicationKey"], app_version["applicationSecret"],
+                               temporary_key_id=ecies_request.temporary_key_id)
+        decryptor = EciesDecryptor(context, recipient, replay_guard=_replay_guard)
         plaintext = decryptor.decrypt_request(ecies_request)
     except EciesReplayError:
         raise EncryptionError("the request was already received (replay)") from None
+    except MissingTemporaryKeyError as exc:
+        raise EncryptionError(f"the request cannot be decrypted: {exc.message}") from None
     except PowerAuthError as exc:
         raise EncryptionError(f"the request cannot be decrypted: {exc}") from None
     return SecureExchange(application["applicationId"], header.application_key,

@@ -8,6 +8,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from simulator.device.powerauth_sdk import DeviceStorage, PowerAuthConfig, PowerAuthSDK
 from simulator.powerauth.headers import ENCRYPTION_HEADER
 
 START = "/api/onboarding/start"
@@ -52,15 +53,27 @@ def test_unknown_application_key_and_activation_scope_are_refused(world: Any) ->
     assert (response.status_code, response.json()["responseObject"]["code"]) == (400, "ERR_ENCRYPTION")
 
 
-def test_every_protocol_version_up_to_3_2_works_and_3_3_is_refused_clearly(world: Any) -> None:
+def test_every_protocol_version_from_3_0_to_3_2_works(world: Any) -> None:
     for version in ("3.0", "3.1", "3.2"):
         world.device.version = version
         answer = world.device.call(START, {"identification": {"clientNumber": f"v{version}"}})
         assert answer.result["onboardingStatus"] == "VERIFICATION_IN_PROGRESS", version
-    world.device.version = "3.3"
-    response = world.device.post_raw(START, {}, {ENCRYPTION_HEADER: world.device.header()})
-    assert response.status_code == 400
-    assert "3.3" in response.json()["responseObject"]["message"]
+
+
+def test_protocol_3_3_uses_the_temporary_key_the_device_sdk_fetched(world: Any) -> None:
+    app = world.device.app
+    config = PowerAuthConfig(app.application_key, app.application_secret, app.master_public_key, "3.3")
+    sdk = PowerAuthSDK(config, DeviceStorage(), world.stack.wultra.url, session=world.session)
+    encryptor = sdk.application_encryptor()
+    sealed = encryptor.encrypt({"requestObject": {"identification": world.known}})
+    assert "temporaryKeyId" in sealed.payload
+    response = world.device.post_raw(START, sealed.body, sealed.headers)
+    assert response.status_code == 200, response.text
+    answer = encryptor.decrypt_json(response.json())
+    assert answer["responseObject"]["onboardingStatus"] == "VERIFICATION_IN_PROGRESS"
+    forged = dict(sealed.payload, temporaryKeyId="5b0d4a1e-1b7e-4c1e-9a59-3c3f0f8d8d8d")
+    refused = world.device.post_raw(START, forged, sealed.headers)
+    assert (refused.status_code, refused.json()["responseObject"]["code"]) == (400, "ERR_ENCRYPTION")
 
 
 def test_bad_request_objects_inside_valid_encryption_are_invalid_requests(world: Any) -> None:
