@@ -249,3 +249,19 @@ def test_reports_arriving_while_the_bank_is_still_sending_are_kept(bank: BankCli
     assert alert["outcome"] == "SENT" and alert["deliveryStatus"] == "delivered"
     assert [r["status"] for r in alert["deliveryReports"]] == ["sent", "delivered"]
     assert all(r["messageSid"] == alert["messageSid"] for r in alert["deliveryReports"])
+
+
+def _lookup_statuses(bank: BankClient, client_number: str) -> list[int]:
+    return [bank.lookup({"clientNumber": client_number}).status_code for _ in range(10)]
+
+
+def test_faults_on_the_banks_own_routes_are_reproducible_from_their_seed(bank: BankClient, clients: Clients,
+                                                                         bank_admin: AdminClient) -> None:
+    rule = {"id": "flaky-lookup", "route": "/user/lookup", "session": SESSION, "probability": 0.5, "seed": 3,
+            "error": {"status": 502}}
+    bank_admin.add_fault(**rule)
+    first = _lookup_statuses(bank, clients[0]["clientNumber"])
+    bank_admin.reset()
+    bank_admin.add_fault(**rule)
+    assert _lookup_statuses(bank, clients[0]["clientNumber"]) == first
+    assert set(first) == {200, 502}
