@@ -7,6 +7,7 @@ endpoints the server offers; against a small stand-in server built from the prot
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import random
@@ -22,12 +23,16 @@ from hypothesis import strategies as st
 
 from mocks.bank.app import create_app as create_bank
 from mocks.bank.client import BankClient
+from mocks.biometry.app import create_app as create_biometry
+from mocks.biometry.documents.trust import seeded_csca
 from mocks.framework import AdminClient, RunningServer, serve_in_thread
 from mocks.sms_gateway.app import create_app as create_gateway
 from mocks.wultra.app import create_app as create_wultra
 from mocks.wultra.powerauth_server.client import PowerAuthServerClient
-from simulator.device.camera import DocumentCamera, DocumentType
+from simulator.device.camera import CardSide, DocumentCamera, DocumentPhoto, DocumentType
+from simulator.device.face_sdk import FaceBehaviour, FaceSdk
 from simulator.device.inbox import SmsInbox
+from simulator.device.nfc import NfcReader, person_chip
 from simulator.device.onboarding_client import (
     PATHS,
     AppCredentials,
@@ -43,7 +48,8 @@ from simulator.device.onboarding_client import (
     VerificationState,
     _server_error,
 )
-from simulator.identity.people import generate_people
+from simulator.identity.chip.pki import issue_document_signer
+from simulator.identity.people import Person, generate_person
 from simulator.powerauth.codec import b64decode
 from simulator.powerauth.ecies import EciesContext, EciesDecryptor, EciesRequest, EncryptorId, dumps_compact
 from simulator.powerauth.headers import ENCRYPTION_HEADER, EncryptionHeader
@@ -168,8 +174,8 @@ def test_identity_calls_carry_process_id_and_token(fake: StandIn) -> None:
 def test_document_and_chip_submit_bodies(fake: StandIn) -> None:
     client = _started(fake)
     fake.answers[PATHS["document_submit"]] = None
-    person = generate_people(5, 1)[0]
-    photos = DocumentCamera(person, rng=random.Random(1)).scan(DocumentType.ID_CARD)
+    photos = [DocumentPhoto(DocumentType.ID_CARD, CardSide.FRONT, b"\xff\xd8front"),
+              DocumentPhoto(DocumentType.ID_CARD, CardSide.BACK, b"\xff\xd8back")]
     client.submit_documents(photos, resubmit=True, original_ids={"id_card_back.jpg": "doc-9"})
     documents = fake.seen[-1][2]["requestObject"]["documents"]
     assert [(d["filename"], d["type"], d["side"]) for d in documents] == [
@@ -250,15 +256,19 @@ class Stack:
     wultra: RunningServer
     sms: RunningServer
     bank: RunningServer
+    biometry: RunningServer
 
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[Stack]:
-    with serve_in_thread(create_gateway({"seed": 3})) as sms:
-        bank_app = create_bank({"seed": 4, "extra": {"sms_gateway_url": sms.url, "sms_retry_backoff": 0.0}})
-        with serve_in_thread(bank_app) as bank, \
-                serve_in_thread(create_wultra({"seed": 5, "extra": {"bank_url": bank.url}})) as wultra:
-            yield Stack(wultra, sms, bank)
+    with serve_in_thread(create_gateway({"seed": 3})) as sms, \
+            serve_in_thread(create_biometry({"seed": 6})) as biometry, \
+            serve_in_thread(create_bank({"seed": 4, "extra": {"sms_gateway_url": sms.url,
+                                                               "sms_retry_backoff": 0.0}})) as bank:
+        extra = {"bank_url": bank.url, "biometry_url": biometry.url, "document_provider_url": biometry.url}
+        wultra_app = create_wultra({"seed": 5, "max_request_bytes": 8 * 1024 * 1024, "extra": extra})
+        with serve_in_thread(wultra_app) as wultra:
+            yield Stack(wultra, sms, bank, biometry)
 
 
 @dataclass
@@ -428,3 +438,120 @@ def test_wait_for_state_polls_until_the_phase_or_a_terminal_state(fake: StandIn)
     with pytest.raises(OnboardingTimeoutError):
         client.wait_for_state(VerificationState.OTP, timeout=3, sleep=lambda _s: None,
                               monotonic=lambda: float(next(ticks)))
+
+
+# ==================================================================================== the whole app side
+
+
+@dataclass
+class Phone:
+    """The virtual phone of one client: every capability, each talking HTTP to its own party."""
+
+    world: World
+    person: Person
+    client: OnboardingClient
+    camera: DocumentCamera
+
+    def read_otp(self) -> str:
+        return _read_otp(self.world)
+
+    def poll(self, *states: VerificationState) -> IdentityStatus:
+        return self.client.wait_for_state(*states, timeout=20, poll_interval=0.0, sleep=lambda _s: None)
+
+    def face(self, behaviour: FaceBehaviour) -> FaceSdk:
+        return FaceSdk(self.world.stack.biometry.url, self.person.client_number, behaviour=behaviour,
+                       rng=random.Random(23), session=self.world.session)
+
+    def presence_check(self, behaviour: FaceBehaviour = FaceBehaviour.HONEST) -> None:
+        session = self.client.presence_check_init()
+        with self.face(behaviour) as sdk:
+            sdk.launch(session.token, session.challenge)
+        self.client.presence_check_submit()
+
+
+@pytest.fixture
+def phone(world: World) -> Iterator[Phone]:
+    person = generate_person(JOURNEY_SEED, 0)
+    with world.device(language="de") as client:
+        yield Phone(world, person, client, DocumentCamera(person, rng=random.Random(2)))
+
+
+JOURNEY_SEED = 31
+
+
+def _issued_chip(person: Person) -> Any:
+    now = dt.datetime.now(dt.UTC)
+    signer = issue_document_signer(seeded_csca(person.nationality), not_before=now - dt.timedelta(days=30))
+    return person_chip(person, signer, signed_at=now - dt.timedelta(days=1))
+
+
+def test_honest_reactivation_with_id_card_photos(phone: Phone) -> None:
+    """Steps 2-8 from the phone: OTP by SMS, ID card photos, face scan, OTP, activation code."""
+    assert phone.person.client_number == phone.world.client["clientNumber"]
+    phone.client.start(phone.world.identification())
+    otp = phone.read_otp()
+    assert phone.client.identity_status().state is VerificationState.INTRO
+    phone.client.identity_init()
+    assert phone.client.identity_status().state is VerificationState.DOCUMENTS
+    phone.client.submit_documents(phone.camera.scan(DocumentType.ID_CARD))
+    assert phone.poll(VerificationState.PRESENCE_CHECK).state is VerificationState.PRESENCE_CHECK
+    assert {d["status"] for d in phone.client.document_status().documents} == {"ACCEPTED"}
+    phone.presence_check()
+    assert phone.poll(VerificationState.OTP).state is VerificationState.OTP
+    result = phone.client.verify_otp(otp)
+    assert result.verified and not result.expired
+    assert phone.poll(VerificationState.FINISH_ACTIVATION).state is VerificationState.FINISH_ACTIVATION
+    issued = phone.client.activation()
+    assert len(issued.code) == 23 and issued.code.count("-") == 3
+    assert phone.client.activation().code == issued.code  # the same code while it waits
+
+
+def test_chip_read_over_nfc_is_accepted_evidence(phone: Phone) -> None:
+    phone.client.start(phone.world.identification())
+    phone.client.identity_init()
+    mrz = phone.camera.scan_mrz(phone.camera.photograph(DocumentType.PASSPORT))
+    evidence = NfcReader().read(_issued_chip(phone.person), mrz)
+    phone.client.submit_chip(evidence)
+    assert phone.poll(VerificationState.PRESENCE_CHECK).state is VerificationState.PRESENCE_CHECK
+
+
+def _to_otp_step(phone: Phone, behaviour: FaceBehaviour = FaceBehaviour.HONEST) -> str:
+    phone.client.start(phone.world.identification())
+    otp = phone.read_otp()
+    phone.client.identity_init()
+    phone.client.submit_documents(phone.camera.scan(DocumentType.PASSPORT))
+    phone.poll(VerificationState.PRESENCE_CHECK)
+    phone.presence_check(behaviour)
+    assert phone.poll(VerificationState.OTP).state is VerificationState.OTP  # reached either way
+    return otp
+
+
+@pytest.mark.parametrize("behaviour", [FaceBehaviour.SCREEN, FaceBehaviour.OTHER_PERSON])
+def test_failed_face_is_not_told_and_the_correct_otp_is_not_enough(
+    phone: Phone, behaviour: FaceBehaviour
+) -> None:
+    otp = _to_otp_step(phone, behaviour)
+    result = phone.client.verify_otp(otp)
+    # the same answer a wrong OTP gets (RX-15): one attempt gone, face and OTP to be redone
+    assert (result.verified, result.expired, result.remaining_attempts) == (False, False, 4)
+    assert phone.client.identity_status().state is VerificationState.PRESENCE_CHECK
+    with pytest.raises(OnboardingServerError):
+        phone.client.activation()
+    phone.presence_check(FaceBehaviour.HONEST)
+    phone.poll(VerificationState.OTP)
+    assert phone.client.verify_otp(otp).verified
+
+
+def test_wrong_otp_gets_the_same_answer_and_counts_down(phone: Phone) -> None:
+    otp = _to_otp_step(phone)
+    wrong = f"{(int(otp) + 1) % 10**8:08d}"
+    result = phone.client.verify_otp(wrong)
+    assert (result.verified, result.expired, result.remaining_attempts) == (False, False, 4)
+    assert result.allow_retry
+    assert phone.client.identity_status().state is VerificationState.PRESENCE_CHECK
+    phone.presence_check()
+    phone.poll(VerificationState.OTP)
+    assert phone.client.verify_otp(wrong).remaining_attempts == 3
+    phone.presence_check()
+    phone.poll(VerificationState.OTP)
+    assert phone.client.verify_otp(otp).verified
