@@ -1,0 +1,254 @@
+"""Serving a mock under a production WSGI server with several worker processes.
+
+``serve_production("mocks.sms_gateway.app:create_app", {"store": "redis", ...}, workers=2)`` starts
+the server in a child process group, waits until ``/_admin/health`` answers and returns a
+:class:`ProductionServer` handle (``url``, ``stop()``, a context manager) - the same shape as
+:func:`~mocks.framework.serving.serve_in_subprocess`, so tests and the stack runner use it alike.
+
+Which server
+------------
+**granian** (Rust HTTP stack, WSGI interface) is the default; **gunicorn** (sync workers) is kept
+as an alternative (``server="gunicorn"``).  Measured on this 2-core machine with ``wrk`` over
+loopback, 2 workers each, the demo party's counter endpoint on Redis: see
+``loadtests/benchmarks/wiremock_vs_sms_gateway.py`` for the figures that decided it - granian
+serves about twice the requests per second of gunicorn's sync workers for the same Flask handler,
+because parsing HTTP and managing connections happen in Rust outside the GIL, while a gunicorn sync
+worker spends its one thread on them.  Granian also keeps connections alive (wrk, locust and the
+virtual devices reuse connections), where gunicorn's sync worker closes each one.
+
+How the app reaches the workers
+-------------------------------
+Every worker process imports :func:`worker_app`, which builds the party's app from the factory
+path and the config named by two environment variables, then leaves a "ready" marker beside the
+config; the launcher returns once every worker has left one and ``/_admin/health`` answers, so the
+first requests are spread over all workers.  The config is written to a private (0700 directory,
+0600 file) temporary place rather than put on a command line or in the environment, so an admin
+token or a Redis password does not show in the process list.  Several workers need shared state, so
+``workers > 1`` with the in-memory store is refused: each worker would have its own world.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Literal
+
+import requests
+from flask import Flask
+
+from .config import MockConfig
+from .serving import ServingError, _check_bind, _url, load_factory
+
+__all__ = ["SERVERS", "ProductionServer", "serve_production", "worker_app"]
+
+FACTORY_ENV = "RSIM_MOCK_FACTORY"
+CONFIG_ENV = "RSIM_MOCK_CONFIG_FILE"
+READY_PREFIX = "ready-"
+SERVERS = ("granian", "gunicorn")
+Server = Literal["granian", "gunicorn"]
+MAX_WORKERS = 64
+_REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def worker_app() -> Flask:
+    """Build the app in a worker process (the target both servers load)."""
+    factory_path = os.environ.get(FACTORY_ENV)
+    config_file = os.environ.get(CONFIG_ENV)
+    if not factory_path or not config_file:
+        raise ServingError(f"{FACTORY_ENV} and {CONFIG_ENV} must be set for a production worker")
+    path = Path(config_file)
+    config = json.loads(path.read_text(encoding="utf-8"))
+    app = load_factory(factory_path)(config)
+    # Tell the launcher this worker is about to serve (it waits for one marker per worker).
+    (path.parent / f"{READY_PREFIX}{os.getpid()}").touch()
+    return app
+
+
+@dataclass
+class ProductionServer:
+    """A mock served by a production server in its own process group."""
+
+    host: str
+    port: int
+    workers: int
+    server: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    run_dir: Path
+    _log_file: IO[bytes] = field(repr=False)
+
+    @property
+    def url(self) -> str:
+        return _url(self.host, self.port)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def logs(self) -> str:
+        """What the server and its workers wrote so far."""
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def stop(self, timeout: float = 10.0) -> int | None:
+        """SIGTERM the master (it stops its workers), SIGKILL the group if it will not go (idempotent)."""
+        if self.process.poll() is None:
+            # Only the master: it stops its workers in order (granian hangs when they get it too).
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout)
+        # Workers left behind by a killed master share its process group: make sure none survives.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            self._log_file.close()
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+        return self.process.returncode
+
+    def ready_workers(self) -> int:
+        """How many worker processes have built the app and are serving (respawns count again)."""
+        return len(list(self.run_dir.glob(f"{READY_PREFIX}*")))
+
+    def __enter__(self) -> ProductionServer:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+        with contextlib.suppress(OSError):
+            self.log_path.unlink()
+
+
+def _free_port(host: str) -> int:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.bind((host.strip("[]"), 0))
+        return int(sock.getsockname()[1])
+
+
+def _command(server: Server, host: str, port: int, workers: int, threads: int) -> list[str]:
+    target = "mocks.framework.production:worker_app"
+    if server == "granian":
+        return [sys.executable, "-m", "granian", "--interface", "wsgi", "--factory", "--no-ws",
+                "--host", host, "--port", str(port), "--workers", str(workers),
+                "--blocking-threads", str(threads), "--log-level", "warning", "--no-access-log", target]
+    return [sys.executable, "-m", "gunicorn", "--bind", f"{_url(host, port).removeprefix('http://')}",
+            "--workers", str(workers), "--threads", str(threads), "--log-level", "warning",
+            "--graceful-timeout", "2", f"{target}()"]
+
+
+def serve_production(
+    factory_path: str,
+    config: MockConfig | Mapping[str, Any] | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    workers: int = 2,
+    *,
+    server: Server = "granian",
+    threads: int = 4,
+    allow_remote: bool = False,
+    startup_timeout: float = 30.0,
+) -> ProductionServer:
+    """Serve ``factory_path`` (``module:function`` taking a config) with ``workers`` processes.
+
+    ``port=0`` picks a free port (retried if another process takes it first).  ``threads`` is the
+    number of request threads per worker (handlers wait on Redis, so a few threads keep a core busy).
+    Returns once every worker has built the app and the health endpoint answers; raises
+    :class:`ServingError` when the server cannot start, with its log in the message.
+    """
+    if server not in SERVERS:
+        raise ServingError(f"unknown production server {server!r}; use one of {', '.join(SERVERS)}")
+    if not 1 <= workers <= MAX_WORKERS:
+        raise ServingError(f"workers must be within 1..{MAX_WORKERS}, got {workers}")
+    if not 1 <= threads <= 256:
+        raise ServingError(f"threads must be within 1..256, got {threads}")
+    cfg = MockConfig.coerce(config)
+    if workers > 1 and cfg.store == "memory":
+        raise ServingError("several workers need shared state: use store='redis' (each worker would "
+                           "otherwise keep its own records and clock)")
+    if not isinstance(cfg.store, str):
+        raise ServingError("a production server needs a store backend given by name, not a factory")
+    _check_bind(host, allow_remote, cfg.admin_token)
+    load_factory(factory_path)  # fail here, with a clear message, rather than in every worker
+    attempts = 3 if port == 0 else 1
+    for attempt in range(attempts):
+        chosen = port or _free_port(host)
+        try:
+            return _start(factory_path, cfg, host, chosen, workers, server, threads, startup_timeout)
+        except _PortTaken:
+            if attempt == attempts - 1:
+                raise ServingError(f"port {chosen} on {host} is in use") from None
+    raise AssertionError("unreachable")
+
+
+class _PortTaken(Exception):
+    pass
+
+
+def _start(factory_path: str, cfg: MockConfig, host: str, port: int, workers: int, server: Server,
+           threads: int, startup_timeout: float) -> ProductionServer:
+    run_dir = Path(tempfile.mkdtemp(prefix="mock-prod-"))  # 0700: the config may hold secrets
+    config_name = str(run_dir / "config.json")
+    fd = os.open(config_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(cfg.model_dump_json())
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_REPO_ROOT), env.get("PYTHONPATH")) if p)
+    env[FACTORY_ENV] = factory_path
+    env[CONFIG_ENV] = config_name
+    log_file = tempfile.NamedTemporaryFile(prefix="mock-prod-", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(_command(server, host, port, workers, threads), stdin=subprocess.DEVNULL,
+                               stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=_REPO_ROOT,
+                               start_new_session=True)
+    running = ProductionServer(host=host, port=port, workers=workers, server=server, process=process,
+                               log_path=Path(log_file.name), run_dir=run_dir,
+                               _log_file=log_file)
+    try:
+        _wait_healthy(running, startup_timeout)
+    except BaseException:
+        running.stop()
+        logs = running.logs()
+        with contextlib.suppress(OSError):
+            running.log_path.unlink()
+        if "in use" in logs.lower():
+            raise _PortTaken() from None
+        raise
+    return running
+
+
+def _wait_healthy(running: ProductionServer, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    with requests.Session() as http:
+        http.trust_env = False
+        while True:
+            try:
+                if (running.ready_workers() >= running.workers
+                        and http.get(f"{running.url}/_admin/health", timeout=2).status_code == 200):
+                    return
+            except requests.RequestException:
+                pass
+            if running.process.poll() is not None:
+                raise ServingError(f"{running.server} exited with {running.process.returncode}:\n"
+                                   f"{running.logs()[-4000:]}")
+            if time.monotonic() > deadline:
+                raise ServingError(f"{running.server} not healthy within {timeout} s:\n"
+                                   f"{running.logs()[-4000:]}")
+            time.sleep(0.05)
