@@ -153,7 +153,11 @@ class PowerAuthSDK:
     # ------------------------------------------------------------------ time
 
     def synchronize_time(self) -> int:
-        """Learn the server's clock from ``/pa/v3/status`` (``serverTime``); returns the offset in ms."""
+        """Learn the server's clock from ``/pa/v3/status`` (``serverTime``); returns the offset in ms.
+
+        Call it after a test moved the server's virtual clock: cached temporary keys are then judged
+        by the new server time, and expired ones are fetched again on next use.
+        """
         answer = self.client.post_object(PATH_SERVER_STATUS, {})
         server_time = answer.get("serverTime")
         if not isinstance(server_time, int) or isinstance(server_time, bool):
@@ -410,6 +414,23 @@ class PowerAuthSDK:
         answer = self.client.post_bytes(PATH_SIGNATURE_VALIDATE, body, {AUTHORIZATION_HEADER: header})
         if answer.get("status") != "OK":
             raise ServerResponseError(f"{PATH_SIGNATURE_VALIDATE}: answer is not status OK")
+
+    def change_pin(self, old_pin: str, new_pin: str) -> None:
+        """Re-protect the knowledge key under a new PIN after the server accepted the old one.
+
+        The old PIN is checked with a signed ``signature/validate`` call first (a wrong one is
+        counted by the server), since locally every PIN "decrypts" to some key.
+        """
+        if not new_pin:
+            raise FactorUnavailableError("the new PIN must not be empty")
+        activation = self._activation()
+        self.validate_signature(SignatureType.POSSESSION_KNOWLEDGE, pin=old_pin)
+        knowledge = unlock_knowledge_key(
+            old_pin, activation.knowledge_salt, activation.protected_knowledge_key
+        )
+        salt = os.urandom(16)
+        activation.knowledge_salt = salt
+        activation.protected_knowledge_key = protect_knowledge_key(new_pin, salt, knowledge)
 
     # ------------------------------------------------------------------ encryption
 

@@ -134,6 +134,8 @@ class FakeEnrollmentServer:
             "/pa/v3/activation/remove": self._remove,
             "/pa/v3/token/create": self._token_create,
             "/pa/v3/vault/unlock": self._vault_unlock,
+            "/pa/v3/signature/validate": self._signature_validate,
+            "/pa/v3/token/remove": self._token_remove,
         }.get(path)
         try:
             if handler is None:
@@ -223,6 +225,17 @@ class FakeEnrollmentServer:
         if not self.verify(value, "POST", uri_id, body):
             raise FakeError("ERR_AUTHENTICATION", 401, "POWER_AUTH_SIGNATURE_INVALID")
         return self.activations[header.activation_id]
+
+    def _signature_validate(self, body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
+        self._check_signature(headers, "/pa/signature/validate", body)
+        return {"status": "OK"}
+
+    def _token_remove(self, body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
+        record = self._check_signature(headers, "/pa/token/remove", body)
+        token_id = json.loads(body)["requestObject"]["tokenId"]
+        if record.tokens.pop(token_id, None) is None:
+            raise FakeError("ERR_AUTHENTICATION", 401, "no such token")
+        return self._ok({"tokenId": token_id})
 
     def _remove(self, body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
         record = self._check_signature(headers, "/pa/activation/remove", body)

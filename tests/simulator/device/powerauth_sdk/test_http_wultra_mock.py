@@ -332,3 +332,17 @@ def test_generic_encryptors_agree_with_the_servers_keys(world: World, version: s
     assert json.loads(endpoint.decrypt_request(request)) == {"question": "ping"}
     answer = endpoint.encrypt_response(b'{"answer":"pong"}', timestamp=int(time.time() * 1000))
     assert encryptor.decrypt_json(answer.to_json()) == {"answer": "pong"}
+
+
+def test_activation_otp_on_key_exchange_and_biometry_factor(world: World) -> None:
+    init = world.pas.ok("/activation/init", {"userId": "erin", "applicationId": "app",
+                                             "commitPhase": "ON_KEY_EXCHANGE", "activationOtp": "55667788"})
+    phone = world.phone()
+    phone.create_activation(init["activationCode"], activation_otp="55667788")
+    phone.persist_activation(PIN, enable_biometry=True)
+    assert world.status(init["activationId"]) == "ACTIVE"  # no commit needed
+    verified = world.verify(phone.sign("POST", URI_ID, BODY, "possession_biometry"))
+    assert verified["signatureValid"] is True
+    phone.change_pin(PIN, "8642")
+    header = phone.sign("POST", URI_ID, BODY, "possession_knowledge", pin="8642")
+    assert world.verify(header)["signatureValid"] is True

@@ -165,3 +165,26 @@ def test_phone_follows_a_server_clock_far_from_its_own(fake_server: Any, version
     token = sdk.create_token(pin=PIN)
     stamped = int(TokenHeader.parse(sdk.token_header(token)).timestamp)
     assert abs(stamped - fake_server._now()) < 5_000
+
+
+def test_change_pin_checks_the_old_pin_with_the_server(fake_server: Any) -> None:
+    sdk = _activate(fake_server)
+    with pytest.raises(ServerError):
+        sdk.change_pin("0000", "5678")
+    assert fake_server.activations[sdk.activation_id].failed == 1
+    sdk.change_pin(PIN, "5678")
+    assert fake_server.activations[sdk.activation_id].failed == 0
+    for pin, accepted in (("5678", True), (PIN, False)):
+        header = sdk.sign("POST", "/x", BODY, "possession_knowledge", pin=pin)
+        assert fake_server.verify(header, "POST", "/x", BODY) is accepted
+
+
+def test_token_removal(fake_server: Any) -> None:
+    sdk = _activate(fake_server)
+    token = sdk.create_token("possession")
+    record = fake_server.activations[sdk.activation_id]
+    assert token.token_id in record.tokens
+    sdk.remove_token(token)
+    assert token.token_id not in record.tokens
+    with pytest.raises(ServerError):
+        sdk.remove_token(token)
