@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
@@ -54,6 +53,7 @@ from .errors import (
     ActivationStateError,
     FactorUnavailableError,
     InvalidActivationCodeError,
+    InvalidConfigError,
     NoActivationError,
     ServerError,
     ServerResponseError,
@@ -85,13 +85,6 @@ DEFAULT_PLATFORM = "android"
 DEFAULT_DEVICE_INFO = "rsim virtual phone"
 
 
-@dataclass(frozen=True, slots=True)
-class _Pending:
-    """A created activation that lives only in memory until :meth:`PowerAuthSDK.persist_activation`."""
-
-    result: DeviceActivationResult
-
-
 def _signature_type(factors: SignatureType | str) -> SignatureType:
     try:
         return factors if isinstance(factors, SignatureType) else SignatureType.parse(factors)
@@ -111,6 +104,8 @@ class PowerAuthSDK:
         session: str | None = None,
         clock: ServerClock | None = None,
     ) -> None:
+        if session is not None and not isinstance(transport, str):
+            raise InvalidConfigError("session applies only when the SDK builds its transport from a URL")
         self.config = config
         self.storage = storage
         self.transport = (
@@ -119,7 +114,8 @@ class PowerAuthSDK:
         self.client = EnrollmentClient(self.transport)
         self.clock = clock or ServerClock()
         self.temporary_keys = TemporaryKeyCache(config, self.client, self.clock)
-        self._pending: _Pending | None = None
+        # A created activation lives only in memory until persist_activation, as on a real phone.
+        self._pending: DeviceActivationResult | None = None
 
     # ------------------------------------------------------------------ state
 
@@ -136,14 +132,14 @@ class PowerAuthSDK:
         """The persisted or pending activation's ID."""
         if self.storage.activation is not None:
             return self.storage.activation.activation_id
-        return self._pending.result.activation_id if self._pending else None
+        return self._pending.activation_id if self._pending else None
 
     @property
     def fingerprint(self) -> str | None:
         """The activation fingerprint the user compares with the one the bank shows."""
         if self.storage.activation is not None:
             return self.storage.activation.fingerprint
-        return self._pending.result.fingerprint if self._pending else None
+        return self._pending.fingerprint if self._pending else None
 
     def _activation(self) -> ActivationData:
         if self.storage.activation is None:
@@ -238,7 +234,7 @@ class PowerAuthSDK:
             raise ServerResponseError(f"activation answer rejected: {exc}") from exc
         if response.timestamp is not None:
             self.clock.observe(response.timestamp)
-        self._pending = _Pending(result)
+        self._pending = result
         recovery = result.activation_recovery
         return ActivationResult(
             activation_id=result.activation_id,
@@ -273,7 +269,7 @@ class PowerAuthSDK:
             raise ActivationStateError("there is no created activation to persist")
         if not pin:
             raise FactorUnavailableError("the PIN must not be empty")
-        result = self._pending.result
+        result = self._pending
         salt = os.urandom(16)
         recovery = result.activation_recovery
         self.storage.activation = ActivationData(
