@@ -83,7 +83,8 @@ def decode_image(data_b64: str) -> bytes:
     return data
 
 
-def _encode_line(reading: LineReading) -> dict[str, Any]:
+def encode_line(reading: LineReading) -> dict[str, Any]:
+    """A line reading (text, scores, per-position candidate scores) as JSON; float16 keeps it small."""
     candidates = np.asarray(reading.candidates, dtype=np.float16)
     return {
         "text": reading.text,
@@ -93,7 +94,8 @@ def _encode_line(reading: LineReading) -> dict[str, Any]:
     }
 
 
-def _decode_line(raw: dict[str, Any]) -> LineReading:
+def decode_line(raw: dict[str, Any]) -> LineReading:
+    """Inverse of :func:`encode_line` (to float16 precision)."""
     rows, cols = raw["shape"]
     array = np.frombuffer(base64.b64decode(raw["candidates"]), dtype=np.float16).reshape(rows, cols)
     return LineReading(raw["text"], tuple(raw["scores"]), array.astype(np.float64))
@@ -101,7 +103,7 @@ def _decode_line(raw: dict[str, Any]) -> LineReading:
 
 def front_mismatches(front: dict[str, Any], back_mrz: MrzResult) -> tuple[str, ...]:
     """Printed fields of an ID card front (from its record) that its back's MRZ contradicts."""
-    readings = {name: _decode_line(raw) for name, raw in front.get("frontReadings", {}).items()}
+    readings = {name: decode_line(raw) for name, raw in front.get("frontReadings", {}).items()}
     return viz_mismatches(DocumentReading(field_readings=readings), back_mrz)
 
 
@@ -152,7 +154,7 @@ def read_page(
     }
     if reading.kind is DocumentKind.ID_FRONT:
         record["frontReadings"] = {
-            name: _encode_line(reading.field_readings[name])
+            name: encode_line(reading.field_readings[name])
             for name in FRONT_COMPARED_FIELDS
             if name in reading.field_readings
         }

@@ -44,7 +44,6 @@ CODES = {
     "chip_vs_document": 20,
     "chip_portrait_match": 21,
 }
-#: Checks of ``verify_passive`` reported under their own validators, not under passive authentication.
 
 
 @dataclass(frozen=True)

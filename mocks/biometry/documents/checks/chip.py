@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..chipdata import dg1_lines
 from .base import CHIP, Evidence, Validator
 
+#: Checks of ``verify_passive`` reported under their own validators, not under passive authentication.
 _NOT_PA = ("active_authentication", "chip_print")
 
 

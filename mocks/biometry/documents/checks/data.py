@@ -7,11 +7,15 @@ from simulator.identity.mrz import transliterate
 from .base import Evidence, Validator, yes_no
 
 
-def _name_key(text: str | None) -> str:
+def name_key(text: str | None) -> str:
+    """A name in the MRZ's form, components separated by spaces (``Müller-Lüdenscheidt`` →
+    ``MUELLER LUEDENSCHEIDT``), as ``split_name`` gives them back from the MRZ."""
     return transliterate(text or "").replace("<", " ")
 
 
 def data_matches_expected(ev: Evidence) -> Validator | None:
+    """Surname, given names and birth date on every MRZ (chip and pages) and the document number on one
+    of them must be the customer's; ``None`` when the investigation carries no expected data."""
     expected = ev.expected
     if not expected or not any(expected.values()):
         return None
@@ -25,9 +29,9 @@ def data_matches_expected(ev: Evidence) -> Validator | None:
         numbers.add(f.document_number)
         checks = {
             "surname": expected.get("surname") is None
-            or _surname_ok(expected["surname"], f.primary_identifier, f.name_truncated),
+            or name_matches(expected["surname"], f.primary_identifier, f.name_truncated),
             "givenNames": expected.get("givenNames") is None
-            or _given_ok(expected["givenNames"], f.secondary_identifier, f.name_truncated),
+            or name_matches(expected["givenNames"], f.secondary_identifier, f.name_truncated),
             "birthDate": expected.get("birthDate") is None
             or (f.birth_date is not None and f.birth_date.isoformat() == expected["birthDate"]),
         }
@@ -50,11 +54,8 @@ def data_matches_expected(ev: Evidence) -> Validator | None:
     )
 
 
-def _surname_ok(expected: str, mrz_value: str, truncated: bool) -> bool:
-    want, got = _name_key(expected), mrz_value
-    return want == got or (truncated and want.startswith(got))
-
-
-def _given_ok(expected: str, mrz_value: str, truncated: bool) -> bool:
-    want, got = _name_key(expected), mrz_value
-    return want == got or ((truncated or not got) and want.startswith(got))
+def name_matches(expected: str, mrz_value: str, truncated: bool) -> bool:
+    """Whether a name as the bank holds it (any case, diacritics, hyphens) is the MRZ's name component;
+    a truncated MRZ name field (Doc 9303 §4.6) only has to be a prefix of it."""
+    want = name_key(expected)
+    return want == mrz_value or (truncated and bool(mrz_value) and want.startswith(mrz_value))
