@@ -10,6 +10,7 @@ tokens, unlock the vault and remove the activation. All protocol computations co
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Mapping
@@ -103,7 +104,12 @@ class PowerAuthSDK:
         *,
         session: str | None = None,
         clock: ServerClock | None = None,
+        resync_before_key_reuse: bool = True,
     ) -> None:
+        """``resync_before_key_reuse`` asks the server's time before reusing a cached 3.3 temporary
+        key (one light ``/pa/v3/status`` call), so keys the server's virtual clock has expired are
+        replaced; a load test that never moves clocks can turn it off to keep the real SDK's traffic.
+        """
         if session is not None and not isinstance(transport, str):
             raise InvalidConfigError("session applies only when the SDK builds its transport from a URL")
         self.config = config
@@ -113,7 +119,9 @@ class PowerAuthSDK:
         )
         self.client = EnrollmentClient(self.transport)
         self.clock = clock or ServerClock()
-        self.temporary_keys = TemporaryKeyCache(config, self.client, self.clock)
+        self.temporary_keys = TemporaryKeyCache(
+            config, self.client, self.clock, self._resync_quietly if resync_before_key_reuse else None
+        )
         # A created activation lives only in memory until persist_activation, as on a real phone.
         self._pending: DeviceActivationResult | None = None
 
@@ -160,6 +168,11 @@ class PowerAuthSDK:
             raise ServerResponseError("server status answer lacks a numeric serverTime")
         self.clock.observe(server_time)
         return self.clock.offset_ms
+
+    def _resync_quietly(self) -> None:
+        """Time sync that tolerates a server without ``/pa/v3/status`` (keeps the last offset)."""
+        with contextlib.suppress(ServerError):
+            self.synchronize_time()
 
     def _ensure_time(self) -> None:
         """Synchronise once before the first timestamped request, as the SDK does from 3.2 on.

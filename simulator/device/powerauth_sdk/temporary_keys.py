@@ -9,6 +9,8 @@ the phone a key of their own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from simulator.powerauth.errors import PowerAuthError
 from simulator.powerauth.keys import public_key_from_bytes
 from simulator.powerauth.temporary_key import TemporaryKey, TemporaryKeyRequest
@@ -25,12 +27,24 @@ EXPIRY_MARGIN_MS = 10_000
 
 
 class TemporaryKeyCache:
-    """Application- and activation-scope temporary keys, fetched on demand."""
+    """Application- and activation-scope temporary keys, fetched on demand.
 
-    def __init__(self, config: PowerAuthConfig, client: EnrollmentClient, clock: ServerClock) -> None:
+    ``before_reuse`` (when given) runs before a cached key is judged still valid - the SDK passes its
+    time synchronisation, because in the simulator a test may move the server's virtual clock past
+    a key's expiry between two calls while hardly any time passes on the phone.
+    """
+
+    def __init__(
+        self,
+        config: PowerAuthConfig,
+        client: EnrollmentClient,
+        clock: ServerClock,
+        before_reuse: Callable[[], object] | None = None,
+    ) -> None:
         self.config = config
         self.client = client
         self.clock = clock
+        self.before_reuse = before_reuse
         self._keys: dict[str | None, TemporaryKey] = {}
 
     def application_key(self) -> TemporaryKey:
@@ -47,6 +61,8 @@ class TemporaryKeyCache:
 
     def _get(self, activation_id: str | None, transport_key: bytes | None, signer: bytes) -> TemporaryKey:
         cached = self._keys.get(activation_id)
+        if cached is not None and self.before_reuse is not None:
+            self.before_reuse()
         if cached is not None and self.clock.now_ms() < cached.expires_at_ms - EXPIRY_MARGIN_MS:
             return cached
         key = self._fetch(activation_id, transport_key, signer)

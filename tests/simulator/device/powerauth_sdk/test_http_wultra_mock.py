@@ -346,3 +346,24 @@ def test_activation_otp_on_key_exchange_and_biometry_factor(world: World) -> Non
     phone.change_pin(PIN, "8642")
     header = phone.sign("POST", URI_ID, BODY, "possession_knowledge", pin="8642")
     assert world.verify(header)["signatureValid"] is True
+
+
+@pytest.mark.parametrize("resync", [True, False])
+def test_temporary_key_after_the_server_clock_jumps(world: World, resync: bool) -> None:
+    """A test moving the virtual clock past a cached key's expiry: the phone notices (or, with the
+    re-sync turned off, reuses a key the server no longer has)."""
+    phone = PowerAuthSDK(world.config("3.3"), DeviceStorage(), world.url, session=world.session,
+                         resync_before_key_reuse=resync)
+    first = phone.application_encryptor().encrypt({"n": 1}).payload["temporaryKeyId"]
+    assert phone.application_encryptor().encrypt({"n": 2}).payload["temporaryKeyId"] == first
+    AdminClient(world.url, session=world.session).advance_clock(600)
+    sent = phone.application_encryptor().encrypt({"n": 3}).payload
+    lookup = {"applicationKey": phone.config.application_key, "protocolVersion": "3.3",
+              "ephemeralPublicKey": sent["ephemeralPublicKey"], "nonce": sent["nonce"],
+              "timestamp": sent["timestamp"], "temporaryKeyId": sent["temporaryKeyId"]}
+    if resync:
+        assert sent["temporaryKeyId"] != first
+        assert world.pas.ok("/ecies/decryptor", lookup)["secretKey"]
+    else:
+        assert sent["temporaryKeyId"] == first
+        assert world.pas.error("/ecies/decryptor", lookup) == "ERR0045"
