@@ -3,9 +3,11 @@
 ``send_otp`` resolves the client by ``userId`` (the request never carries a phone number, and none
 would be trusted), picks the language, renders the SMS and posts it to the SMS gateway's
 Twilio-shaped Messages API through the framework's outbound client, so the call is journaled under
-the ``/otp/send`` exchange.  A connection failure, a timeout, a 429 or a 5xx is retried (bounded, with
-a short exponential pause); a 4xx other than 429 is final.  ``otpSent`` is true only when the gateway
-accepted a message.
+the ``/otp/send`` exchange.  A connection failure, a timeout, a 408/425/429 or a 5xx is retried
+(bounded, with a short exponential pause, each try bounded by ``sms_timeout``, so Wultra's call to
+``/otp/send`` always gets an answer in time); any other 4xx is final.  ``otpSent`` is true only when
+the gateway accepted a message.  As with a real provider, a try that timed out may still be sent
+later, so a retry after a timeout can deliver the SMS twice (the same OTP both times).
 
 The OTP never leaves this module except inside the SMS body: it is not stored, not logged, and it is
 masked in the journaled copy of the gateway call (request and echoed response), since the journal's
@@ -106,7 +108,8 @@ def _try_send(settings: BankSettings, form: dict[str, str],
     """One post to the gateway: (journal entry of the try, message SID if accepted, retryable?)."""
     headers = {"Authorization": _basic(settings), "Content-Type": "application/x-www-form-urlencoded"}
     try:
-        response = outbound().post(_messages_url(settings), data=urlencode(form), headers=headers)
+        response = outbound().post(_messages_url(settings), data=urlencode(form), headers=headers,
+                                   timeout=settings.sms_timeout)
     except UpstreamError as exc:
         return {"error": exc.reason}, None, True
     finally:

@@ -9,6 +9,7 @@ Keys (all optional)::
     sms_max_attempts      sends tried per OTP before giving up          3
     sms_retry_backoff     first pause between tries, seconds (doubles)  0.05
     sms_retry_backoff_cap longest pause, seconds                        0.5
+    sms_timeout           connect and read timeout of one try, seconds  3
     status_callback_url   where delivery reports go; default: this bank's own /alerts/sms-status
                           as reached by the request (``""`` turns delivery reports off)
     bank_name             shown in the SMS and the consent              RSIM Bank
@@ -51,6 +52,7 @@ class BankSettings(BaseModel):
     sms_max_attempts: int = Field(default=3, ge=1, le=10)
     sms_retry_backoff: float = Field(default=0.05, ge=0.0, le=2.0)
     sms_retry_backoff_cap: float = Field(default=0.5, ge=0.0, le=5.0)
+    sms_timeout: float = Field(default=3.0, gt=0.0, le=30.0)
     status_callback_url: str | None = None
     bank_name: str = Field(default="RSIM Bank", min_length=1, max_length=40)
     consent_required: bool = True

@@ -4,6 +4,7 @@ journals of the bank."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -265,3 +266,19 @@ def test_faults_on_the_banks_own_routes_are_reproducible_from_their_seed(bank: B
     bank_admin.add_fault(**rule)
     assert _lookup_statuses(bank, clients[0]["clientNumber"]) == first
     assert set(first) == {200, 502}
+
+
+def test_a_slow_gateway_counts_as_down_after_the_timeout(make_bank: Callable[..., RunningServer],
+                                                         gateway: SmsGatewayClient,
+                                                         gateway_admin: AdminClient) -> None:
+    server = make_bank(sms_timeout=0.2, sms_max_attempts=2)
+    gateway_admin.add_fault(route=MESSAGES, session=SESSION, times=1, latency={"ms": 1000})
+    with BankClient(server.url, session=SESSION) as bank:
+        user_id = bank.generate_clients(1, 1)["clients"][0]["userId"]
+        assert bank.send_otp(user_id, OTP).json() == {"otpSent": True}  # the second try is fast
+        assert [a.get("error", a.get("status")) for a in bank.alerts()[-1]["attempts"]] == ["timeout", 201]
+    # the timed-out try is still accepted once the gateway gets to it: two SMS, one OTP
+    deadline = time.monotonic() + 5
+    while len(gateway.list().json()["messages"]) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(gateway.list().json()["messages"]) == 2
