@@ -555,3 +555,38 @@ def test_wrong_otp_gets_the_same_answer_and_counts_down(phone: Phone) -> None:
     phone.presence_check()
     phone.poll(VerificationState.OTP)
     assert phone.client.verify_otp(otp).verified
+
+
+def test_expired_otp_is_told_and_a_resent_one_works(phone: Phone) -> None:
+    otp = _to_otp_step(phone)
+    with phone.world.admin(phone.world.stack.wultra) as wultra:
+        wultra.advance_clock(301)
+    result = phone.client.verify_otp(otp)
+    assert (result.verified, result.expired, result.remaining_attempts) == (False, True, 0)
+    assert not result.allow_retry
+    phone.client.resend_identity_otp()
+    fresh = phone.read_otp()
+    assert fresh != otp
+    phone.poll(VerificationState.OTP)
+    assert phone.client.verify_otp(fresh).verified
+
+
+def test_identity_cleanup_restarts_the_verification(phone: Phone) -> None:
+    phone.client.start(phone.world.identification())
+    phone.client.identity_init()
+    phone.client.submit_documents(phone.camera.scan(DocumentType.PASSPORT))
+    phone.client.identity_cleanup()
+    assert phone.client.identity_status().state is VerificationState.INTRO
+    phone.client.identity_init()
+    assert phone.client.identity_status().state is VerificationState.DOCUMENTS
+    with pytest.raises(OnboardingServerError) as info:
+        phone.client.identity_init()  # already initialised
+    assert info.value.http_status == 400
+
+
+def test_identity_calls_need_the_process_token(phone: Phone) -> None:
+    process = phone.client.start(phone.world.identification())
+    phone.client.resume(process.process_id, "forged-token-0000000000")
+    with pytest.raises(OnboardingServerError) as info:
+        phone.client.identity_status()
+    assert (info.value.code, info.value.http_status) == ("ONBOARDING_FAILED", 400)
