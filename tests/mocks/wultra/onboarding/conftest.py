@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -103,6 +104,10 @@ class World:
         self.sms.advance_clock(5)
         return str(self.inbox.latest_otp(length=8).code)
 
+    def fault(self, admin: AdminClient, route: str, status: int) -> str:
+        """A fault for this test's session only; returns the rule id."""
+        return str(admin.add_fault(route=route, session=self.session, error={"status": status})["id"])
+
     def journal(self, path: str) -> list[dict[str, Any]]:
         entries = self.wultra.journal(path="/enrollment-server-onboarding" + path, session=self.session)
         return [e for e in entries if e.get("direction") == "inbound"]
@@ -110,7 +115,7 @@ class World:
 
 @pytest.fixture
 def world(stack: Stack, evidence: Any, request: pytest.FixtureRequest) -> Iterator[World]:
-    session = f"onb-{next(_sessions)}-{request.node.name}"[:60]
+    session = re.sub(r"[^A-Za-z0-9._:-]", "-", f"onb-{next(_sessions)}-{request.node.name}")[:60]
     app = device_client.credentials(stack.wultra.url, session, "onboarding-app")
     device = device_client.OnboardingDevice(stack.wultra.url, app, session=session)
     with BankClient(stack.bank.url, session=session) as bank:
@@ -121,6 +126,7 @@ def world(stack: Stack, evidence: Any, request: pytest.FixtureRequest) -> Iterat
     inbox = SmsInbox(stack.sms.url, evidence.person.phone_number, session=session)
     yield World(session, stack, journey, *admins, inbox=inbox, evidence=evidence)
     for admin in admins:
+        admin.remove_faults()  # a rule without a session would outlive the test
         admin.reset(session)
         admin.close()
     device.close()

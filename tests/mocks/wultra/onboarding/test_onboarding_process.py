@@ -124,6 +124,6 @@ def test_unknown_process_and_other_application_are_not_found(world: Any) -> None
 
 
 def test_bank_that_cannot_deliver_gives_a_clear_error_and_fails_the_process(world: Any) -> None:
-    world.bank.add_fault(route="/otp/send", probability=1.0, error={"status": 503})
+    world.fault(world.bank, "/otp/send", 503)
     answer = world.device.call("/api/onboarding/start", {"identification": world.known})
     assert (answer.status, answer.code) == (400, "ONBOARDING_OTP_FAILED")
