@@ -50,6 +50,7 @@ from .exceptions import (
     NoApplicationIdError,
     NoUserIdError,
 )
+from .history import note_status_change
 from .keygen import seeded_bytes, seeded_private_key
 
 Record = dict[str, Any]
@@ -84,9 +85,11 @@ def _expire_if_due(record: Record) -> Record:
     if record["activationStatus"] in PENDING_STATES and _now() > record["timestampActivationExpire"]:
         def expire(current: Any) -> Any:
             if current is not None and current["activationStatus"] in PENDING_STATES:
+                before = current["activationStatus"]
                 current["activationStatus"] = "REMOVED"
                 current["removedReason"] = "EXPIRED"
                 current["timestampLastChange"] = _now()
+                note_status_change(current, before, "ACTIVATION_EXPIRED", _now())
             return current
 
         # The code stays claimed, so presenting it later is told apart as expired (ERR0007).
@@ -114,15 +117,20 @@ def all_activations() -> list[Record]:
     return sorted(records, key=lambda r: (r["timestampCreated"], r["activationId"]))
 
 
-def _transition(activation_id: str, change: Any) -> Record:
-    """Apply ``change(record)`` atomically; it raises to refuse. Returns the stored record."""
+def _transition(activation_id: str, change: Any, reason: str | None = None) -> Record:
+    """Apply ``change(record)`` atomically; it raises to refuse. Returns the stored record.
+
+    A change of status is written to the activation's history with ``reason``.
+    """
     get(activation_id)
 
     def apply(current: Any) -> Any:
         if current is None:
             raise ActivationNotFoundError(f"activation {activation_id!r} does not exist")
+        before = current["activationStatus"]
         change(current)
         current["timestampLastChange"] = _now()
+        note_status_change(current, before, reason, _now())
         return current
 
     return store().update(_key(activation_id), apply)
@@ -201,7 +209,9 @@ def init_activation(
         "timestampLastUsed": created,
         "timestampLastChange": created,
         "timestampActivationExpire": expires,
+        "history": [],
     }
+    note_status_change(record, None, None, created)
     store().put(_key(activation_id), record)
     return record
 
@@ -318,7 +328,7 @@ def _count_otp_failure(activation_id: str) -> Record:
         if current["failedAttempts"] >= current["maxFailedAttempts"]:
             current["activationStatus"] = "REMOVED"
 
-    record = _transition(activation_id, fail)
+    record = _transition(activation_id, fail, "ACTIVATION_OTP_MAX_FAILED_ATTEMPTS")
     if record["activationStatus"] == "REMOVED":
         store().delete(f"code:{record['activationCode']}")
     return record
@@ -375,7 +385,7 @@ def block_activation(activation_id: str, reason: str | None) -> Record:
         current["activationStatus"] = "BLOCKED"
         current["blockedReason"] = reason or "NOT_SPECIFIED"
 
-    return _transition(activation_id, block)
+    return _transition(activation_id, block, reason or "NOT_SPECIFIED")
 
 
 def unblock_activation(activation_id: str) -> Record:
@@ -387,6 +397,28 @@ def unblock_activation(activation_id: str) -> Record:
         current["failedAttempts"] = 0
 
     return _transition(activation_id, unblock)
+
+
+def rename_activation(activation_id: str, name: str) -> Record:
+    """Set the activation's display name (any state but REMOVED)."""
+    def rename(current: Record) -> None:
+        require_state(current, "CREATED", "PENDING_COMMIT", "ACTIVE", "BLOCKED")
+        current["activationName"] = name
+
+    return _transition(activation_id, rename)
+
+
+def force_status(activation_id: str, status: str) -> Record:
+    """``activation/status/update``: set a status by administrative decision (no lifecycle rules)."""
+    def force(current: Record) -> None:
+        current["activationStatus"] = status
+        if status != "BLOCKED":
+            current["blockedReason"] = None
+
+    record = _transition(activation_id, force, "ADMINISTRATIVE")
+    if status == "REMOVED":
+        store().delete(f"code:{record['activationCode']}")
+    return record
 
 
 def change_flags(activation_id: str, flags: list[str], mode: str) -> Record:

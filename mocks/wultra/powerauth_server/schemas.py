@@ -154,3 +154,33 @@ class FlagsRequest(_Wire):
 
 class FlagsListRequest(_Wire):
     activationId: str = Field(min_length=1, max_length=64)
+
+
+class HistoryRequest(_Wire):
+    activationId: str = Field(min_length=1, max_length=64)
+    timestampFrom: datetime | None = None
+    timestampTo: datetime | None = None
+
+    model_config = ConfigDict(extra="ignore", strict=False)
+
+
+class SignatureAuditRequest(_Wire):
+    userId: str = Field(min_length=1, max_length=255)
+    applicationId: str | None = Field(default=None, max_length=255)
+    timestampFrom: datetime | None = None
+    timestampTo: datetime | None = None
+
+    model_config = ConfigDict(extra="ignore", strict=False)
+
+
+class RenameActivationRequest(ActivationIdRequest):
+    activationName: str = Field(min_length=1, max_length=255)
+
+
+class StatusUpdateRequest(_Wire):
+    activationIds: list[str] = Field(min_length=1, max_length=1000)
+    activationStatus: ActivationState
+
+
+class ErrorListRequest(_Wire):
+    language: str = Field(default="en", max_length=16)

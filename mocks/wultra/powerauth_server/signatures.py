@@ -26,9 +26,10 @@ from simulator.powerauth.signature import (
     verify_signature,
 )
 
-from . import activations, models
+from . import activations, audit, models
 from .ecies_service import activation_keys, protocol_version
 from .exceptions import InvalidApplicationError, InvalidRequestError
+from .history import note_status_change
 
 Record = dict[str, Any]
 
@@ -91,9 +92,16 @@ def _count_failure(current: Record, signature_type: SignatureType) -> None:
         return
     current["failedAttempts"] += 1
     if current["maxFailedAttempts"] - current["failedAttempts"] <= 0:
-        current["activationStatus"] = "BLOCKED"
-        current["blockedReason"] = MAX_FAILED_ATTEMPTS_REASON
-        current["timestampLastChange"] = now().timestamp()
+        _block(current)
+
+
+def _block(current: Record) -> None:
+    """ACTIVE → BLOCKED for too many failed attempts (with its history event)."""
+    stamp = now().timestamp()
+    current["activationStatus"] = "BLOCKED"
+    current["blockedReason"] = MAX_FAILED_ATTEMPTS_REASON
+    current["timestampLastChange"] = stamp
+    note_status_change(current, "ACTIVE", MAX_FAILED_ATTEMPTS_REASON, stamp)
 
 
 def verify_online_signature(
@@ -153,9 +161,7 @@ def _verify(
             return current
         stamp = now().timestamp()
         if current["failedAttempts"] >= current["maxFailedAttempts"]:
-            current["activationStatus"] = "BLOCKED"
-            current["blockedReason"] = MAX_FAILED_ATTEMPTS_REASON
-            current["timestampLastChange"] = stamp
+            _block(current)
             return current
         current["timestampLastUsed"] = stamp
         if secret is None:
@@ -186,4 +192,7 @@ def _verify(
         return current
 
     updated = store().update(f"act:{activation_id}", check)
-    return VerificationResult(outcome["valid"], activation_id, outcome["type"], updated)
+    result = VerificationResult(outcome["valid"], activation_id, outcome["type"], updated)
+    if updated is not None:
+        audit.record_verification(result, data=data, signature=signature, signature_format=fmt)
+    return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from . import activation_responses as act
+from . import audit_responses as aud
 from . import responses
 from . import security_responses as sec
 from . import token_responses as tok
@@ -35,6 +36,11 @@ ROUTES = {
     "/activation/flags/create": act.flags_create,
     "/activation/flags/update": act.flags_update,
     "/activation/flags/remove": act.flags_remove,
+    "/activation/history": aud.activation_history,
+    "/activation/name/update": aud.activation_rename,
+    "/activation/status/update": aud.activation_status_update,
+    "/signature/list": aud.signature_list,
+    "/error/list": aud.error_list,
     "/keystore/create": sec.keystore_create,
     "/keystore/remove": sec.keystore_remove,
     "/ecies/decryptor": sec.ecies_decryptor,
