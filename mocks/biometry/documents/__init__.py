@@ -97,13 +97,19 @@ the party default can be set in ``MockConfig.extra["document_transition"]`` (a p
         "score": 0..100,                     # the lowest validator score
         "rejectReason": null | "<reason of the validator missing its threshold by most>",
         "rejectReasons": [{"validator": name, "reason": code, "message": text}, ...],
-        "validators": [{"name", "code" (int), "score" 0..100, "threshold" 0..100,
+        "validators": [{"name", "code" (int), "category": "QUALITY" | "DATA" | "AUTHENTICITY",
+                        "score" 0..100, "threshold" 0..100,
                         "passed" (score >= threshold), "reason": null | code,
                         "message": text, "pageIds": [...]} , ...],
         "extractedData": {<see below>},
         "portrait": {"available": bool, "source": "CHIP_DG2" | "DOCUMENT" | null}}}
 
-Validators (each listed only when its evidence was uploaded; code, threshold):
+Validators (each listed only when its evidence was uploaded; code, threshold). Categories keep apart
+what a client handles differently: ``QUALITY`` (retake the photo: ``document_complete``,
+``page_classification``, ``image_quality``, ``mrz_found``, ``portrait_present``), ``DATA`` (the document
+says something unacceptable: the ``mrz_*`` checks, ``not_expired``, ``data_matches_expected``) and
+``AUTHENTICITY`` (looks forged: ``printed_vs_mrz``, ``security_pattern``, ``portrait_integrity`` and the
+``chip_*`` checks):
 
 - ``document_complete`` (1, 100): ID card needs FRONT and BACK, passport its DATA_PAGE, or the chip
   alone; reason ``missing_page``;
@@ -142,7 +148,8 @@ Validators (each listed only when its evidence was uploaded; code, threshold):
 
     {"documentType": "ID_CARD"|"PASSPORT", "documentCode", "issuingState", "documentNumber",
      "surname", "givenNames", "nationality", "birthDate" (ISO|null), "sex",
-     "expiryDate" (ISO|null), "mrz": ["line", ...], "source": "CHIP" | "MRZ" | null}
+     "expiryDate" (ISO|null), "mrz": ["line", ...], "source": "CHIP" | "MRZ" | "VIZ" | null}
+    # VIZ: only an ID card front was readable - its printed fields, as OCR read them
 
 ``GET /api/v1/documents/investigations/{id}/portrait`` → 200 — the trusted portrait: chip DG2 when
 passive authentication passed, else the portrait cut from the document page::

@@ -46,6 +46,35 @@ CODES = {
 }
 
 
+#: What kind of problem a failing check means (spec: keep "unreadable", "looks forged" and "data
+#: invalid" apart - a client asks for a better photo, stops, or tells the user, respectively).
+QUALITY, AUTHENTICITY, DATA = "QUALITY", "AUTHENTICITY", "DATA"
+CATEGORIES = {
+    QUALITY: ("document_complete", "page_classification", "image_quality", "mrz_found", "portrait_present"),
+    DATA: (
+        "mrz_format",
+        "mrz_document_number_check_digit",
+        "mrz_birth_date_check_digit",
+        "mrz_expiry_date_check_digit",
+        "mrz_optional_data_check_digit",
+        "mrz_composite_check_digit",
+        "mrz_dates_valid",
+        "not_expired",
+        "data_matches_expected",
+    ),
+    AUTHENTICITY: (
+        "printed_vs_mrz",
+        "security_pattern",
+        "portrait_integrity",
+        "chip_passive_authentication",
+        "chip_active_authentication",
+        "chip_vs_document",
+        "chip_portrait_match",
+    ),
+}
+CATEGORY_OF = {name: category for category, names in CATEGORIES.items() for name in names}
+
+
 @dataclass(frozen=True)
 class Validator:
     """One check's outcome as the API reports it."""
@@ -65,6 +94,7 @@ class Validator:
         return {
             "name": self.name,
             "code": CODES[self.name],
+            "category": CATEGORY_OF[self.name],
             "score": self.score,
             "threshold": self.threshold,
             "passed": self.passed,

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mocks.biometry.documents.checks.base import CATEGORY_OF, CODES
 from mocks.biometry.documents.checks.data import name_key, name_matches
 from mocks.biometry.documents.chipdata import decode_files
 from mocks.biometry.documents.errors import ImageTooLargeError, InvalidChipDataError, InvalidImageError
@@ -162,3 +163,9 @@ def test_arbitrary_pem_text_fails_typed(text: str) -> None:
     except PkiError:
         return
     assert certificates or crls
+
+
+def test_every_validator_has_one_code_and_one_category() -> None:
+    assert set(CODES) == set(CATEGORY_OF)
+    assert len(set(CODES.values())) == len(CODES)
+    assert set(CATEGORY_OF.values()) == {"QUALITY", "DATA", "AUTHENTICITY"}

@@ -64,6 +64,7 @@ def test_edited_mrz_digit_fails_its_check_digits(api: DocApi, evidence: Evidence
     assert "mrz_document_number_check_digit" not in bad and "mrz_found" not in bad
     assert result["verdict"] == "REJECTED" and result["computedVerdict"] == "REJECTED"
     assert {r["validator"] for r in result["rejectReasons"]} == set(bad)
+    assert validators(result)["mrz_composite_check_digit"]["category"] == "DATA"
 
 
 def test_reprinted_number_on_the_front_disagrees_with_the_back(api: DocApi, evidence: Evidence) -> None:
@@ -100,6 +101,7 @@ def test_swapped_portrait_fails_portrait_integrity(api: DocApi, swapped_portrait
     result = api.result(inv)
     assert failed(result) == {"portrait_integrity": "portrait_pattern_mismatch"}
     assert result["rejectReason"] == "portrait_pattern_mismatch"
+    assert validators(result)["portrait_integrity"]["category"] == "AUTHENTICITY"
 
 
 def test_swapped_portrait_does_not_match_the_chip_face(
@@ -170,9 +172,13 @@ def test_blank_image_is_unreadable_and_rejected(api: DocApi) -> None:
     inv = api.create()
     page = api.page(inv, "PASSPORT", "DATA_PAGE", buf.getvalue()).json()
     assert page["status"] == "UNREADABLE" and "document_not_found" in page["issues"]
-    bad = failed(api.result(inv))
+    result = api.result(inv)
+    bad = failed(result)
     assert bad["page_classification"] == "document_not_found"
     assert bad["mrz_found"] == "mrz_not_found"
+    assert {validators(result)[name]["category"] for name in ("page_classification", "mrz_found")} == {
+        "QUALITY"
+    }
 
 
 @pytest.fixture(scope="module")
