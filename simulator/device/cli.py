@@ -81,7 +81,7 @@ def activate(enrollment: str, app_key: str | None, app_secret: str | None, maste
         config = _config(app_key, app_secret, master_public_key, sdk_config, version)
         try:
             url = enrollment_base_url(enrollment)
-        except ValueError as exc:
+        except InvalidConfigError as exc:
             raise click.BadParameter(str(exc), param_hint="--enrollment") from exc
         profile = PhoneProfile(url, config, session=session)
         sdk = profile.sdk()

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from .errors import NetworkError, ServerError, ServerResponseError
+from .errors import InvalidConfigError, NetworkError, ServerError, ServerResponseError
 
 SESSION_HEADER = "X-Sim-Session"
 #: Context path of Wultra's Enrollment Server when deployed with defaults (and in the mock).
@@ -47,7 +47,7 @@ def enrollment_base_url(url: str) -> str:
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"enrollment URL must be http(s)://host[:port][/path], got {url!r}")
+        raise InvalidConfigError(f"enrollment URL must be http(s)://host[:port][/path], got {url!r}")
     base = url.rstrip("/")
     return base + DEFAULT_CONTEXT_PATH if parts.path in ("", "/") else base
 

@@ -125,6 +125,17 @@ class PowerAuthSDK:
         # A created activation lives only in memory until persist_activation, as on a real phone.
         self._pending: DeviceActivationResult | None = None
 
+    def close(self) -> None:
+        """Release the HTTP connection pool (when the SDK built its own transport)."""
+        if isinstance(self.transport, RequestsTransport):
+            self.transport.close()
+
+    def __enter__(self) -> PowerAuthSDK:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     # ------------------------------------------------------------------ state
 
     def has_valid_activation(self) -> bool:

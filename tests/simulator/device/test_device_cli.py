@@ -119,6 +119,9 @@ def test_sdk_config_string_and_clean_errors(bank: dict[str, Any], tmp_path: Path
                       "--master-public-key", b64encode(b"z"), "--code", code, "--pin", PIN,
                       "--storage", str(tmp_path / "q.json"))
     assert wrong_key.exit_code == 2 and "application key" in wrong_key.output
+    bad_url = _rsim("activate", "--enrollment", "ftp://x", "--sdk-config", version["mobileSdkConfig"],
+                    "--code", code, "--pin", PIN, "--storage", str(tmp_path / "q.json"))
+    assert bad_url.exit_code == 2 and "--enrollment" in bad_url.output
 
 
 def test_wrong_pin_signature_still_moves_the_saved_counter(bank: dict[str, Any], tmp_path: Path) -> None:

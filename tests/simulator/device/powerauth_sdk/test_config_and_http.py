@@ -66,7 +66,7 @@ def test_enrollment_base_url() -> None:
     assert enrollment_base_url("http://127.0.0.1:8080") == "http://127.0.0.1:8080/enrollment-server"
     assert enrollment_base_url("http://127.0.0.1:8080/") == "http://127.0.0.1:8080/enrollment-server"
     assert enrollment_base_url("https://bank.example/es/") == "https://bank.example/es"
-    with pytest.raises(ValueError, match="http"):
+    with pytest.raises(InvalidConfigError, match="http"):
         enrollment_base_url("ftp://x")
 
 
