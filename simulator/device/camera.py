@@ -88,6 +88,15 @@ class CaptureConditions:
     extra_blur: float = 0.0
     frame_size: tuple[int, int] = FRAME_SIZE
 
+    @classmethod
+    def preset(cls, name: str) -> CaptureConditions:
+        """Named conditions for personas: ``good``, ``average``, ``poor`` (all within what the reader
+        is specified to cope with) and ``shaky`` (a blur beyond it: the MRZ cannot be read)."""
+        try:
+            return _PRESETS[name]
+        except KeyError:
+            raise CameraError(f"unknown capture preset {name!r}; known: {sorted(_PRESETS)}") from None
+
     def __post_init__(self) -> None:
         if not 0.0 <= self.strength <= 1.0:
             raise CameraError(f"strength must be within [0, 1], got {self.strength}")
@@ -96,6 +105,14 @@ class CaptureConditions:
         width, height = self.frame_size
         if not (64 <= width <= 4096 and 64 <= height <= 4096):
             raise CameraError(f"frame size {self.frame_size} outside 64..4096 px")
+
+
+_PRESETS = {
+    "good": CaptureConditions(strength=0.15),
+    "average": CaptureConditions(strength=0.5),
+    "poor": CaptureConditions(strength=0.9),
+    "shaky": CaptureConditions(strength=0.5, extra_blur=6.0),
+}
 
 
 @dataclass(frozen=True, slots=True)

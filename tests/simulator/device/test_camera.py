@@ -59,7 +59,7 @@ def test_photos_replay_from_the_seed_and_differ_between_seeds() -> None:
 
 
 def test_shaky_hand_beyond_spec_makes_the_mrz_unreadable() -> None:
-    camera = _camera(extra_blur=6.0)
+    camera = DocumentCamera(PERSON, rng=random.Random(1), conditions=CaptureConditions.preset("shaky"))
     with pytest.raises(MrzScanError) as info:
         camera.scan_mrz(camera.photograph(DocumentType.PASSPORT))
     assert info.value.reasons and set(info.value.reasons) <= {
@@ -98,3 +98,11 @@ def test_front_has_no_mrz_and_passport_has_no_back() -> None:
 def test_out_of_range_conditions_are_refused(conditions: dict[str, object]) -> None:
     with pytest.raises(CameraError):
         CaptureConditions(**conditions)  # type: ignore[arg-type]
+
+
+def test_poor_but_in_spec_conditions_still_read() -> None:
+    camera = DocumentCamera(PERSON, rng=random.Random(4), conditions=CaptureConditions.preset("poor"))
+    assert camera.scan_mrz(camera.photograph(DocumentType.ID_CARD, CardSide.BACK)) == list(
+        td1_lines(id_card_data(PERSON).mrz))
+    with pytest.raises(CameraError, match="unknown capture preset"):
+        CaptureConditions.preset("foggy")

@@ -48,6 +48,7 @@ from simulator.device.onboarding_client import (
     VerificationState,
     _server_error,
 )
+from simulator.device.powerauth_sdk.config import PowerAuthConfig
 from simulator.identity.chip.pki import issue_document_signer
 from simulator.identity.people import Person, generate_person
 from simulator.powerauth.codec import b64decode
@@ -237,6 +238,14 @@ def test_calls_before_start_and_bad_configuration(fake: StandIn) -> None:
     with OnboardingClient("http://127.0.0.1:9", fake.app, timeout=2) as dead, \
             pytest.raises(OnboardingTransportError):
         dead.start({"clientNumber": "1"})
+
+
+def test_credentials_from_the_powerauth_sdk_config(fake: StandIn) -> None:
+    config = PowerAuthConfig(APP_KEY, APP_SECRET, fake.app.master_public_key)  # the SDK speaks 3.3
+    app = AppCredentials.from_config(config)
+    assert app.version.value == "3.2" and app.master_public_key == fake.app.master_public_key
+    client = OnboardingClient(fake.url, app)
+    assert client.start({"clientNumber": "1"}).process_id == "5b7a0f0e-1111-4222-8333-944455556666"
 
 
 def test_cleanup_forgets_the_process_even_when_refused(fake: StandIn) -> None:
