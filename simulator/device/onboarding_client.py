@@ -443,9 +443,14 @@ class OnboardingClient:
         )
         return self.process
 
-    def resume(self, process_id: str, process_token: str) -> None:
-        """Continue a process started earlier (WDO keeps it across app restarts)."""
-        self.process = OnboardingProcess(process_id, process_token, "VERIFICATION_IN_PROGRESS")
+    def resume(self, process_id: str, process_token: str) -> ProcessStatus:
+        """Continue a process started earlier (WDO keeps it across app restarts); returns its status
+        as the server reports it now."""
+        self.process = OnboardingProcess(process_id, process_token, "")
+        current = self.status()
+        self.process = OnboardingProcess(process_id, process_token, current.onboarding_status,
+                                         current.otp_resend_period_seconds)
+        return current
 
     def status(self) -> ProcessStatus:
         answer = self._process_call("status")

@@ -345,9 +345,9 @@ def test_start_otp_by_sms_status_resend_cleanup_over_http(world: World) -> None:
         process_id, token = process.process_id, process.process_token
         device.cleanup()
         assert device.process is None
-        device.resume(process_id, token)
-        status = device.status()
+        status = device.resume(process_id, token)
         assert status.onboarding_status == "FAILED" and status.otp_resend_period_seconds is None
+        assert device.process is not None and device.process.onboarding_status == "FAILED"
 
 
 def test_unknown_client_gets_the_same_answer_and_no_sms(world: World) -> None:
