@@ -15,6 +15,7 @@ process instead: ``start`` returns a ``processToken`` inside its encrypted answe
 
 Endpoints and request objects
 =============================
+``/api/configuration``           ``{processType?}`` → 2.x configuration (OTP use, required documents)
 ``/api/onboarding/start``        ``{identification:{…}, processType?:"reactivation", fdsData?}`` →
                                  ``{processId, processToken, onboardingStatus, config}``
 ``/api/onboarding/status``       ``{processId}`` → ``{processId, onboardingStatus, config?}``

@@ -128,7 +128,10 @@ def _documents_verified(record: Record, settings: OnboardingSettings) -> Record:
             target.update(failedDocuments=target["failedDocuments"] + rejected, investigationId=None)
             verification.move(target, Phase.DOCUMENT_UPLOAD, Status.IN_PROGRESS)
 
-    return process.update(record["processId"], change)
+    updated = process.update(record["processId"], change)
+    if not accepted:  # a new investigation takes the next evidence; the provider may forget this one
+        documents.delete_investigation(settings, state["investigationId"])
+    return updated
 
 
 def _client_evaluated(record: Record, settings: OnboardingSettings) -> Record:

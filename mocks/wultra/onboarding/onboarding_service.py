@@ -25,6 +25,28 @@ def config_of(settings: OnboardingSettings) -> dict[str, Any]:
     return {"otpResendPeriod": f"PT{seconds}S", "otpResendPeriodSeconds": seconds}
 
 
+def configuration(process_type: str | None, settings: OnboardingSettings) -> dict[str, Any]:
+    """``/api/configuration`` (2.x): what the app needs to know about the process type.
+
+    One OTP is sent at start and checked with the face (so ``otpForIdentityVerification``), the
+    activation code comes after the verification, and one document suffices: an ID card (two
+    sides) or a passport - or its chip (``chipAccepted``, this server's extension).
+    """
+    chosen = process_type or process.PROCESS_TYPE
+    if chosen != process.PROCESS_TYPE:
+        raise InvalidRequestError(f"process type {chosen!r} is not enabled on this server")
+    return {
+        "enabled": True,
+        "otpForIdentification": False,
+        "otpForIdentityVerification": True,
+        "useTemporaryActivation": False,
+        "otpResendPeriodSeconds": int(settings.otp_resend_period),
+        "documents": {"totalRequiredDocumentsCount": 1, "chipAccepted": True, "groups": [
+            {"requiredDocumentsCount": 1, "items": [{"type": "ID_CARD", "sideCount": 2},
+                                                     {"type": "PASSPORT", "sideCount": 1}]}]},
+    }
+
+
 def _deliver(record: Record, code: str, settings: OnboardingSettings, *, resend: bool) -> None:
     """Hand the OTP to the bank (known client only); a delivery failure fails the process."""
     if record["userId"] is None:

@@ -23,6 +23,9 @@ from .settings import OnboardingSettings
 
 Record = dict[str, Any]
 
+#: How long an OTP record outlives its process's expiry (then the store drops it).
+RETENTION_SECONDS = 86_400.0
+
 
 class OtpStatus(StrEnum):
     ACTIVE = "ACTIVE"
@@ -71,7 +74,7 @@ def issue(process_id: str, settings: OnboardingSettings, *, resend: bool) -> str
                 "expiresAt": created + settings.otp_ttl, "status": OtpStatus.ACTIVE.value,
                 "generation": generation}
 
-    store().update(_key(process_id), replace)
+    store().update(_key(process_id), replace, ttl=settings.process_expiration + RETENTION_SECONDS)
     return code
 
 

@@ -6,6 +6,7 @@ from flask import Response, request
 
 from . import activation, identity_documents, identity_service, onboarding_service, presence, process, sca
 from .schemas import (
+    ConfigurationRequest,
     DocumentSubmitRequest,
     IdentityRequest,
     OtpVerifyRequest,
@@ -35,6 +36,12 @@ def _identity(exchange: SecureExchange) -> process.Record:
 
 
 # --------------------------------------------------------------------------- onboarding
+
+
+def configuration() -> Response:
+    exchange = open_request()
+    body = parse_request(ConfigurationRequest, exchange.request_object)
+    return exchange.respond(onboarding_service.configuration(body.processType, onboarding_settings()))
 
 
 def onboarding_start() -> Response:

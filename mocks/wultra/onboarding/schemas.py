@@ -41,6 +41,12 @@ class StartRequest(_Request):
         return value
 
 
+class ConfigurationRequest(_Request):
+    """``/api/configuration`` (2.x)."""
+
+    processType: str | None = Field(default=None, min_length=1, max_length=64)
+
+
 class ProcessRequest(_Request):
     """``{processId}``: status, OTP resend and cleanup of the onboarding process."""
 

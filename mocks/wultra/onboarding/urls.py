@@ -12,6 +12,7 @@ from . import responses
 CONTEXT_PATH = "/enrollment-server-onboarding"
 
 ROUTES: dict[str, Callable[..., Any]] = {
+    "/api/configuration": responses.configuration,
     "/api/onboarding/start": responses.onboarding_start,
     "/api/onboarding/status": responses.onboarding_status,
     "/api/onboarding/otp/resend": responses.onboarding_otp_resend,
