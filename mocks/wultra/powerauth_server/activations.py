@@ -37,6 +37,7 @@ from simulator.powerauth.status_blob import (
 )
 
 from . import models
+from .callbacks import notify_status_change
 from .ecies_service import OpenedRequest, activation_keys, open_request
 from .ecies_service import protocol_version as protocol_version_of
 from .exceptions import (
@@ -93,7 +94,10 @@ def _expire_if_due(record: Record) -> Record:
             return current
 
         # The code stays claimed, so presenting it later is told apart as expired (ERR0007).
+        before = record["activationStatus"]
         record = store().update(_key(record["activationId"]), expire)
+        if record is not None and record["activationStatus"] != before:
+            notify_status_change(record)
     return record
 
 
@@ -123,17 +127,21 @@ def _transition(activation_id: str, change: Any, reason: str | None = None) -> R
     A change of status is written to the activation's history with ``reason``.
     """
     get(activation_id)
+    seen: dict[str, str] = {}
 
     def apply(current: Any) -> Any:
         if current is None:
             raise ActivationNotFoundError(f"activation {activation_id!r} does not exist")
-        before = current["activationStatus"]
+        before = seen["before"] = current["activationStatus"]
         change(current)
         current["timestampLastChange"] = _now()
         note_status_change(current, before, reason, _now())
         return current
 
-    return store().update(_key(activation_id), apply)
+    updated = store().update(_key(activation_id), apply)
+    if updated["activationStatus"] != seen["before"]:
+        notify_status_change(updated)
+    return updated
 
 
 def require_state(record: Record, *states: str) -> None:

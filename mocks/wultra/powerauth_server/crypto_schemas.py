@@ -3,6 +3,8 @@ signature verification, tokens and the vault (spec §8-§9 field names)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from .schemas import EciesFields, _Wire
@@ -88,3 +90,27 @@ class VerifyEcdsaRequest(_Wire):
     data: str = Field(min_length=1, max_length=1_000_000)
     signature: str = Field(min_length=1, max_length=512)
     signatureFormat: str = Field(default="DER", max_length=8)
+
+
+class CallbackCreateRequest(_Wire):
+    applicationId: str = SHORT
+    name: str = SHORT
+    type: Literal["ACTIVATION_STATUS_CHANGE", "OPERATION_STATUS_CHANGE"] = "ACTIVATION_STATUS_CHANGE"
+    callbackUrl: str = Field(min_length=1, max_length=1024, pattern=r"^https?://")
+    attributes: list[str] = Field(default_factory=list, max_length=20)
+
+
+class CallbackUpdateRequest(_Wire):
+    id: str = SHORT
+    applicationId: str = SHORT
+    name: str = SHORT
+    callbackUrl: str = Field(min_length=1, max_length=1024, pattern=r"^https?://")
+    attributes: list[str] = Field(default_factory=list, max_length=20)
+
+
+class CallbackListRequest(_Wire):
+    applicationId: str = SHORT
+
+
+class CallbackRemoveRequest(_Wire):
+    id: str = SHORT

@@ -27,6 +27,7 @@ from simulator.powerauth.signature import (
 )
 
 from . import activations, audit, models
+from .callbacks import notify_status_change
 from .ecies_service import activation_keys, protocol_version
 from .exceptions import InvalidApplicationError, InvalidRequestError
 from .history import note_status_change
@@ -86,13 +87,15 @@ def _app_key_matches(application_key: str, record: Record) -> tuple[bool, str | 
     return usable, app_version["applicationSecret"]
 
 
-def _count_failure(current: Record, signature_type: SignatureType) -> None:
-    """A failed attempt (possession-only ones are not counted); blocks at the limit."""
+def _count_failure(current: Record, signature_type: SignatureType) -> bool:
+    """A failed attempt (possession-only ones are not counted); blocks at the limit (returns True)."""
     if signature_type is SignatureType.POSSESSION:
-        return
+        return False
     current["failedAttempts"] += 1
     if current["maxFailedAttempts"] - current["failedAttempts"] <= 0:
         _block(current)
+        return True
+    return False
 
 
 def _block(current: Record) -> None:
@@ -156,16 +159,17 @@ def _verify(
     outcome: dict[str, Any] = {"valid": False, "type": types[0]}
 
     def check(current: Any) -> Any:
-        outcome.update(valid=False, type=types[0])
+        outcome.update(valid=False, type=types[0], blocked=False)
         if current is None or current["activationStatus"] != "ACTIVE":
             return current
         stamp = now().timestamp()
         if current["failedAttempts"] >= current["maxFailedAttempts"]:
             _block(current)
+            outcome["blocked"] = True
             return current
         current["timestampLastUsed"] = stamp
         if secret is None:
-            _count_failure(current, types[0])
+            outcome["blocked"] = _count_failure(current, types[0])
             return current
         keys = activation_keys(current)
         factor_keys = SignatureKeys(keys.possession, keys.knowledge, keys.biometry)
@@ -188,11 +192,13 @@ def _verify(
                 if sig_type is not SignatureType.POSSESSION:
                     current["failedAttempts"] = 0
                 return current
-        _count_failure(current, types[0])
+        outcome["blocked"] = _count_failure(current, types[0])
         return current
 
     updated = store().update(f"act:{activation_id}", check)
     result = VerificationResult(outcome["valid"], activation_id, outcome["type"], updated)
+    if outcome.get("blocked"):
+        notify_status_change(updated)
     if updated is not None:
         audit.record_verification(result, data=data, signature=signature, signature_format=fmt)
     return result

@@ -6,6 +6,7 @@ from flask import Blueprint
 
 from . import activation_responses as act
 from . import audit_responses as aud
+from . import callback_responses as cb
 from . import responses
 from . import security_responses as sec
 from . import token_responses as tok
@@ -21,6 +22,10 @@ ROUTES = {
     "/application/version/create": responses.version_create,
     "/application/version/support": responses.version_support,
     "/application/version/unsupport": responses.version_unsupport,
+    "/application/callback/create": cb.callback_create,
+    "/application/callback/update": cb.callback_update,
+    "/application/callback/list": cb.callback_list,
+    "/application/callback/remove": cb.callback_remove,
     "/activation/init": act.activation_init,
     "/activation/prepare": act.activation_prepare,
     "/activation/create": act.activation_create,
