@@ -158,6 +158,9 @@ passive authentication passed, else the portrait cut from the document page::
      "filename": "portrait.jpg", "contentType": "image/jpeg", "data": "<Base64 JPEG>"}
 
 ``DELETE /api/v1/documents/investigations/{id}`` → 204 — cleanup (pages, chip, result, portrait).
+Without it, an investigation and its pages are purged after
+``MockConfig.extra["document_retention_seconds"]`` of virtual time (default a week); afterwards its id
+is ``not_found``.
 
 Queued verdicts (admin, framework ``/_admin/verdicts``), kind ``document-investigation``::
 

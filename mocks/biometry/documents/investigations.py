@@ -1,9 +1,11 @@
 """The investigation model: state in the store, time from the virtual clock, OPEN → PENDING → DONE.
 
 Keys (per session): ``docinv:<id>`` the investigation, ``docpage:<id>:<pageId>`` each page record,
-``docportrait:<id>`` the trusted portrait (Base64) once computed. Every read-modify-write goes through
-``store().update`` so concurrent uploads to one investigation cannot lose a page. The verdict is
-computed once, at submit, and held back until the transition policy lets the investigation be DONE.
+``docportrait:<id>`` the trusted portrait (Base64) once computed; all kept for the retention period
+(virtual time, ``document_retention_seconds``) and then gone, as a provider purges personal data.
+Every read-modify-write goes through ``store().update`` so concurrent uploads to one investigation
+cannot lose a page. The verdict is computed once, at submit, and held back until the transition
+policy lets the investigation be DONE.
 """
 
 from __future__ import annotations
@@ -71,7 +73,7 @@ def create(customer_id: str | None, expected: dict[str, Any] | None) -> dict[str
         "completedAt": None,
         "result": None,
     }
-    store().put(_key(investigation_id), record)
+    store().put(_key(investigation_id), record, ttl=document_settings().retention)
     return record
 
 
@@ -105,7 +107,7 @@ def add_page(investigation_id: str, page: dict[str, Any]) -> None:
             raise InvalidStateError(f"an investigation holds at most {MAX_PAGES} pages")
         return {**record, "pageIds": [*record["pageIds"], page["pageId"]]}
 
-    store().put(_page_key(investigation_id, page["pageId"]), page)
+    store().put(_page_key(investigation_id, page["pageId"]), page, ttl=document_settings().retention)
     try:
         store().update(_key(investigation_id), attach)
     except Exception:
@@ -174,7 +176,11 @@ def submit(investigation_id: str) -> dict[str, Any]:
         )
         raise
     if portrait is not None:
-        store().put(f"docportrait:{investigation_id}", base64.b64encode(portrait).decode("ascii"))
+        store().put(
+            f"docportrait:{investigation_id}",
+            base64.b64encode(portrait).decode("ascii"),
+            ttl=document_settings().retention,
+        )
     updated = {"submittedAt": _iso(at), "startedAt": at.timestamp(), "reads": 0, "result": result}
     return dict(
         store().update(

@@ -2,6 +2,7 @@
 
 ``document_api_key``: the key every call carries as ``Authorization: api_key <key>``.
 ``document_trust_seed``: the seed the provider's seeded CSCAs are derived from (see :mod:`.trust`).
+``document_retention_seconds``: how long (virtual time) an investigation and its pages are kept.
 ``document_transition``: the default transition policy of an investigation (PENDING → DONE) when a
 test has not set one for its session over ``/_admin/transitions``.
 """
@@ -22,6 +23,8 @@ VERDICT_KIND = "document-investigation"
 MAX_IMAGE_BYTES = 5 * 512 * 1024
 MIN_IMAGE_SIDE = 320
 MAX_PAGES = 4
+#: A week: far longer than any onboarding process (3 h), short enough to bound a long load test's state.
+RETENTION_SECONDS = 7 * 86400.0
 #: Largest chip file a plain READ BINARY reaches (15-bit offset), as on a real chip.
 MAX_CHIP_FILE_BYTES = 32 * 1024
 
@@ -31,6 +34,7 @@ class DocumentSettings:
     api_key: str
     trust_seed: str
     transition: TransitionPolicy
+    retention: float
 
 
 def document_settings() -> DocumentSettings:
@@ -42,4 +46,5 @@ def document_settings() -> DocumentSettings:
         api_key=str(extra.get("document_api_key", DEFAULT_API_KEY)),
         trust_seed=str(extra.get("document_trust_seed", DEFAULT_TRUST_SEED)),
         transition=policy,
+        retention=float(extra.get("document_retention_seconds", RETENTION_SECONDS)),
     )

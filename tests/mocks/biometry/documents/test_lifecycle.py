@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from mocks.biometry.app import create_app
-from mocks.biometry.documents.settings import TRANSITION_KIND, VERDICT_KIND
+from mocks.biometry.documents.settings import RETENTION_SECONDS, TRANSITION_KIND, VERDICT_KIND
 from mocks.biometry.documents.trust import seeded_csca
 from mocks.framework import AdminClient, RunningServer, serve_in_thread
 from simulator.identity.chip.forgery import AttackerKit, Forgery, forge
@@ -180,6 +180,19 @@ def test_cleanup_removes_everything(api: DocApi, evidence: Evidence) -> None:
     for path in (f"{BASE}/{inv}", f"{BASE}/{inv}/portrait", f"{BASE}/{inv}/pages/{page['pageId']}"):
         gone = api.call("GET", path)
         assert gone.status_code == 404 and gone.json()["error"] == "not_found"
+
+
+def test_investigations_are_purged_after_the_retention_period(
+    api: DocApi, evidence: Evidence, server: RunningServer
+) -> None:
+    inv = _submitted_chip_only(api, evidence)
+    assert api.poll(inv)["status"] == "DONE"
+    admin = _admin(api, server)
+    admin.advance_clock(RETENTION_SECONDS - 60)
+    assert api.portrait(inv).status_code == 200
+    admin.advance_clock(120)
+    assert api.call("GET", f"{BASE}/{inv}").status_code == 404
+    assert api.portrait(inv).status_code == 404
 
 
 def test_a_page_can_be_removed_while_open(api: DocApi, evidence: Evidence) -> None:

@@ -122,14 +122,25 @@ def test_swapped_portrait_does_not_match_the_chip_face(
 def test_expired_document_fails_not_expired_on_the_virtual_clock(
     api: DocApi, evidence: Evidence, server: RunningServer
 ) -> None:
-    inv = api.create()
-    api.page(inv, "PASSPORT", "DATA_PAGE", evidence.photos[DocumentKind.PASSPORT])
     expiry = passport_data(evidence.person).mrz.expiry_date
     admin = AdminClient(server.url, session=api.http.headers["X-Sim-Session"])
     admin.set_clock(dt.datetime.combine(expiry + dt.timedelta(days=1), dt.time(12), tzinfo=dt.UTC))
+    inv = api.create()
+    api.page(inv, "PASSPORT", "DATA_PAGE", evidence.photos[DocumentKind.PASSPORT])
     result = api.result(inv)
     assert failed(result) == {"not_expired": "expired"}
     assert f"expiry {expiry.isoformat()}" in validators(result)["not_expired"]["message"]
+
+
+def test_expiry_is_judged_at_submit_time(api: DocApi, evidence: Evidence, server: RunningServer) -> None:
+    """Uploaded the day before expiry, submitted the day after: the submit's virtual date decides."""
+    expiry = passport_data(evidence.person).mrz.expiry_date
+    admin = AdminClient(server.url, session=api.http.headers["X-Sim-Session"])
+    admin.set_clock(dt.datetime.combine(expiry - dt.timedelta(days=1), dt.time(12), tzinfo=dt.UTC))
+    inv = api.create()
+    api.page(inv, "PASSPORT", "DATA_PAGE", evidence.photos[DocumentKind.PASSPORT])
+    admin.advance_clock(2 * 86400)
+    assert failed(api.result(inv)) == {"not_expired": "expired"}
 
 
 def test_data_not_matching_the_customer_fails(api: DocApi, evidence: Evidence) -> None:
