@@ -52,8 +52,23 @@ def _check_limit(record: Record, settings: OnboardingSettings) -> None:
         raise IdentityVerificationLimitError("too many failed documents: identity verification was reset")
 
 
+def _dispose(docs: list[dict[str, Any]], doc_type: str, side: str | None) -> list[str]:
+    """Mark earlier evidence of the same kind replaced; returns the provider pages to delete."""
+    pages = []
+    for old in docs:
+        if (old["type"], old["side"]) == (doc_type, side) and old["status"] not in FAILED_SET:
+            old["status"] = "DISPOSED"
+            if old.get("pageId"):
+                pages.append(old["pageId"])
+    return pages
+
+
 def submit(record: Record, body: DocumentSubmitRequest, settings: OnboardingSettings) -> None:
-    """Upload the evidence; submit the investigation when the required set is complete."""
+    """Upload the evidence; submit the investigation when the required set is complete.
+
+    What reached the provider is recorded even when a later call fails (409), so a retry neither
+    duplicates pages nor loses the investigation.
+    """
     verification.require(record, Phase.DOCUMENT_UPLOAD, Status.IN_PROGRESS)
     _check_limit(record, settings)
     state = record["verification"]
@@ -61,36 +76,41 @@ def submit(record: Record, body: DocumentSubmitRequest, settings: OnboardingSett
         settings, record["userId"] or record["processId"])
     docs: list[dict[str, Any]] = [dict(d) for d in state["documents"]]
     failed = 0
-    for item in body.documents:
-        for old in docs:  # a new page of the same kind replaces the previous one
-            if (old["type"], old["side"]) == (item.type, item.side) and old["status"] not in FAILED_SET:
-                old["status"] = "DISPOSED"
-                if old.get("pageId"):
-                    documents.delete_page(settings, investigation, old["pageId"])
-        try:
-            page = documents.upload_page(settings, investigation, document_type=item.type,
-                                         side=_provider_side(item), image_b64=item.data,
-                                         filename=item.filename)
-        except documents.EvidenceRejected:
-            docs.append(_document(item.type, item.side, item.filename, "REJECTED", pageId=None))
-            failed += 1
-            continue
-        status = "VERIFICATION_PENDING" if page.get("status") == "READ" else "REJECTED"
-        if status == "REJECTED":
-            failed += 1
-            documents.delete_page(settings, investigation, page["pageId"])
-        docs.append(_document(item.type, item.side, item.filename, status, pageId=page["pageId"]))
-    if body.chip is not None:
-        try:
-            documents.put_chip(settings, investigation, dict(body.chip.files))
-            status = "VERIFICATION_PENDING"
-        except documents.EvidenceRejected:
-            status, failed = "REJECTED", failed + 1
-        docs.append(_document(body.chip.documentType, "CHIP", "chip", status, pageId=None))
-    complete = required_set_complete(docs)
-    if complete:
-        documents.submit(settings, investigation)
+    complete = False
+    try:
+        for item in body.documents:
+            for page_id in _dispose(docs, item.type, item.side):
+                documents.delete_page(settings, investigation, page_id)
+            try:
+                page = documents.upload_page(settings, investigation, document_type=item.type,
+                                             side=_provider_side(item), image_b64=item.data,
+                                             filename=item.filename)
+            except documents.EvidenceRejected:
+                docs.append(_document(item.type, item.side, item.filename, "REJECTED", pageId=None))
+                failed += 1
+                continue
+            status = "VERIFICATION_PENDING" if page.get("status") == "READ" else "REJECTED"
+            if status == "REJECTED":
+                failed += 1
+                documents.delete_page(settings, investigation, page["pageId"])
+            docs.append(_document(item.type, item.side, item.filename, status, pageId=page["pageId"]))
+        if body.chip is not None:
+            _dispose(docs, body.chip.documentType, "CHIP")
+            try:
+                documents.put_chip(settings, investigation, dict(body.chip.files))
+                status = "VERIFICATION_PENDING"
+            except documents.EvidenceRejected:
+                status, failed = "REJECTED", failed + 1
+            docs.append(_document(body.chip.documentType, "CHIP", "chip", status, pageId=None))
+        if required_set_complete(docs):
+            documents.submit(settings, investigation)
+            complete = True
+    finally:
+        _record_submit(record["processId"], investigation, docs, failed, complete)
 
+
+def _record_submit(process_id: str, investigation: str, docs: list[dict[str, Any]], failed: int,
+                   complete: bool) -> None:
     def change(current: Record) -> None:
         verification.require(current, Phase.DOCUMENT_UPLOAD, Status.IN_PROGRESS)
         target = current["verification"]
@@ -99,7 +119,7 @@ def submit(record: Record, body: DocumentSubmitRequest, settings: OnboardingSett
         if complete:
             verification.move(target, Phase.DOCUMENT_UPLOAD, Status.VERIFICATION_PENDING)
 
-    process.update(record["processId"], change)
+    process.update(process_id, change)
 
 
 def _documents_verified(record: Record, settings: OnboardingSettings) -> Record:
