@@ -184,3 +184,15 @@ def test_cleanup_after_the_code_was_issued_removes_the_waiting_activation(world:
     pas = PowerAuthServerClient(world.stack.wultra.url, session=world.session)
     listed = pas.ok("/activation/list", {"userId": world.evidence.customer()["userId"]})["activations"]
     assert [a["activationStatus"] for a in listed] == ["REMOVED"]
+
+
+def test_a_submit_broken_halfway_keeps_what_reached_the_provider(world: Any) -> None:
+    journey = _started(world)
+    world.biometry.add_fault(route="/api/v1/documents/investigations/*/pages", session=world.session,
+                             everyNth=2, times=1, error={"status": 503})
+    broken = journey.submit_id_card()
+    assert (broken.status, broken.code) == (409, "REMOTE_COMMUNICATION_ERROR")
+    kept = journey.identity("/api/identity/document/status").result["documents"]
+    assert [(d["side"], d["status"]) for d in kept] == [("FRONT", "VERIFICATION_PENDING")]
+    assert journey.submit([journey.page(DocumentKind.ID_BACK)]).ok
+    journey.poll_until("PRESENCE_CHECK", "NOT_INITIALIZED")
