@@ -181,6 +181,7 @@ def person_chip(
     DG1 holds the document's MRZ, DG2 the holder's portrait (or ``portrait``), EF.SOD is signed at
     ``signed_at`` (default: one day before now).
     """
+    lines: Sequence[str]
     if document == "PASSPORT":
         lines = td3_lines(passport_data(person).mrz)
     elif document == "ID_CARD":

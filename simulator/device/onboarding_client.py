@@ -147,9 +147,16 @@ class ProcessNotStartedError(OnboardingError):
 
 
 class _PowerAuthLikeConfig(Protocol):
-    application_key: str
-    application_secret: str
-    master_public_key: bytes
+    """Anything with the three application values (the PowerAuth SDK's ``PowerAuthConfig``)."""
+
+    @property
+    def application_key(self) -> str: ...
+
+    @property
+    def application_secret(self) -> str: ...
+
+    @property
+    def master_public_key(self) -> bytes: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -587,8 +594,9 @@ def _server_error(status: int, body: Any, text: str) -> OnboardingError:
     if not isinstance(body, dict) or body.get("status") != "ERROR" or not isinstance(inner, dict):
         return OnboardingTransportError(f"onboarding server answered {status}: {text[:200]}",
                                         http_status=status)
-    code = inner.get("code") if isinstance(inner.get("code"), str) else "ERROR_GENERIC"
-    message = inner.get("message") if isinstance(inner.get("message"), str) else ""
+    raw_code, raw_message = inner.get("code"), inner.get("message")
+    code = raw_code if isinstance(raw_code, str) else "ERROR_GENERIC"
+    message = raw_message if isinstance(raw_message, str) else ""
     remaining = _opt_int(body, "remainingAttempts")
     return OnboardingServerError(f"{code} ({status}): {message}", code=code, http_status=status,
                                  remaining_attempts=remaining)

@@ -25,8 +25,8 @@ from simulator.identity.people import Person, generate_people
 PERSON: Person = generate_people(41, 1)[0]
 
 
-def _camera(seed: int = 1, **conditions: float) -> DocumentCamera:
-    return DocumentCamera(PERSON, rng=random.Random(seed), conditions=CaptureConditions(**conditions))
+def _camera(seed: int = 1, strength: float = 0.3) -> DocumentCamera:
+    return DocumentCamera(PERSON, rng=random.Random(seed), conditions=CaptureConditions(strength=strength))
 
 
 def test_id_card_front_and_back_read_back_as_the_persons_card() -> None:

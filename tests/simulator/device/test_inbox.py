@@ -92,6 +92,7 @@ def test_entry_parsing_rejects_bad_shapes() -> None:
     good = {"id": "SM1-0", "messageSid": "SM1", "from": "BANK", "body": "x",
             "receivedAt": "2026-11-28T10:00:00+00:00", "read": False}
     assert SmsMessage.from_json(good).sender == "BANK"
+    bad: object
     for bad in ([], {**good, "read": "no"}, {k: v for k, v in good.items() if k != "body"},
                 {**good, "receivedAt": "yesterday"}):
         with pytest.raises(InboxFormatError):

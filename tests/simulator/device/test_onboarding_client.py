@@ -55,6 +55,7 @@ from simulator.powerauth.codec import b64decode
 from simulator.powerauth.ecies import EciesContext, EciesDecryptor, EciesRequest, EncryptorId, dumps_compact
 from simulator.powerauth.headers import ENCRYPTION_HEADER, EncryptionHeader
 from simulator.powerauth.keys import generate_private_key, public_key_to_bytes
+from simulator.powerauth.versions import ProtocolVersion
 
 _sessions = itertools.count()
 
@@ -89,7 +90,8 @@ def stand_in() -> Iterator[StandIn]:
     @app.post("/enrollment-server-onboarding/<path:path>")
     def endpoint(path: str) -> Response:
         header = EncryptionHeader.parse(request.headers[ENCRYPTION_HEADER])
-        context = EciesContext(header.version, EncryptorId.APPLICATION_SCOPE_GENERIC, APP_KEY, APP_SECRET)
+        context = EciesContext(ProtocolVersion(header.version), EncryptorId.APPLICATION_SCOPE_GENERIC,
+                               APP_KEY, APP_SECRET)
         decryptor = EciesDecryptor(context, master)
         plain = decryptor.decrypt_request(EciesRequest.from_json(request.get_json(), header.version))
         wrapper = json.loads(plain)
@@ -322,8 +324,10 @@ def world(stack: Stack, request: pytest.FixtureRequest) -> Iterator[World]:
 
 def _read_otp(world: World) -> str:
     with world.admin(world.stack.sms) as sms, world.inbox() as inbox:
-        return inbox.wait_for_otp(timeout=30, poll_interval=0, sleep=lambda _s: sms.advance_clock(2),
-                                  length=8).code
+        def sleep(_seconds: float) -> None:
+            sms.advance_clock(2)
+
+        return inbox.wait_for_otp(timeout=30, poll_interval=0, sleep=sleep, length=8).code
 
 
 def test_start_otp_by_sms_status_resend_cleanup_over_http(world: World) -> None:
