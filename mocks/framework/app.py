@@ -162,6 +162,9 @@ def _begin_request() -> WerkzeugResponse | None:
         raise RequestEntityTooLarge()
     if admin:
         return None
+    # Read (and cache) the body before any handler parses a form from the stream, which would leave
+    # nothing for the journal.
+    read_body()
     decision = runtime.faults.decide(request.method, request.path, session)
     if decision is None:
         return None

@@ -191,3 +191,15 @@ def test_sessions_are_isolated(gateway: SmsGatewayClient) -> None:
     other = gateway.http.get(gateway.messages_url, auth=(gateway.sid, gateway.token),
                              headers={"X-Sim-Session": "someone-else"})
     assert other.json()["messages"] == []
+
+
+def test_form_encoded_send_is_journaled_with_its_fields(
+    gateway: SmsGatewayClient, admin: AdminClient
+) -> None:
+    """The handler parses the form, yet the journal still shows what was sent (credentials masked)."""
+    gateway.send(to="+420601234567", body="Hello from the journal test")
+    [entry] = admin.journal(path="Messages.json")
+    sent = entry["requestBody"]
+    assert sent["To"] == "+420601234567"
+    assert sent["Body"] == "Hello from the journal test"
+    assert entry["requestHeaders"]["Authorization"] == "***"
