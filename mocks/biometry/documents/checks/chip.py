@@ -11,6 +11,8 @@ _NOT_PA = ("active_authentication", "chip_print")
 
 
 def chip_validators(ev: Evidence) -> list[Validator]:
+    """Passive authentication (headline reason = the verifier's first failure), Active Authentication
+    (only with DG15; replayed answers to another challenge fail), DG1 vs the printed MRZ."""
     if ev.chip is None or ev.passive is None:
         return []
     result = ev.passive

@@ -31,6 +31,7 @@ CHECK_DIGITS = (
 
 
 def mrz_sources(ev: Evidence) -> list[tuple[str, MrzResult]]:
+    """Every MRZ of the evidence, chip DG1 first, parsed against the submit's virtual date."""
     sources: list[tuple[str, MrzResult]] = []
     if ev.chip is not None:
         lines = dg1_lines(ev.chip)
@@ -49,6 +50,7 @@ def _expects_mrz(page: dict[str, Any]) -> bool:
 
 
 def mrz_validators(ev: Evidence) -> list[Validator]:
+    """One validator per MRZ check, each failing when any MRZ source fails it (``pageIds`` say which)."""
     sources = ev.mrz_sources
     missing = [p["pageId"] for p in ev.pages if _expects_mrz(p) and not p.get("mrzLines")]
     if ev.chip is not None and dg1_lines(ev.chip) is None:

@@ -7,10 +7,13 @@ from ..extraction import parse_lines
 from ..pages import front_mismatches, quality_ratio
 from .base import Evidence, Validator, yes_no
 
+#: A page exactly at the reader's confidence floor scores this; below it a character is a guess.
 IMAGE_QUALITY_THRESHOLD = 45
 
 
 def document_complete(ev: Evidence) -> Validator:
+    """Every declared document has all its sides (RX-06: ID card front and back, passport data page);
+    a chip alone is complete evidence too."""
     have: dict[str, set[str]] = {}
     for page in ev.pages:
         have.setdefault(page["documentType"], set()).add(page["side"])
@@ -25,6 +28,8 @@ def document_complete(ev: Evidence) -> Validator:
 
 
 def page_validators(ev: Evidence) -> list[Validator]:
+    """Classification (declared vs detected side) and OCR quality, scored against the reader's floor
+    so that 45 means "exactly at the confidence below which a character is a guess"."""
     if not ev.pages:
         return []
     unreadable = [p["pageId"] for p in ev.pages if p["status"] != "READ"]
@@ -74,6 +79,8 @@ def page_validators(ev: Evidence) -> list[Validator]:
 
 
 def printed_vs_mrz(ev: Evidence) -> Validator | None:
+    """Printed fields against the MRZ: on the passport page itself, and an ID card front against the
+    MRZ on its back (the pair must belong together); ``None`` when no such pair was uploaded."""
     checked, failed, fields = False, [], []
     for page in ev.pages:
         if (

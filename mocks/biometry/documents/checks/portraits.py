@@ -8,13 +8,15 @@ import base64
 from simulator.identity.chip.errors import ChipError
 from simulator.identity.chip.lds import portrait_from_dg2
 from simulator.identity.chip.reader import ChipRead
+from simulator.identity.documents.reader import PATTERN_TILE_MIN, PORTRAIT_PATTERN_MIN
 from simulator.identity.faces.errors import FaceError
 from simulator.identity.faces.matcher import DEFAULT_THRESHOLD, FaceMatcher, FaceTemplate
 
 from .base import CHIP, Evidence, Validator, yes_no
 
-PATTERN_THRESHOLD = 30
-PORTRAIT_PATTERN_THRESHOLD = 25
+#: The reader's own operating points, as scores: a tile or portrait below them does not correlate.
+PATTERN_THRESHOLD = round(100 * PATTERN_TILE_MIN)
+PORTRAIT_PATTERN_THRESHOLD = round(100 * PORTRAIT_PATTERN_MIN)
 
 _MATCHER = FaceMatcher()
 PORTRAIT_MATCH_THRESHOLD = round(100 * DEFAULT_THRESHOLD)
@@ -40,6 +42,8 @@ def chip_portrait(chip: ChipRead | None) -> bytes | None:
 
 
 def portrait_validators(ev: Evidence) -> list[Validator]:
+    """A findable face on every portrait (printed and DG2), printed vs chip face, and the pattern
+    correlations the reader measured over the page and over the printed photo."""
     out: list[Validator] = []
     holders = [
         p
