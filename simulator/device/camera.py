@@ -23,6 +23,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from PIL import Image, ImageFilter, ImageOps
 
@@ -172,7 +173,7 @@ class DocumentCamera:
             kind = _KINDS[key]
         except (ValueError, KeyError) as exc:
             raise CameraError(f"cannot photograph side {side!r} of document {document_type!r}") from exc
-        page = render_person(kind, self.person, None if kind is DocumentKind.ID_BACK else self.portrait)
+        page = _page(kind, self.person, None if kind is DocumentKind.ID_BACK else self.portrait)
         if self.pasted_portrait is not None and kind is not DocumentKind.ID_BACK:
             page = _paste(page, kind, self.pasted_portrait)
         c = self.conditions
@@ -197,6 +198,13 @@ class DocumentCamera:
                 f"no valid MRZ on {photo.filename}", [str(reason) for reason in reading.reasons]
             )
         return list(reading.mrz_lines)
+
+
+@lru_cache(maxsize=16)
+def _page(kind: DocumentKind, person: Person, portrait: bytes | None) -> Image.Image:
+    """The document face as printed (drawing it costs more than photographing it, and the document
+    does not change between photos). Callers never modify the returned image."""
+    return render_person(kind, person, portrait)
 
 
 def _paste(page: Image.Image, kind: DocumentKind, photo: bytes) -> Image.Image:
