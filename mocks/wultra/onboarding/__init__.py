@@ -24,9 +24,12 @@ Endpoints and request objects
 
 Identity calls (request object ``{processId, processToken, …}``; the server moves on lazily when polled):
 
+``/api/identity/consent/text`` ``{consentType?}``  → ``{consentText}`` (from the bank)
+``/api/identity/consent/approve`` ``{consentType?, approved}``  (stored at the bank; enforced before
+                                              init only with the ``require_consent`` setting)
 ``/api/identity/init``                      → verification ``(DOCUMENT_UPLOAD, IN_PROGRESS)``
 ``/api/identity/status``                    → ``{processId, identityVerificationPhase,
-                                              identityVerificationStatus, config}``
+                                              identityVerificationStatus, config, consentRequired}``
 ``/api/identity/document/submit`` (also ``/api/v2/…``)  ``{documents:[{filename, type ID_CARD|PASSPORT,
                                               side FRONT|BACK, data: Base64 image}], chip?:
                                               {documentType, files:{"EF.SOD": b64, "DG1.bin": …}}}``
@@ -69,6 +72,6 @@ few MiB (the framework's 1 MiB default fits about two 150 kB photos).
 Layout: :mod:`.settings` (``MockConfig.extra``), :mod:`.secure_channel` (ECIES), :mod:`.schemas`,
 :mod:`.otp`, :mod:`.process`, :mod:`.onboarding_service`, :mod:`.verification` (phase machine),
 :mod:`.identity_documents`, :mod:`.presence`, :mod:`.sca`, :mod:`.activation`,
-:mod:`.identity_service`, :mod:`.providers` (other parties by URL), :mod:`.responses` (thin handlers),
-:mod:`.urls` (``ROUTES``), :mod:`.exceptions` (envelope, codes).
+:mod:`.identity_service`, :mod:`.consent`, :mod:`.providers` (other parties by URL),
+:mod:`.responses` (thin handlers), :mod:`.urls` (``ROUTES``), :mod:`.exceptions` (envelope, codes).
 """

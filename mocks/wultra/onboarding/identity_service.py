@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import identity_documents, onboarding_service, process, verification
+from . import consent, identity_documents, onboarding_service, process, verification
 from .exceptions import ProcessLimitError
 from .process import Record
 from .schemas import IdentityRequest
@@ -29,16 +29,18 @@ def _check_count(record: Record) -> None:
         raise ProcessLimitError("identity verification attempts are exhausted; the process has failed")
 
 
-def init(record: Record) -> None:
+def init(record: Record, settings: OnboardingSettings) -> None:
     """``/api/identity/init``: start (or restart after cleanup) the identity verification."""
     verification.require(record, None, verification.Status.NOT_INITIALIZED)
+    consent.require_resolved(record, settings)
     _check_count(record)
     process.update(record["processId"], verification.init)
 
 
 def status(record: Record, settings: OnboardingSettings) -> dict[str, Any]:
     """``/api/identity/status``."""
-    return {**verification.view(record), "config": onboarding_service.config_of(settings)}
+    return {**verification.view(record), "config": onboarding_service.config_of(settings),
+            "consentRequired": record.get("consentRequired", True)}
 
 
 def cleanup(record: Record) -> None:

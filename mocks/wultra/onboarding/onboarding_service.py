@@ -72,6 +72,7 @@ def start(application_id: str, body: StartRequest, language: str,
     subject = process.subject_of(application_id, found.user_id, dict(body.identification))
     record, token = process.create(process_id=process_id, application_id=application_id,
                                    user_id=found.user_id, subject=subject, language=language,
+                                   consent_required=found.consent_required,
                                    settings=settings)
     code = otp.issue(process_id, settings, resend=False)
     _deliver(record, code, settings, resend=False)

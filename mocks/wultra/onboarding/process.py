@@ -116,7 +116,7 @@ def _count_start(subject: str, settings: OnboardingSettings) -> None:
 
 
 def create(*, process_id: str, application_id: str, user_id: str | None, subject: str,
-           language: str, settings: OnboardingSettings) -> tuple[Record, str]:
+           language: str, consent_required: bool, settings: OnboardingSettings) -> tuple[Record, str]:
     """A new live process and its token (the token is returned once, only its digest is kept)."""
     _count_start(subject, settings)
     previous = store().get(f"onb:open:{subject}")
@@ -133,6 +133,8 @@ def create(*, process_id: str, application_id: str, user_id: str | None, subject
         "onboardingStatus": OnboardingStatus.VERIFICATION_IN_PROGRESS.value,
         "createdAt": _now(),
         "language": language,
+        "consentRequired": consent_required,
+        "consent": None,
         "errorDetail": None,
         "errorOrigin": None,
         "verification": {"phase": None, "status": "NOT_INITIALIZED"},

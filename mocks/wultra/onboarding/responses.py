@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from flask import Response, request
 
-from . import activation, identity_documents, identity_service, onboarding_service, presence, process, sca
+from . import (
+    activation,
+    consent,
+    identity_documents,
+    identity_service,
+    onboarding_service,
+    presence,
+    process,
+    sca,
+)
 from .schemas import (
     ConfigurationRequest,
+    ConsentApproveRequest,
+    ConsentTextRequest,
     DocumentSubmitRequest,
     IdentityRequest,
     OtpVerifyRequest,
@@ -73,13 +84,30 @@ def onboarding_cleanup() -> Response:
 
 def identity_init() -> Response:
     exchange = open_request()
-    identity_service.init(_identity(exchange))
+    identity_service.init(_identity(exchange), onboarding_settings())
     return exchange.respond()
 
 
 def identity_status() -> Response:
     exchange = open_request()
     return exchange.respond(identity_service.status(_identity(exchange), onboarding_settings()))
+
+
+def consent_text() -> Response:
+    exchange = open_request()
+    body = parse_request(ConsentTextRequest, exchange.request_object)
+    settings = onboarding_settings()
+    record = identity_service.load(body, exchange.application_id, settings)
+    return exchange.respond(consent.text(record, body.consentType, settings))
+
+
+def consent_approve() -> Response:
+    exchange = open_request()
+    body = parse_request(ConsentApproveRequest, exchange.request_object)
+    settings = onboarding_settings()
+    record = identity_service.load(body, exchange.application_id, settings)
+    consent.approve(record, body.consentType, body.approved, settings)
+    return exchange.respond()
 
 
 def identity_cleanup() -> Response:

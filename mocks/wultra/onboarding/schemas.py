@@ -59,6 +59,18 @@ class IdentityRequest(ProcessRequest):
     processToken: str = Field(min_length=16, max_length=128)
 
 
+class ConsentTextRequest(IdentityRequest):
+    """``/api/identity/consent/text``."""
+
+    consentType: str = Field(default="GDPR", pattern=r"^[A-Z][A-Z0-9_]{0,31}$")
+
+
+class ConsentApproveRequest(ConsentTextRequest):
+    """``/api/identity/consent/approve``."""
+
+    approved: bool
+
+
 class OtpVerifyRequest(IdentityRequest):
     """``/api/identity/otp/verify``."""
 

@@ -6,7 +6,8 @@ Every other party is reached by URL (so any of them can be the real system in co
 ``bank_password`` (HTTP Basic, optional), ``biometry_api_key``/``biometry_secret``,
 ``document_api_key``.  Limits default to Wultra's defaults (OTP 8 digits, 5 min, resend 30 s,
 5 attempts; 5 processes per client per day; activation phase 5 min, verification 1 h, process 3 h;
-5 presence-check attempts).
+5 presence-check attempts).  ``require_consent`` (default false): when the bank's lookup says a
+consent is required, ``/api/identity/init`` waits for its approval (Wultra's consent guard).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class OnboardingSettings:
     process_expiration: float = 3 * 3600.0
     presence_check_max_attempts: int = 5
     max_failed_documents: int = 5
+    require_consent: bool = False
 
     @property
     def bank_auth(self) -> tuple[str, str] | None:

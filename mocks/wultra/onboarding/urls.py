@@ -20,6 +20,8 @@ ROUTES: dict[str, Callable[..., Any]] = {
     "/api/identity/init": responses.identity_init,
     "/api/identity/status": responses.identity_status,
     "/api/identity/cleanup": responses.identity_cleanup,
+    "/api/identity/consent/text": responses.consent_text,
+    "/api/identity/consent/approve": responses.consent_approve,
     "/api/identity/document/submit": responses.document_submit,
     "/api/v2/identity/document/submit": responses.document_submit,
     "/api/identity/document/status": responses.document_status,

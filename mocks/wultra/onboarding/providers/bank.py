@@ -7,6 +7,7 @@ Request shapes follow Wultra's REST onboarding provider (2.x: ``processType`` in
   client" and is silent: the process goes on with ``userId = None`` (no enumeration, RX-04);
 * ``/otp/send`` - ``otpSent: false`` or any failure is ``ONBOARDING_OTP_FAILED``; the OTP is in the
   request body only (the journal masks it by name);
+* ``/consent/text``, ``/consent/storage`` - a failure is ``REMOTE_COMMUNICATION_ERROR`` (409);
 * ``/process/event`` - failures are ignored.
 """
 
@@ -20,16 +21,21 @@ import requests
 
 from mocks.framework import UpstreamError, outbound, random_uuid, rng
 
-from ..exceptions import OnboardingOtpError
+from ..exceptions import OnboardingOtpError, RemoteCommunicationError
 from ..settings import OnboardingSettings
 
 
 @dataclass(frozen=True)
 class LookupResult:
-    """The bank's ``userId`` for an identification (``None``: not a client, or lookup failed)."""
+    """The bank's ``userId`` for an identification (``None``: not a client, or lookup failed).
+
+    ``consent_required`` is taken from the answer whether or not the client was found (the bank
+    answers it alike for everyone), and is true when there is no usable answer - the reactivation
+    process type requires a consent - so it tells nobody whether the client exists.
+    """
 
     user_id: str | None
-    consent_required: bool = False
+    consent_required: bool = True
 
 
 def _headers(settings: OnboardingSettings) -> dict[str, str]:
@@ -63,11 +69,11 @@ def lookup_user(settings: OnboardingSettings, *, process_id: str, process_type: 
     except UpstreamError:
         return LookupResult(None)
     body = _json_object(response) if response.status_code == 200 else None
-    user_id = body.get("userId") if body is not None else None
-    if not isinstance(user_id, str) or not user_id:
+    if body is None:
         return LookupResult(None)
-    consent = body.get("consentRequired") if body is not None else None
-    return LookupResult(user_id, consent_required=consent is True)
+    user_id = body.get("userId")
+    consent = body.get("consentRequired") is not False
+    return LookupResult(user_id if isinstance(user_id, str) and user_id else None, consent_required=consent)
 
 
 def send_otp(settings: OnboardingSettings, *, process_id: str, process_type: str, user_id: str,
@@ -113,3 +119,27 @@ def evaluate_client(settings: OnboardingSettings, *, process_id: str, process_ty
     if result == "NOK":
         return False
     return None
+
+
+def consent_text(settings: OnboardingSettings, *, process_id: str, process_type: str, user_id: str | None,
+                 language: str, consent_type: str) -> str:
+    """``POST /consent/text``: the HTML the app shows; a failure is ``REMOTE_COMMUNICATION_ERROR``."""
+    body = {"processId": process_id, "processType": process_type, "userId": user_id, "language": language,
+            "consentType": consent_type}
+    response = _post(settings, "/consent/text", body)
+    answer = _json_object(response) if response.status_code == 200 else None
+    text = answer.get("consentText") if answer is not None else None
+    if not isinstance(text, str):
+        raise RemoteCommunicationError(f"the bank adapter answered {response.status_code} to /consent/text")
+    return text
+
+
+def store_consent(settings: OnboardingSettings, *, process_id: str, process_type: str, user_id: str,
+                  consent_type: str, approved: bool) -> None:
+    """``POST /consent/storage``; anything but a 2xx is ``REMOTE_COMMUNICATION_ERROR``."""
+    body = {"processId": process_id, "processType": process_type, "userId": user_id,
+            "consentType": consent_type, "approved": approved}
+    response = _post(settings, "/consent/storage", body)
+    if not 200 <= response.status_code < 300:
+        raise RemoteCommunicationError(
+            f"the bank adapter answered {response.status_code} to /consent/storage")

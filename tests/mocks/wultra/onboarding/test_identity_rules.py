@@ -9,6 +9,7 @@ from typing import Any
 
 from PIL import Image
 
+from mocks.bank.client import BankClient
 from mocks.wultra.powerauth_server.client import PowerAuthServerClient
 from simulator.identity.documents.layout import DocumentKind
 
@@ -196,3 +197,22 @@ def test_a_submit_broken_halfway_keeps_what_reached_the_provider(world: Any) -> 
     assert [(d["side"], d["status"]) for d in kept] == [("FRONT", "VERIFICATION_PENDING")]
     assert journey.submit([journey.page(DocumentKind.ID_BACK)]).ok
     journey.poll_until("PRESENCE_CHECK", "NOT_INITIALIZED")
+
+
+def test_consent_text_and_answer_go_to_the_bank(world: Any) -> None:
+    journey = world.journey
+    journey.start()
+    status = journey.identity("/api/identity/status").result
+    assert status["consentRequired"] is True
+    text = journey.identity("/api/identity/consent/text", consentType="GDPR").result["consentText"]
+    assert "<html" in text.lower()
+    assert journey.identity("/api/identity/consent/approve", consentType="GDPR", approved=True).ok
+    stored = BankClient(world.stack.bank.url, session=world.session).consents()
+    assert [(c["consentType"], c["approved"]) for c in stored] == [("GDPR", True)]
+
+
+def test_unknown_client_is_asked_for_consent_alike(world: Any) -> None:
+    journey = world.journey
+    journey.start(world.unknown)
+    assert journey.identity("/api/identity/status").result["consentRequired"] is True
+    assert journey.identity("/api/identity/consent/approve", approved=True).ok
