@@ -146,3 +146,36 @@ def find_version_by_key(application_key: str) -> tuple[Record, Record]:
         if version["applicationVersionId"] == entry["applicationVersionId"]:
             return application, version
     raise InvalidApplicationError("application key is not known")
+
+
+def change_roles(application_id: str, roles: list[str], mode: str) -> list[str]:
+    """Add (``create``), replace (``update``) or drop (``remove``) application roles; returns them."""
+    def apply(record: Any) -> Any:
+        if record is None:
+            raise InvalidApplicationError(f"application {application_id!r} does not exist")
+        existing: list[str] = record["applicationRoles"]
+        wanted = list(dict.fromkeys(roles))
+        if mode == "create":
+            record["applicationRoles"] = existing + [r for r in wanted if r not in existing]
+        elif mode == "update":
+            record["applicationRoles"] = wanted
+        else:
+            record["applicationRoles"] = [r for r in existing if r not in wanted]
+        return record
+
+    return list(store().update(_app_key(application_id), apply)["applicationRoles"])
+
+
+def set_config(application_id: str, key: str, values: list[Any] | None) -> dict[str, list[Any]]:
+    """Create/replace (``values``) or remove (``None``) one configuration entry; returns all entries."""
+    def apply(record: Any) -> Any:
+        if record is None:
+            raise InvalidApplicationError(f"application {application_id!r} does not exist")
+        configs = record.setdefault("configs", {})
+        if values is None:
+            configs.pop(key, None)
+        else:
+            configs[key] = values
+        return record
+
+    return dict(store().update(_app_key(application_id), apply)["configs"])

@@ -184,3 +184,23 @@ class StatusUpdateRequest(_Wire):
 
 class ErrorListRequest(_Wire):
     language: str = Field(default="en", max_length=16)
+
+
+class RolesRequest(_Wire):
+    applicationId: str = ID_FIELD
+    applicationRoles: list[str] = Field(default_factory=list, max_length=100)
+
+
+class ConfigDetailRequest(_Wire):
+    applicationId: str = ID_FIELD
+
+
+class ConfigCreateRequest(_Wire):
+    applicationId: str = ID_FIELD
+    key: str = Field(min_length=1, max_length=255)
+    values: list[str | int | float | bool] = Field(default_factory=list, max_length=100)
+
+
+class ConfigRemoveRequest(_Wire):
+    applicationId: str = ID_FIELD
+    key: str = Field(min_length=1, max_length=255)

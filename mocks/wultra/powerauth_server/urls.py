@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from . import activation_responses as act
+from . import application_extras as extras
 from . import audit_responses as aud
 from . import callback_responses as cb
 from . import responses
@@ -22,6 +23,13 @@ ROUTES = {
     "/application/version/create": responses.version_create,
     "/application/version/support": responses.version_support,
     "/application/version/unsupport": responses.version_unsupport,
+    "/application/roles/list": extras.roles_list,
+    "/application/roles/create": extras.roles_create,
+    "/application/roles/update": extras.roles_update,
+    "/application/roles/remove": extras.roles_remove,
+    "/application/config/detail": extras.config_detail,
+    "/application/config/create": extras.config_create,
+    "/application/config/remove": extras.config_remove,
     "/application/callback/create": cb.callback_create,
     "/application/callback/update": cb.callback_update,
     "/application/callback/list": cb.callback_list,

@@ -97,3 +97,26 @@ def test_get_is_not_allowed(pas: PasClient) -> None:
     response = pas.http.get(pas.base + "/status", timeout=10)
     assert response.status_code == 405
     assert response.json()["status"] == "ERROR"
+
+
+def test_roles_and_config(pas: PasClient) -> None:
+    pas.ok("/application/create", {"applicationId": "r-app"})
+
+    def roles(action: str, names: list[str]) -> list[str]:
+        answer = pas.ok(f"/application/roles/{action}", {"applicationId": "r-app", "applicationRoles": names})
+        return list(answer["applicationRoles"])
+
+    assert roles("create", ["A", "B", "A"]) == ["A", "B"]
+    assert roles("remove", ["A"]) == ["B"]
+    assert roles("update", ["C"]) == ["C"]
+    assert roles("list", []) == ["C"]
+    assert pas.ok("/application/detail", {"applicationId": "r-app"})["applicationRoles"] == ["C"]
+    entry = {"applicationId": "r-app", "key": "fido2_aaguids_allowed"}
+    pas.ok("/application/config/create", {**entry, "values": ["x"]})
+    detail = pas.ok("/application/config/detail", {"applicationId": "r-app"})
+    assert detail["applicationConfigs"] == [{"key": "fido2_aaguids_allowed", "values": ["x"]}]
+    pas.ok("/application/config/remove", entry)
+    assert pas.ok("/application/config/detail", {"applicationId": "r-app"})["applicationConfigs"] == []
+    unknown = {"applicationId": "none", "applicationRoles": ["A"]}
+    assert pas.error("/application/roles/create", unknown) == "ERR0015"
+    assert pas.error("/application/config/detail", {"applicationId": "none"}) == "ERR0015"
