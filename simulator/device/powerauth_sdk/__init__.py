@@ -8,6 +8,8 @@ Modules, one job each:
 * ``clock`` – server time as learned from authenticated server timestamps.
 * ``temporary_keys`` – 3.3 keystore JWT exchange, verified with the master or server public key.
 * ``encryption`` – application- and activation-scope ECIES for arbitrary endpoints.
+* ``activation_exchange`` – the two-layer key exchange on server time; ``status`` – status blob and
+  counter resync; ``signing`` – factor keys (PIN unlock) and ``X-PowerAuth-Authorization``.
 * ``models`` – results handed to the app; ``errors`` – the typed errors.
 * ``sdk`` – :class:`PowerAuthSDK`, the life cycle itself.
 """

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from simulator.powerauth.activation import ActivationType, DeviceActivationResult
 from simulator.powerauth.activation_code import decode_activation_code, parse_activation_qr
 from simulator.powerauth.activation_code import verify_activation_signature as verify_code_signature
-from simulator.powerauth.codec import b64decode, b64encode
+from simulator.powerauth.codec import b64decode
 from simulator.powerauth.ecies import EciesContext, EciesResponse, EncryptorId
 from simulator.powerauth.errors import ActivationSignatureError as CoreSignatureError
 from simulator.powerauth.errors import InvalidActivationCodeError as CoreCodeError
@@ -34,9 +34,8 @@ from simulator.powerauth.headers import (
     EncryptionHeader,
 )
 from simulator.powerauth.keys import public_key_to_bytes
-from simulator.powerauth.request_auth import ClientCounter, sign_request, token_header
-from simulator.powerauth.signature import Factor, SignatureKeys, SignatureType
-from simulator.powerauth.status_blob import CounterSync, decrypt_status_blob, synchronize_counter
+from simulator.powerauth.request_auth import token_header
+from simulator.powerauth.signature import SignatureType
 from simulator.powerauth.vault import (
     decrypt_device_private_key,
     encrypt_device_private_key,
@@ -45,6 +44,7 @@ from simulator.powerauth.vault import (
     unwrap_vault_key,
 )
 
+from . import signing
 from .activation_exchange import ActivationExchange
 from .clock import ServerClock
 from .config import PowerAuthConfig
@@ -61,12 +61,13 @@ from .errors import (
 )
 from .http import EnrollmentClient, RequestsTransport, Transport
 from .models import ActivationResult, ActivationStatusInfo, PowerAuthToken
+from .signing import signature_type_of
+from .status import fetch_status
 from .storage import ActivationData, DeviceStorage
 from .temporary_keys import TemporaryKeyCache
 
 PATH_SERVER_STATUS = "/pa/v3/status"
 PATH_CREATE = "/pa/v3/activation/create"
-PATH_STATUS = "/pa/v3/activation/status"
 PATH_REMOVE = "/pa/v3/activation/remove"
 PATH_TOKEN_CREATE = "/pa/v3/token/create"
 PATH_TOKEN_REMOVE = "/pa/v3/token/remove"
@@ -84,13 +85,6 @@ VAULT_REASONS = frozenset(
 )
 DEFAULT_PLATFORM = "android"
 DEFAULT_DEVICE_INFO = "rsim virtual phone"
-
-
-def _signature_type(factors: SignatureType | str) -> SignatureType:
-    try:
-        return factors if isinstance(factors, SignatureType) else SignatureType.parse(factors)
-    except PowerAuthError as exc:
-        raise FactorUnavailableError(str(exc)) from exc
 
 
 class PowerAuthSDK:
@@ -337,54 +331,9 @@ class PowerAuthSDK:
 
     def fetch_activation_status(self) -> ActivationStatusInfo:
         """Ask for the status blob with a fresh challenge, decrypt it and resynchronise the counter."""
-        activation = self._activation()
-        challenge = os.urandom(16)
-        answer = self.client.post_object(
-            PATH_STATUS, {"activationId": activation.activation_id, "challenge": b64encode(challenge)}
-        )
-        blob_text, nonce_text = answer.get("encryptedStatusBlob"), answer.get("nonce")
-        if not isinstance(blob_text, str) or not isinstance(nonce_text, str):
-            raise ServerResponseError("status answer lacks encryptedStatusBlob or nonce")
-        try:
-            nonce = b64decode(nonce_text, what="status nonce", length=16)
-            blob = decrypt_status_blob(blob_text, activation.transport_key, challenge, nonce)
-            sync = synchronize_counter(
-                blob, activation.transport_key, activation.ctr_data, activation.ctr_byte
-            )
-        except PowerAuthError as exc:
-            raise ServerResponseError(
-                f"status blob rejected (unknown activation, or tampered answer): {exc}"
-            ) from exc
-        if sync.outcome is CounterSync.UPDATED:
-            activation.ctr_data, activation.ctr_byte = sync.ctr_data, sync.ctr_byte
-        custom = answer.get("customObject")
-        return ActivationStatusInfo(
-            activation_id=activation.activation_id,
-            status=blob.status,
-            failed_attempts=blob.failed_attempts,
-            max_failed_attempts=blob.max_failed_attempts,
-            current_version=blob.current_version,
-            upgrade_version=blob.upgrade_version,
-            counter=sync.outcome,
-            custom_object=custom if isinstance(custom, dict) else None,
-        )
+        return fetch_status(self.client, self._activation())
 
     # ------------------------------------------------------------------ signatures
-
-    def _signature_keys(self, signature_type: SignatureType, pin: str | None) -> SignatureKeys:
-        activation = self._activation()
-        knowledge = biometry = None
-        if Factor.KNOWLEDGE in signature_type.factors:
-            if not pin:
-                raise FactorUnavailableError(f"a {signature_type.value} signature needs the PIN")
-            knowledge = unlock_knowledge_key(
-                pin, activation.knowledge_salt, activation.protected_knowledge_key
-            )
-        if Factor.BIOMETRY in signature_type.factors:
-            if activation.biometry_key is None:
-                raise FactorUnavailableError("biometry was not enabled for this activation")
-            biometry = activation.biometry_key
-        return SignatureKeys(activation.possession_key, knowledge, biometry)
 
     def sign(
         self,
@@ -400,24 +349,7 @@ class PowerAuthSDK:
         A wrong PIN is not detected here: it unlocks a wrong knowledge key, the server rejects the
         signature and counts the failed attempt, as with the real SDK.
         """
-        activation = self._activation()
-        signature_type = _signature_type(factors)
-        keys = self._signature_keys(signature_type, pin)
-        counter = ClientCounter(activation.ctr_data, activation.ctr_byte)
-        header = sign_request(
-            version=self.config.version,
-            activation_id=activation.activation_id,
-            application_key=self.config.application_key,
-            application_secret=self.config.application_secret,
-            keys=keys,
-            signature_type=signature_type,
-            counter=counter,
-            method=method,
-            uri_id=uri_id,
-            body=body,
-        )
-        activation.ctr_data, activation.ctr_byte = counter.ctr_data, counter.ctr_byte
-        return header.format()
+        return signing.sign(self.config, self._activation(), method, uri_id, body, factors, pin)
 
     def validate_signature(
         self,
@@ -514,7 +446,7 @@ class PowerAuthSDK:
         self, factors: SignatureType | str = SignatureType.POSSESSION_KNOWLEDGE, *, pin: str | None = None
     ) -> PowerAuthToken:
         """Create a token (signed and activation-scope encrypted); its secret never leaves the phone."""
-        signature_type = _signature_type(factors)
+        signature_type = signature_type_of(factors)
         answer = self._signed_encrypted_call(
             PATH_TOKEN_CREATE, URI_TOKEN_CREATE, EncryptorId.CREATE_TOKEN, {}, signature_type, pin
         )
