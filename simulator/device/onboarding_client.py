@@ -40,6 +40,7 @@ from typing import Any, Protocol
 import requests
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from simulator.powerauth.activation_code import is_valid_activation_code, verify_activation_signature
 from simulator.powerauth.ecies import EciesContext, EciesEncryptor, EciesResponse, EncryptorId, dumps_compact
 from simulator.powerauth.errors import PowerAuthError
 from simulator.powerauth.headers import ENCRYPTION_HEADER, EncryptionHeader
@@ -577,11 +578,23 @@ class OnboardingClient:
         self._identity_call("identity_otp_resend")
 
     def activation(self) -> IssuedActivation:
-        """Step 8 end: the activation code (and its signature) for the new PowerAuth activation."""
+        """Step 8 end: the activation code (and its signature) for the new PowerAuth activation.
+
+        Checked before the app uses it, as the PowerAuth SDK does: Base32 with a valid CRC-16, and
+        when signed, signed by the application's master key (else :class:`OnboardingSecurityError`).
+        """
         answer = self._identity_call("activation")
+        code = _str(answer, "activationCode", "activation")
         signature = answer.get("activationSignature")
-        return IssuedActivation(_str(answer, "activationCode", "activation"),
-                                signature if isinstance(signature, str) else None)
+        if not is_valid_activation_code(code):
+            raise OnboardingSecurityError("the activation code is malformed (Base32 or CRC-16)",
+                                          http_status=200)
+        if isinstance(signature, str):
+            try:
+                verify_activation_signature(code, signature, self.app.master_key)
+            except PowerAuthError as exc:
+                raise OnboardingSecurityError(f"activation code signature: {exc}", http_status=200) from exc
+        return IssuedActivation(code, signature if isinstance(signature, str) else None)
 
     def identity_cleanup(self) -> None:
         """Restart identity verification (the server resets it to ``NOT_INITIALIZED``)."""

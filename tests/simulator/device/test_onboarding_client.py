@@ -51,6 +51,7 @@ from simulator.device.onboarding_client import (
 from simulator.device.powerauth_sdk.config import PowerAuthConfig
 from simulator.identity.chip.pki import issue_document_signer
 from simulator.identity.people import Person, generate_person
+from simulator.powerauth.activation_code import generate_activation_code, sign_activation_code
 from simulator.powerauth.codec import b64decode
 from simulator.powerauth.ecies import EciesContext, EciesDecryptor, EciesRequest, EncryptorId, dumps_compact
 from simulator.powerauth.headers import ENCRYPTION_HEADER, EncryptionHeader
@@ -62,6 +63,7 @@ _sessions = itertools.count()
 
 # ==================================================================================== stand-in server
 
+CODE = generate_activation_code(random=lambda n: bytes(range(n)))
 APP_KEY = "dGVzdC1hcHAta2V5LTAwMQ=="
 APP_SECRET = "dGVzdC1hcHAtc2VjcmV0MQ=="
 
@@ -154,7 +156,8 @@ def test_identity_calls_carry_process_id_and_token(fake: StandIn) -> None:
                                                        "livenessChallenge": "{\"version\":1}"}},
         PATHS["otp_verify"]: {"processId": "p", "onboardingStatus": "VERIFICATION_IN_PROGRESS",
                               "verified": False, "expired": False, "remainingAttempts": 4},
-        PATHS["activation"]: {"activationCode": "AAAAA-BBBBB-CCCCC-DDDDD", "activationSignature": "c2ln"},
+        PATHS["activation"]: {"activationCode": CODE,
+                              "activationSignature": sign_activation_code(CODE, fake.master)},
         PATHS["identity_init"]: None, PATHS["presence_submit"]: None,
     })
     client.identity_init()
@@ -166,7 +169,7 @@ def test_identity_calls_carry_process_id_and_token(fake: StandIn) -> None:
     result = client.verify_otp("12345678")
     assert not result.verified and result.remaining_attempts == 4 and result.allow_retry
     issued = client.activation()
-    assert (issued.code, issued.signature) == ("AAAAA-BBBBB-CCCCC-DDDDD", "c2ln")
+    assert issued.code == CODE and issued.signature
     identity = [(path, wrapper["requestObject"]) for path, _h, wrapper in fake.seen[1:]]
     for path, body in identity:
         assert body["processId"] == "5b7a0f0e-1111-4222-8333-944455556666", path
@@ -198,6 +201,19 @@ def test_document_and_chip_submit_bodies(fake: StandIn) -> None:
     client.submit_documents(photos[:1], chip=Evidence(), chip_document_type="ID_CARD")
     body = fake.seen[-1][2]["requestObject"]
     assert len(body["documents"]) == 1 and body["chip"]["documentType"] == "ID_CARD"
+
+
+def test_activation_code_is_checked_before_use(fake: StandIn) -> None:
+    client = _started(fake)
+    other_key = generate_private_key()
+    for bad in ({"activationCode": CODE[:-1] + ("A" if CODE[-1] != "A" else "B")},
+                {"activationCode": CODE, "activationSignature": sign_activation_code(CODE, other_key)},
+                {"activationCode": CODE, "activationSignature": "not base64!"}):
+        fake.answers[PATHS["activation"]] = bad
+        with pytest.raises(OnboardingSecurityError):
+            client.activation()
+    fake.answers[PATHS["activation"]] = {"activationCode": CODE}  # unsigned: format checked only
+    assert client.activation().signature is None
 
 
 def test_server_errors_are_typed_with_code_status_and_attempts(fake: StandIn) -> None:
@@ -514,8 +530,8 @@ def test_honest_reactivation_with_id_card_photos(phone: Phone) -> None:
     result = phone.client.verify_otp(otp)
     assert result.verified and not result.expired
     assert phone.poll(VerificationState.FINISH_ACTIVATION).state is VerificationState.FINISH_ACTIVATION
-    issued = phone.client.activation()
-    assert len(issued.code) == 23 and issued.code.count("-") == 3
+    issued = phone.client.activation()  # checked: Base32 + CRC-16, signed by the master key
+    assert len(issued.code) == 23 and issued.code.count("-") == 3 and issued.signature
     assert phone.client.activation().code == issued.code  # the same code while it waits
 
 
