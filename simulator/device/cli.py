@@ -75,9 +75,11 @@ def activate(enrollment: str, app_key: str | None, app_secret: str | None, maste
              sdk_config: str | None, code: str, signature: str | None, pin: str, version: str, name: str,
              otp: str | None, session: str | None, biometry: bool, storage_path: Path) -> None:
     """Create an activation from a code and persist it under the PIN; prints its ID and fingerprint."""
-    if storage_path.exists():
-        raise click.ClickException(f"{storage_path} already holds a phone; use another file or remove it")
     with _sdk_errors():
+        if storage_path.exists() and PhoneProfile.load(storage_path).storage.activation is not None:
+            raise click.ClickException(
+                f"{storage_path} already holds an activated phone; 'remove' it or use another file"
+            )
         config = _config(app_key, app_secret, master_public_key, sdk_config, version)
         try:
             url = enrollment_base_url(enrollment)

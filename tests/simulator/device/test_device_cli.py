@@ -94,6 +94,8 @@ def test_activate_status_sign_remove(bank: dict[str, Any], tmp_path: Path, versi
     assert pas.ok("/activation/status", {"activationId": activation_id})["activationStatus"] == "REMOVED"
     after = _rsim("status", "--storage", str(phone))
     assert after.exit_code == 1 and "NoActivationError" in after.output
+    reused_id, reused = _activate(bank, phone, "--version", version)  # the emptied file takes a new one
+    assert reused.exit_code == 0 and reused_id in reused.output
 
 
 def test_sdk_config_string_and_clean_errors(bank: dict[str, Any], tmp_path: Path) -> None:
@@ -111,7 +113,7 @@ def test_sdk_config_string_and_clean_errors(bank: dict[str, Any], tmp_path: Path
     assert good.exit_code == 0, good.output
     again = _rsim("activate", "--enrollment", bank["url"], "--sdk-config", version["mobileSdkConfig"],
                   "--code", code, "--pin", PIN, "--storage", str(tmp_path / "p.json"))
-    assert again.exit_code == 1 and "already holds a phone" in again.output
+    assert again.exit_code == 1 and "already holds an activated phone" in again.output
     missing = _rsim("activate", "--enrollment", bank["url"], "--code", code, "--pin", PIN,
                     "--storage", str(tmp_path / "q.json"))
     assert missing.exit_code == 2 and "--app-key" in missing.output
