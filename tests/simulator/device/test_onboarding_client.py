@@ -30,7 +30,7 @@ from mocks.sms_gateway.app import create_app as create_gateway
 from mocks.wultra.app import create_app as create_wultra
 from mocks.wultra.powerauth_server.client import PowerAuthServerClient
 from simulator.device.camera import CardSide, DocumentCamera, DocumentPhoto, DocumentType
-from simulator.device.face_sdk import FaceBehaviour, FaceSdk
+from simulator.device.face_sdk import FaceBehaviour, FaceSdk, FaceTokenError
 from simulator.device.inbox import SmsInbox
 from simulator.device.nfc import NfcReader, person_chip
 from simulator.device.onboarding_client import (
@@ -49,7 +49,10 @@ from simulator.device.onboarding_client import (
     _server_error,
 )
 from simulator.device.powerauth_sdk.config import PowerAuthConfig
+from simulator.identity.chip.chip import VirtualChip
+from simulator.identity.chip.forgery import swap_portrait
 from simulator.identity.chip.pki import issue_document_signer
+from simulator.identity.faces.render import portrait_jpeg
 from simulator.identity.people import Person, generate_person
 from simulator.powerauth.activation_code import generate_activation_code, sign_activation_code
 from simulator.powerauth.codec import b64decode
@@ -508,7 +511,7 @@ def phone(world: World) -> Iterator[Phone]:
 JOURNEY_SEED = 31
 
 
-def _issued_chip(person: Person) -> Any:
+def _issued_chip(person: Person) -> VirtualChip:
     now = dt.datetime.now(dt.UTC)
     signer = issue_document_signer(seeded_csca(person.nationality), not_before=now - dt.timedelta(days=30))
     return person_chip(person, signer, signed_at=now - dt.timedelta(days=1))
@@ -619,3 +622,44 @@ def test_identity_calls_need_the_process_token(phone: Phone) -> None:
     with pytest.raises(OnboardingServerError) as info:
         phone.client.identity_status()
     assert (info.value.code, info.value.http_status) == ("ONBOARDING_FAILED", 400)
+
+
+def _submitted(phone: Phone, **evidence: Any) -> IdentityStatus:
+    """Start, init, submit; then poll until the server has judged the evidence."""
+    phone.client.start(phone.world.identification())
+    phone.client.identity_init()
+    phone.client.submit_documents(**evidence)
+    return phone.poll(VerificationState.PRESENCE_CHECK, VerificationState.DOCUMENTS)
+
+
+def test_slow_user_gets_a_new_token_after_the_old_one_expired(phone: Phone) -> None:
+    _submitted(phone, photos=phone.camera.scan(DocumentType.PASSPORT))
+    stale = phone.client.presence_check_init()
+    with phone.world.admin(phone.world.stack.biometry) as biometry:
+        biometry.advance_clock(121)  # a verification token lives 2 minutes
+    with phone.face(FaceBehaviour.HONEST) as sdk, pytest.raises(FaceTokenError) as info:
+        sdk.launch(stale.token, stale.challenge)
+    assert info.value.code == "token_expired"
+    fresh = phone.client.presence_check_init()  # re-init is allowed while the check is open
+    assert fresh.token != stale.token
+    with phone.face(FaceBehaviour.HONEST) as sdk:
+        sdk.launch(fresh.token, fresh.challenge)
+    phone.client.presence_check_submit()
+    assert phone.poll(VerificationState.OTP).state is VerificationState.OTP
+
+
+def test_tampered_chip_is_rejected_with_a_generic_error(phone: Phone) -> None:
+    mrz = phone.camera.scan_mrz(phone.camera.photograph(DocumentType.PASSPORT))
+    genuine = _issued_chip(phone.person)
+    chip = VirtualChip(swap_portrait(genuine.image, portrait_jpeg("mallory")))
+    status = _submitted(phone, chip=NfcReader().read(chip, mrz))
+    assert status.state is VerificationState.DOCUMENTS  # upload again
+    [document] = phone.client.document_status().documents
+    assert document["status"] == "REJECTED" and document["errors"] == ["Error verifying the document."]
+
+
+def test_pasted_portrait_on_the_id_card_is_rejected(phone: Phone) -> None:
+    camera = DocumentCamera(phone.person, rng=random.Random(9), pasted_portrait=portrait_jpeg("mallory"))
+    status = _submitted(phone, photos=camera.scan(DocumentType.ID_CARD))
+    assert status.state is VerificationState.DOCUMENTS
+    assert {d["status"] for d in phone.client.document_status().documents} == {"REJECTED"}
