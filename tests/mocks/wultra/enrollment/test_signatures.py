@@ -154,3 +154,22 @@ def test_rest_signature_verify_unknown_activation_and_foreign_app_key(
     assert foreign["signatureValid"] is False and foreign["remainingAttempts"] == 4
     assert pas.error("/signature/verify", {**request, "signatureType": "NOPE"}) == "ERR0024"
     assert pas.error("/signature/verify", {**request, "signatureVersion": "2.0"}) == "ERR0024"
+
+
+def test_last_used_moves_with_signatures_and_status_checks(
+    activated: Callable[..., Any], pas: PasClient, admin: Any
+) -> None:
+    phone = activated("3.2")
+    created = _detail(pas, phone.activation_id)["timestampLastUsed"]
+    admin.advance_clock(60)
+    phone.status()
+    after_status = _detail(pas, phone.activation_id)["timestampLastUsed"]
+    assert after_status > created
+    admin.advance_clock(60)
+    no_challenge = phone.post(
+        "/pa/v3/activation/status", json_body={"requestObject": {"activationId": phone.activation_id}}
+    )
+    assert "nonce" not in no_challenge.json()["responseObject"]
+    assert _detail(pas, phone.activation_id)["timestampLastUsed"] == after_status
+    assert phone.post_signed(*VALIDATE, {}).status_code == 200
+    assert _detail(pas, phone.activation_id)["timestampLastUsed"] > after_status

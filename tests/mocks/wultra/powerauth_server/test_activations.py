@@ -159,3 +159,16 @@ def test_key_exchange_otp_and_otp_update(pas: PasClient) -> None:
                                          "activationOtp": "2222"})["activated"] is True
     assert pas.error("/activation/otp/update", {"activationId": pending["activationId"],
                                                 "activationOtp": "3333"}) == "ERR0008"
+
+
+def test_commit_otp_failures_up_to_the_limit_remove_the_activation(pas: PasClient) -> None:
+    app = _app(pas)
+    init = pas.ok("/activation/init", {"userId": "f", "applicationId": "app", "activationOtp": "1111",
+                                       "maxFailureCount": 2})
+    pas.ok("/activation/prepare", _prepare_body(app, init["activationCode"])[0])
+    wrong = {"activationId": init["activationId"], "activationOtp": "0"}
+    assert pas.error("/activation/commit", wrong) == "ERR0031"
+    assert _status(pas, init["activationId"]) == "PENDING_COMMIT"
+    assert pas.error("/activation/commit", wrong) == "ERR0031"
+    assert _status(pas, init["activationId"]) == "REMOVED"
+    assert pas.error("/activation/commit", {**wrong, "activationOtp": "1111"}) == "ERR0008"
