@@ -3,16 +3,16 @@
 ``MockConfig(store="redis", redis_url="redis://127.0.0.1:6379/0", redis_prefix="rsim")`` makes the
 runtime build its stateful parts from here instead of from process memory:
 
-=================  ==========================================  =========================================
-part               shared how                                   module
-=================  ==========================================  =========================================
-records            :class:`RedisStore` (Lua scripts, atomic)    :mod:`.store`
-verdicts           in the store (``_verdict:`` keys)            (framework, unchanged)
-transitions        in the store (``_transition:`` keys)         (framework, unchanged)
-virtual clock      :class:`RedisClock` (offsets in a hash)      :mod:`.clock`
-random streams     :class:`RedisRandomSource` (seed, counters)  :mod:`.random`
-reset              each shared part resets in Redis             (all of the above)
-=================  ==========================================  =========================================
+=================  ==========================================  ===================================
+part               shared how                                  module
+=================  ==========================================  ===================================
+records            :class:`RedisStore` (Lua scripts, atomic)   :mod:`.store`
+verdicts           in the store (``_verdict:`` keys)           (framework, unchanged)
+transitions        in the store (``_transition:`` keys)        (framework, unchanged)
+virtual clock      :class:`RedisClock` (offsets in a hash)     :mod:`.clock`, :mod:`.control`
+random streams     :class:`RedisRandomSource` (seed, counts)   :mod:`.random`, :mod:`.control`
+reset              each shared part resets in Redis            (all of the above)
+=================  ==========================================  ===================================
 
 **Per worker** (each process keeps its own): the request journal and fault rules.  With N workers a
 journal search sees only the answering worker's exchanges, and a fault rule posted to one worker
@@ -34,6 +34,7 @@ from ..random import RandomSource
 from ..store import StateStore
 from .clock import RedisClock
 from .connection import KeySpace, StoreUnavailableError, client_for
+from .control import SharedControl
 from .random import RedisRandomSource
 from .store import RedisStore
 
@@ -45,6 +46,7 @@ __all__ = [
     "RedisClock",
     "RedisRandomSource",
     "RedisStore",
+    "SharedControl",
     "SharedParts",
     "StoreUnavailableError",
     "build_shared_parts",
@@ -66,10 +68,11 @@ def build_shared_parts(party: str, config: MockConfig) -> SharedParts:
     """Clock, random source and store on Redis; journal and faults per process (see above)."""
     client = client_for(config.redis_url)
     keys = KeySpace(config.redis_prefix, party)
-    clock = RedisClock(client, keys)
+    control = SharedControl(client, keys)
+    clock = RedisClock(control)
     return SharedParts(
         clock=clock,
-        random=RedisRandomSource(client, keys, config.seed),
+        random=RedisRandomSource(control, keys, config.seed),
         store=RedisStore(client, keys, clock.timestamp),
         journal=Journal(config.journal_capacity, config.journal_body_limit),
         faults=FaultInjector(config.seed, config.delay_cap),

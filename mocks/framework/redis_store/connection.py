@@ -4,9 +4,9 @@ Key layout (``<prefix>`` from the config, ``<party>`` the party's name)::
 
     <prefix>:<party>:{<session>}:d    hash  record key -> canonical JSON text
     <prefix>:<party>:{<session>}:x    hash  record key -> virtual expiry (POSIX seconds), TTL'd records only
-    <prefix>:<party>:clock            hash  "global" / "s:<session>" -> clock offset in seconds
+    <prefix>:<party>:control          hash  "global" / "s:<session>" -> clock offset in seconds,
+                                            "seed" -> the shared seed as JSON (see :mod:`.control`)
     <prefix>:<party>:rng:{<session>}  hash  purpose -> random streams handed out so far (seeded runs)
-    <prefix>:<party>:seed             string  the shared seed as JSON (``null``: unseeded)
 
 A session's two hashes share one hash tag (``{<session>}``), so every store script touches a single slot and
 the layout also works on a Redis Cluster.  Two mock instances never share state unless they share
@@ -127,15 +127,11 @@ class KeySpace:
         return data_key[len(head):-3] or None
 
     @property
-    def clock(self) -> str:
-        return f"{self.base}:clock"
+    def control(self) -> str:
+        return f"{self.base}:control"
 
     def rng(self, session: str) -> str:
         return f"{self.base}:rng:{{{session}}}"
 
     def rng_pattern(self) -> str:
         return f"{escape_glob(self.base)}:rng:{{*}}"
-
-    @property
-    def seed(self) -> str:
-        return f"{self.base}:seed"

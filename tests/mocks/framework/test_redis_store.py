@@ -7,14 +7,15 @@ that drives both backends through the same random operations.
 
 from __future__ import annotations
 
-import multiprocessing
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 import redis
 import requests
+from flask import Flask
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -26,6 +27,7 @@ from mocks.framework.redis_store import (
     RedisClock,
     RedisRandomSource,
     RedisStore,
+    SharedControl,
     StoreUnavailableError,
     client_for,
 )
@@ -181,22 +183,15 @@ def test_unreachable_redis_is_a_typed_503(keys: KeySpace) -> None:
     assert caught.value.status == 503
 
 
-def _incr_member(url: str, prefix: str, n: int) -> None:
-    store = RedisStore(redis.Redis.from_url(url, decode_responses=True), KeySpace(prefix, "party"))
-    for _ in range(n):
-        store.incr("s", "otp", "attempts")
-
-
-def test_member_incr_is_exact_across_processes(redis_url: str, client: redis.Redis, keys: KeySpace) -> None:
+def test_member_incr_is_exact_across_connections(redis_url: str, client: redis.Redis, keys: KeySpace) -> None:
+    """Member increments race through compare-and-set; from the server's side each client here is a
+    separate worker (its own connection), so no increment may be lost or counted twice."""
     RedisStore(client, keys).put("s", "otp", {"code": "12345678", "attempts": 0})
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_incr_member, args=(redis_url, keys.prefix, 50)) for _ in range(4)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(60)
-        assert p.exitcode == 0
-    assert RedisStore(client, keys).get("s", "otp") == {"code": "12345678", "attempts": 200}
+    stores = [RedisStore(redis.Redis.from_url(redis_url, decode_responses=True), keys) for _ in range(6)]
+    with ThreadPoolExecutor(6) as pool:
+        handed = list(pool.map(lambda st: [st.incr("s", "otp", "attempts") for _ in range(40)], stores))
+    assert sorted(v for chunk in handed for v in chunk) == list(range(1, 241))
+    assert RedisStore(client, keys).get("s", "otp") == {"code": "12345678", "attempts": 240}
 
 
 # ------------------------------------------------------------------ shared clock
@@ -204,7 +199,8 @@ def test_member_incr_is_exact_across_processes(redis_url: str, client: redis.Red
 
 def test_clock_moves_are_seen_by_every_instance(client: redis.Redis, keys: KeySpace) -> None:
     frozen = 1_000_000.0
-    one, two = RedisClock(client, keys, lambda: frozen), RedisClock(client, keys, lambda: frozen)
+    one = RedisClock(SharedControl(client, keys), lambda: frozen)
+    two = RedisClock(SharedControl(client, keys), lambda: frozen)
     one.advance(300, "s")
     assert two.timestamp("s") == frozen + 300
     assert two.timestamp("other") == frozen
@@ -220,8 +216,29 @@ def test_clock_moves_are_seen_by_every_instance(client: redis.Redis, keys: KeySp
     assert two.timestamp("s") == frozen
 
 
+def _hmget_calls(client: redis.Redis) -> int:
+    return int(client.info("commandstats").get("cmdstat_hmget", {}).get("calls", 0))
+
+
+def test_one_control_read_per_request_and_own_moves_seen_at_once(client: redis.Redis, keys: KeySpace) -> None:
+    control = SharedControl(client, keys)
+    clock, rng = RedisClock(control), RedisRandomSource(control, keys, seed=None)
+    other = RedisClock(SharedControl(client, keys))
+    with Flask(__name__).test_request_context("/"):
+        before = _hmget_calls(client)
+        first = clock.timestamp("s")
+        rng.for_session("s")
+        clock.now("s")
+        assert _hmget_calls(client) - before == 1  # clock and seed came from one read
+        other.advance(100, "s")  # another worker: lands after this request
+        assert clock.offset("s") == 0.0
+        clock.advance(5, "s")  # this process: seen at once
+        assert clock.offset("s") == 105.0
+        assert clock.timestamp("s") >= first + 105
+
+
 def test_clock_refuses_what_the_in_process_clock_refuses(client: redis.Redis, keys: KeySpace) -> None:
-    clock = RedisClock(client, keys)
+    clock = RedisClock(SharedControl(client, keys))
     for bad in (lambda: clock.advance(-1, "s"), lambda: clock.advance(float("nan"), "s"),
                 lambda: clock.advance(MAX_SHIFT_SECONDS, "s", scope="bogus"),
                 lambda: clock.reset("s", scope="bogus")):
@@ -234,16 +251,15 @@ def test_clock_refuses_what_the_in_process_clock_refuses(client: redis.Redis, ke
 
 
 def test_concurrent_advances_all_count(redis_url: str, keys: KeySpace) -> None:
-    clocks = [RedisClock(redis.Redis.from_url(redis_url, decode_responses=True), keys) for _ in range(4)]
-    from concurrent.futures import ThreadPoolExecutor
-
+    clocks = [RedisClock(SharedControl(redis.Redis.from_url(redis_url, decode_responses=True), keys))
+              for _ in range(4)]
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda c: [c.advance(1.5, "s") for _ in range(25)], clocks))
     assert clocks[0].offset("s") == 150.0
 
 
 def test_store_ttl_follows_the_shared_clock(client: redis.Redis, keys: KeySpace) -> None:
-    worker_a, worker_b = RedisClock(client, keys), RedisClock(client, keys)
+    worker_a, worker_b = RedisClock(SharedControl(client, keys)), RedisClock(SharedControl(client, keys))
     store_a = RedisStore(client, keys, worker_a.timestamp)
     store_b = RedisStore(client, keys, worker_b.timestamp)
     store_a.put("s", "otp:1", {"code": "1"}, ttl=300)
@@ -260,7 +276,8 @@ def test_store_ttl_follows_the_shared_clock(client: redis.Redis, keys: KeySpace)
 def test_seeded_streams_are_distinct_across_workers_and_replay_after_reset(
     client: redis.Redis, keys: KeySpace
 ) -> None:
-    one, two = RedisRandomSource(client, keys, seed=7), RedisRandomSource(client, keys, seed=99)
+    one = RedisRandomSource(SharedControl(client, keys), keys, seed=7)
+    two = RedisRandomSource(SharedControl(client, keys), keys, seed=99)
     assert two.seed == 7  # the first instance published the seed; later ones join it
     drawn = [one.for_session("s").getrandbits(64), two.for_session("s").getrandbits(64),
              one.for_session("s").getrandbits(64)]
@@ -272,6 +289,8 @@ def test_seeded_streams_are_distinct_across_workers_and_replay_after_reset(
     one.reseed(8)
     assert two.seed == 8 and two.seeded
     assert two.for_session("s").getrandbits(64) not in drawn
+    RedisClock(SharedControl(client, keys)).reset(scope="all")  # a clock reset keeps the seed
+    assert two.seed == 8
     one.reseed(None)
     assert not two.seeded
     assert two.for_session("s") is two.for_session("t")  # the shared CSPRNG-backed generator

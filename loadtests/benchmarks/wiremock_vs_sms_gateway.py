@@ -1,0 +1,255 @@
+"""Side by side: a WireMock stub of Twilio's send vs our SMS gateway's real send, same wrk load.
+
+Both answer ``POST /2010-04-01/Accounts/{sid}/Messages.json`` (form body, HTTP Basic auth) over
+loopback.  WireMock (npm package ``wiremock``, which bundles the standalone jar; needs Java 17)
+serves a canned 201 from a stub that matches path and Basic credentials.  Ours runs the SMS
+gateway's real send - validation, authentication, a message record with its delivery plan in Redis,
+the request journal - under the production server with several workers.  Runs alternate between the
+two (WireMock, ours, WireMock, ours ...) after one warm-up run each (the JVM's JIT needs it), so a
+noisy neighbour on the machine hits both alike; the medians and their ratio are printed.
+Target: ours ≥ 1.5 × WireMock.
+
+Run: ``python -m loadtests.benchmarks.wiremock_vs_sms_gateway [--duration 10] [--rounds 3]
+[--connections 32] [--workers 2] [--threads 4] [--server granian|gunicorn]``
+
+Tools: ``wrk`` (Debian package; installed with apt-get when missing and running as root), ``java``,
+``npm`` (WireMock is installed once into ``--cache``, default ``~/.cache/rsim/wiremock``), and
+``redis-server`` for the shared store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import requests
+
+from mocks.framework.production import SERVERS, serve_production
+from mocks.framework.redis_store.server import start_redis
+from mocks.sms_gateway.accounts import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN
+
+SEND_PATH = f"/2010-04-01/Accounts/{DEFAULT_ACCOUNT_SID}/Messages.json"
+FORM = {"To": "+420601234567", "From": "+15005550006", "Body": "Your code is 12345678"}
+BASIC = "Basic " + base64.b64encode(f"{DEFAULT_ACCOUNT_SID}:{DEFAULT_AUTH_TOKEN}".encode()).decode()
+
+
+class BenchmarkError(RuntimeError):
+    """A tool is missing or a server did not come up."""
+
+
+# --------------------------------------------------------------------------- tools
+
+
+def ensure_wrk() -> str:
+    """Path of wrk, installing the Debian package when it is missing and we may."""
+    found = shutil.which("wrk")
+    if found is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], env=env, check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        found = shutil.which("wrk")
+    if found is None:
+        raise BenchmarkError("wrk is not installed (Debian: apt-get install wrk)")
+    return found
+
+
+def ensure_wiremock(cache: Path) -> Path:
+    """The standalone jar from npm package ``wiremock``, installed into ``cache`` on first use."""
+    def find() -> Path | None:
+        jars = sorted((cache / "node_modules" / "wiremock").glob("build/wiremock-standalone-*.jar"))
+        return jars[-1] if jars else None
+
+    jar = find()
+    if jar is None:
+        if shutil.which("npm") is None:
+            raise BenchmarkError("npm is needed to install WireMock (npm package 'wiremock')")
+        cache.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(cache),
+                        "wiremock"], check=True)
+        jar = find()
+    if jar is None:
+        raise BenchmarkError(f"npm installed wiremock but no standalone jar was found under {cache}")
+    if shutil.which("java") is None:
+        raise BenchmarkError("java (17+) is needed to run WireMock")
+    return jar
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# --------------------------------------------------------------------------- servers
+
+
+@contextlib.contextmanager
+def wiremock(jar: Path) -> Iterator[str]:
+    """WireMock on a free loopback port with the Twilio send stub; yields its base URL."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(["java", "-jar", str(jar), "--port", str(port), "--bind-address", "127.0.0.1",
+                                 "--disable-banner"], stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait(lambda: requests.get(f"{url}/__admin/mappings", timeout=1).ok, proc, "WireMock")
+            _install_stub(url)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+
+
+def _install_stub(url: str) -> None:
+    """The send stub: path and Basic credentials must match, the answer is a canned Twilio message."""
+    stub = {
+        "request": {"method": "POST", "urlPath": SEND_PATH,
+                    "basicAuthCredentials": {"username": DEFAULT_ACCOUNT_SID,
+                                             "password": DEFAULT_AUTH_TOKEN}},
+        "response": {"status": 201, "headers": {"Content-Type": "application/json"},
+                     "jsonBody": {"sid": "SM" + "0" * 32, "status": "queued", "to": FORM["To"],
+                                  "from": FORM["From"], "body": FORM["Body"], "num_segments": "1",
+                                  "account_sid": DEFAULT_ACCOUNT_SID, "api_version": "2010-04-01"}},
+    }
+    requests.post(f"{url}/__admin/mappings", json=stub, timeout=5).raise_for_status()
+
+
+@contextlib.contextmanager
+def sms_gateway(workers: int, threads: int, server: str) -> Iterator[str]:
+    """Our SMS gateway under the production server, state in a private Redis; yields its base URL."""
+    with start_redis() as redis_server:
+        config = {"store": "redis", "redis_url": redis_server.url, "redis_prefix": "bench"}
+        with serve_production("mocks.sms_gateway.app:create_app", config, workers=workers, threads=threads,
+                              server=server) as running:  # type: ignore[arg-type]
+            yield running.url
+
+
+def _wait(ready: object, proc: subprocess.Popen[bytes], what: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(requests.RequestException):
+            if ready():  # type: ignore[operator]
+                return
+        if proc.poll() is not None:
+            raise BenchmarkError(f"{what} exited with {proc.returncode}")
+        time.sleep(0.2)
+    raise BenchmarkError(f"{what} did not come up within {timeout:.0f} s")
+
+
+def check_send(url: str) -> None:
+    """One real send must answer 201, or the load figures would measure error pages."""
+    answer = requests.post(f"{url}{SEND_PATH}", data=FORM, headers={"Authorization": BASIC}, timeout=10)
+    if answer.status_code != 201:
+        raise BenchmarkError(f"{url} answered the send with {answer.status_code}: {answer.text[:300]}")
+
+
+# --------------------------------------------------------------------------- load
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    failures: int
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk_script(directory: Path) -> Path:
+    path = directory / "send.lua"
+    body = urlencode(FORM)
+    path.write_text(
+        'wrk.method = "POST"\n'
+        f'wrk.body = "{body}"\n'
+        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+        f'wrk.headers["Authorization"] = "{BASIC}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def run_wrk(wrk: str, script: Path, url: str, duration: float, connections: int, threads: int) -> WrkResult:
+    cmd = [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration:g}s", "--latency", "-s", str(script),
+           f"{url}{SEND_PATH}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    failures = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, errors.groups())) if errors else 0)
+    return WrkResult(rate, p50, p99, total, failures)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per measured run")
+    parser.add_argument("--rounds", type=int, default=3, help="measured runs per target (alternating)")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="worker processes of our server")
+    parser.add_argument("--threads", type=int, default=4, help="request threads per worker")
+    parser.add_argument("--server", choices=SERVERS, default="granian")
+    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "rsim" / "wiremock")
+    args = parser.parse_args(argv)
+    try:
+        wrk, jar = ensure_wrk(), ensure_wiremock(args.cache)
+    except (BenchmarkError, subprocess.CalledProcessError) as exc:
+        print(f"cannot run the benchmark: {exc}", file=sys.stderr)
+        return 2
+    print(f"WireMock {jar.name} vs SMS gateway ({args.server}, {args.workers} workers x {args.threads} "
+          f"threads, Redis); wrk -t{args.wrk_threads} -c{args.connections}, {args.duration:g} s x "
+          f"{args.rounds} rounds")
+    results: dict[str, list[WrkResult]] = {"wiremock": [], "ours": []}
+    with tempfile.TemporaryDirectory() as tmp, wiremock(jar) as wm_url, \
+            sms_gateway(args.workers, args.threads, args.server) as our_url:
+        script = wrk_script(Path(tmp))
+        targets = {"wiremock": wm_url, "ours": our_url}
+        for url in targets.values():
+            check_send(url)
+            run_wrk(wrk, script, url, min(5.0, args.duration), args.connections, args.wrk_threads)  # warm-up
+        for round_ in range(1, args.rounds + 1):
+            for name, url in targets.items():
+                result = run_wrk(wrk, script, url, args.duration, args.connections, args.wrk_threads)
+                results[name].append(result)
+                print(f"  round {round_} {name:8s} {result.rate:8.0f} req/s  p50 {result.p50_ms:6.2f} ms  "
+                      f"p99 {result.p99_ms:6.2f} ms  failures {result.failures}/{result.requests}")
+    medians = {name: statistics.median(r.rate for r in runs) for name, runs in results.items()}
+    ratio = medians["ours"] / medians["wiremock"]
+    print(f"WireMock stub : {medians['wiremock']:8.0f} req/s (median)")
+    print(f"SMS gateway   : {medians['ours']:8.0f} req/s (median)")
+    print(f"ratio ours/WireMock: {ratio:.2f} (target >= 1.5: {'met' if ratio >= 1.5 else 'NOT met'})")
+    failures = sum(r.failures for runs in results.values() for r in runs)
+    if failures:
+        print(f"warning: {failures} failed requests (non-2xx or socket errors) across all runs")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

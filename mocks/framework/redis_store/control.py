@@ -1,0 +1,75 @@
+"""The control hash: what every request needs before it starts (clock offsets, the seed), in one read.
+
+Fields of ``<prefix>:<party>:control``: ``global`` (global clock offset), ``s:<session>`` (a
+session's clock offset) and ``seed`` (the shared seed as JSON, ``null`` when unseeded).  A request
+reads its session's three fields with one ``HMGET`` and keeps them on ``flask.g`` for the rest of the
+request, so the clock and the random source together cost one round trip per request, whatever the
+handler asks.  That is as if a change made meanwhile by another worker had landed just after the
+request started; a change made in this process drops the cache at once, so an admin call sees its
+own change.  Outside a request every read goes to Redis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import redis
+from flask import g, has_app_context
+
+from .connection import KeySpace, StoreUnavailableError
+
+__all__ = ["GLOBAL_FIELD", "SEED_FIELD", "ControlSnapshot", "SharedControl", "session_field"]
+
+GLOBAL_FIELD = "global"
+SEED_FIELD = "seed"
+
+
+def session_field(session: str) -> str:
+    return f"s:{session}"
+
+
+@dataclass(frozen=True)
+class ControlSnapshot:
+    """One session's view of the control hash."""
+
+    global_offset: float
+    session_offset: float
+    seed_json: str
+
+
+class SharedControl:
+    """Reads (cached per request) and names of one mock's control hash."""
+
+    def __init__(self, client: redis.Redis, keys: KeySpace) -> None:
+        self.client = client
+        self.key = keys.control
+        self._cache_name = f"_rsim_control_{id(self)}"
+
+    def snapshot(self, session: str) -> ControlSnapshot:
+        cache: dict[str, ControlSnapshot] | None = None
+        if has_app_context():
+            cache = g.get(self._cache_name)
+            if cache is None:
+                cache = {}
+                setattr(g, self._cache_name, cache)
+            hit = cache.get(session)
+            if hit is not None:
+                return hit
+        fields = [GLOBAL_FIELD, session_field(session), SEED_FIELD]
+        raw_global, raw_session, raw_seed = self.guard(lambda: self.client.hmget(self.key, fields))
+        snap = ControlSnapshot(float(raw_global or 0.0), float(raw_session or 0.0), raw_seed or "null")
+        if cache is not None:
+            cache[session] = snap
+        return snap
+
+    def drop_cache(self) -> None:
+        """Forget this request's snapshot (after this process changed the hash)."""
+        if has_app_context():
+            g.pop(self._cache_name, None)
+
+    @staticmethod
+    def guard(fn: object) -> object:
+        try:
+            return fn()  # type: ignore[operator]
+        except redis.RedisError as exc:
+            raise StoreUnavailableError(f"shared clock/seed (Redis) unreachable: {exc}") from None
