@@ -21,7 +21,9 @@ Errors use the biometry provider's envelope ``{"error": "<code>", "error_descrip
 code                           status  when
 =============================  ======  =====================================================
 ``invalid_key``                401     missing/incorrect ``Authorization: api_key ...``
-``invalid_request``            400     malformed JSON, missing/unknown fields, wrong types
+``invalid_request``            400     malformed JSON, missing/unknown fields, wrong types, a side
+                                       the document type has not; at submit: a malformed
+                                       queued verdict (405 wrong method, 413 body over 4 MiB)
 ``invalid_image``              400     ``image`` not Base64, not PNG/JPEG, undecodable, or too
                                        small (< 320 px on the shorter side)
 ``image_too_large``            413     decoded image over 2.5 MiB (the body limit is 4 MiB)
@@ -75,7 +77,8 @@ messaging happen on the phone), keyed exactly like ``ChipRead.to_dict()``::
     {"files": {"EF.COM": b64, "EF.SOD": b64, "DG1.bin": b64, "DG2.bin": b64,
                "DG11.bin"/"DG14.bin"/"DG15.bin": b64 (optional),
                "AA.challenge": b64, "AA.signature": b64 (optional; when DG15 is present the
-               challenge must be the investigation's ``chipChallenge``)}}
+               challenge must be the investigation's ``chipChallenge``, else
+               ``chip_active_authentication`` fails: an answer to another challenge is a replay)}}
 
     → {"investigationId": ..., "chip": {"dataGroups": [1, 2, ...], "mrz": ["line", ...]}}
 
@@ -107,7 +110,7 @@ the party default can be set in ``MockConfig.extra["document_transition"]`` (a p
 Validators (each listed only when its evidence was uploaded; code, threshold). Categories keep apart
 what a client handles differently: ``QUALITY`` (retake the photo: ``document_complete``,
 ``page_classification``, ``image_quality``, ``mrz_found``, ``portrait_present``), ``DATA`` (the document
-says something unacceptable: the ``mrz_*`` checks, ``not_expired``, ``data_matches_expected``) and
+says something unacceptable: the other ``mrz_*`` checks, ``not_expired``, ``data_matches_expected``) and
 ``AUTHENTICITY`` (looks forged: ``printed_vs_mrz``, ``security_pattern``, ``portrait_integrity`` and the
 ``chip_*`` checks):
 
@@ -180,5 +183,15 @@ deterministically from a seed both sides know (``MockConfig.extra["document_trus
 :data:`.trust.DEFAULT_TRUST_SEED`), see :func:`.trust.seeded_csca`: a virtual device or a test takes
 ``seeded_csca(state)`` → ``issue_document_signer(csca, ...)`` → ``issue_chip(..., signer, ...)`` and
 the provider trusts the chip without any set-up call. Another CSCA is trusted after ``POST``-ing its
-certificate to the admin API (what a real provider sandbox would need, too).
+certificate to the admin API (what a real provider sandbox would need, too);
+:class:`.admin_client.DocumentTrustAdmin` wraps these calls for tests and scripts.
+
+Modules
+=======
+
+:mod:`.urls` (routes) → :mod:`.responses` (thin handlers) → :mod:`.investigations` (the model in the
+store) → :mod:`.pages` (upload checks, the reader, page records), :mod:`.chipdata` (chip upload),
+:mod:`.checks` (the validators), :mod:`.verdict` (verdict, extracted data, trusted portrait);
+:mod:`.trust` / :mod:`.trust_state` (seeded CSCAs, the session's trust list, its admin API);
+:mod:`.schemas`, :mod:`.errors`, :mod:`.auth`, :mod:`.settings`, :mod:`.extraction`.
 """

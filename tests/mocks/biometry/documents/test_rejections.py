@@ -6,6 +6,7 @@ import datetime as dt
 import random
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from PIL import Image
 
 from mocks.biometry.app import create_app
@@ -251,6 +252,24 @@ def test_another_csca_is_trusted_once_added_through_the_admin_api(
     assert pa_reason() is None
     trust.reset()
     assert pa_reason() == "untrusted_signer"
+
+
+def test_a_revoked_signer_fails_once_the_crl_is_loaded(
+    api: DocApi, evidence: Evidence, kit: AttackerKit, server: RunningServer
+) -> None:
+    key = MrzKey.from_mrz_lines(evidence.passport_lines)
+    forged = forge(Forgery.REVOKED_SIGNER, evidence.chip, key, kit, now=dt.datetime.now(dt.UTC))
+    files = read_files(forged.image, evidence.passport_lines)
+
+    def pa_reason() -> str | None:
+        inv = api.create()
+        api.chip(inv, files)
+        return validators(api.result(inv))["chip_passive_authentication"]["reason"]
+
+    assert pa_reason() is None  # without the CRL the signer is simply trusted
+    crl_pem = kit.revocations.public_bytes(serialization.Encoding.PEM).decode()
+    assert _trust_admin(api, server).add(crl_pem)["crls"] == 1
+    assert pa_reason() == "signer_revoked"
 
 
 def test_dropping_the_seeded_list_untrusts_a_genuine_chip(
