@@ -6,6 +6,9 @@ face provider before any verification token exists (RX-09); then a verify token 
 challenge go to the device.  Every init is an attempt; at the limit (5) the process fails with 429
 ``PRESENCE_CHECK_LIMIT_REACHED`` (RX-13).
 
+A new init invalidates the previous, unused token; the provider's user (and so the trusted image)
+is deleted when the process ends, either way.
+
 ``submit``: the device says the capture is done; the verdict is fetched from the provider with the
 token (RX-11), kept, and not told - the OTP step comes next either way (RX-15).
 """
@@ -18,7 +21,7 @@ from . import process, verification
 from .exceptions import PresenceCheckError, PresenceCheckLimitError
 from .process import Record
 from .providers import documents, face
-from .settings import OnboardingSettings
+from .settings import OnboardingSettings, onboarding_settings
 from .verification import Phase, Status
 
 SOURCES = {"CHIP_DG2": "eid", "DOCUMENT": "oid"}
@@ -48,6 +51,8 @@ def init(record: Record, settings: OnboardingSettings) -> dict[str, Any]:
         source, image = documents.portrait(settings, state["investigationId"])
         face.enrol(settings, user_id=user_id, resource=resource, image=image,
                    source=SOURCES.get(source, "oid"))
+    if state["presenceToken"]:
+        face.invalidate(settings, token=state["presenceToken"], reason="superseded by a new presence check")
     token = face.verify_token(settings, user_id=user_id, resource=resource)
 
     def change(current: Record) -> None:
@@ -79,3 +84,20 @@ def submit(record: Record, settings: OnboardingSettings) -> None:
         verification.move(target, Phase.OTP_VERIFICATION, Status.VERIFICATION_PENDING)
 
     process.update(record["processId"], change)
+
+
+def _forget_face(record: Record) -> None:
+    if record["verification"].get("trustedImageUploaded"):
+        face.delete_user(onboarding_settings(), user_id=face_user(record))
+
+
+@process.on_fail
+def forget_face_of_failed(record: Record) -> None:
+    """A failed process keeps no trusted image at the face provider."""
+    _forget_face(record)
+
+
+@process.on_finish
+def forget_face_of_finished(record: Record) -> None:
+    """Nor does a finished one: the image served its presence checks."""
+    _forget_face(record)

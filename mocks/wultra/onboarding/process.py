@@ -54,6 +54,7 @@ TERMINAL = (OnboardingStatus.FINISHED.value, OnboardingStatus.FAILED.value)
 #: Called with a record that has just been failed (e.g. to remove a pending activation).
 FailHook = Callable[[Record], None]
 _fail_hooks: list[FailHook] = []
+_finish_hooks: list[FailHook] = []
 #: Called with a live record on every read; returns an updated record (e.g. to finish it).
 ReadHook = Callable[[Record, OnboardingSettings], Record]
 _read_hooks: list[ReadHook] = []
@@ -62,6 +63,12 @@ _read_hooks: list[ReadHook] = []
 def on_fail(hook: FailHook) -> FailHook:
     """Register what must happen when any process fails (used by the activation module)."""
     _fail_hooks.append(hook)
+    return hook
+
+
+def on_finish(hook: FailHook) -> FailHook:
+    """Register what must happen when any process finishes (e.g. forget provider data)."""
+    _finish_hooks.append(hook)
     return hook
 
 
@@ -237,13 +244,23 @@ def fail(process_id: str, detail: str, origin: str) -> Record:
 
 def finish(process_id: str, **facts: Any) -> Record:
     """Process → ``FINISHED`` (the new activation is ACTIVE); ``facts`` are kept on the record."""
+    changed = False
+
     def apply(current: Any) -> Any:
+        nonlocal changed
+        changed = False
         if current is not None and current["onboardingStatus"] not in TERMINAL:
+            changed = True
             current.update(facts)
             current["onboardingStatus"] = OnboardingStatus.FINISHED.value
             current["verification"] = {**current["verification"], "phase": "COMPLETED", "status": "ACCEPTED"}
         return current
 
     record = store().update(_key(process_id), apply)
-    store().delete(f"onb:open:{record['subject']}")
+    if record is None:
+        raise OnboardingFailedError("onboarding process not found")
+    if changed:
+        store().delete(f"onb:open:{record['subject']}")
+        for hook in _finish_hooks:
+            hook(record)
     return record

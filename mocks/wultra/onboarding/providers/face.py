@@ -20,7 +20,7 @@ from urllib.parse import quote, urlencode
 import requests
 from urllib3.filepost import encode_multipart_formdata
 
-from mocks.framework import outbound
+from mocks.framework import UpstreamError, outbound
 
 from ..exceptions import PresenceCheckError, RemoteCommunicationError
 from ..settings import OnboardingSettings
@@ -116,3 +116,21 @@ def validate(settings: OnboardingSettings, *, user_id: str, token: str) -> Prese
     if 400 <= response.status_code < 500 and response.status_code != 401:
         return PresenceResult("FAILED", str(body.get("error") or response.status_code))
     raise RemoteCommunicationError(f"face provider answered {response.status_code} to validate")
+
+
+def invalidate(settings: OnboardingSettings, *, token: str, reason: str) -> None:
+    """``claim/{token}/invalidate``: a superseded token can no longer carry a capture (best effort)."""
+    try:
+        outbound().post(_url(settings, f"/claim/{quote(token, safe='')}/invalidate"),
+                        json={**_creds(settings), "reason": reason})
+    except UpstreamError:
+        return
+
+
+def delete_user(settings: OnboardingSettings, *, user_id: str) -> None:
+    """``DELETE /users/{id}``: the trusted image is not kept after the process (best effort)."""
+    query = urlencode(_creds(settings))
+    try:
+        outbound().request("DELETE", _url(settings, f"/users/{quote(user_id, safe='')}?{query}"))
+    except UpstreamError:
+        return

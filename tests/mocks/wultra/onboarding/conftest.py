@@ -19,10 +19,12 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+import requests
 
 from mocks.bank.app import create_app as create_bank
 from mocks.bank.client import BankClient
 from mocks.biometry.app import create_app as create_biometry
+from mocks.biometry.settings import DEFAULT_API_KEY, DEFAULT_SECRET
 from mocks.framework import AdminClient, RunningServer, serve_in_thread
 from mocks.sms_gateway.app import create_app as create_sms_gateway
 from mocks.wultra.app import create_app as create_wultra
@@ -103,6 +105,12 @@ class World:
         """Let the SMS arrive (gateway clock +5 s) and read the newest OTP from the handset."""
         self.sms.advance_clock(5)
         return str(self.inbox.latest_otp(length=8).code)
+
+    def biometry_user(self, user_id: str) -> requests.Response:
+        """The face provider's view of one enrolled user (what the server left there)."""
+        return requests.get(f"{self.stack.biometry.url}/api/v2/users/{user_id}", timeout=10,
+                            params={"api_key": DEFAULT_API_KEY, "secret": DEFAULT_SECRET},
+                            headers={"X-Sim-Session": self.session})
 
     def fault(self, admin: AdminClient, route: str, status: int) -> str:
         """A fault for this test's session only; returns the rule id."""

@@ -84,7 +84,8 @@ class Journey:
     def presence_init(self) -> dict[str, Any]:
         return dict(self.identity("/api/identity/presence-check/init").result["sessionAttributes"])
 
-    def capture(self, attributes: dict[str, Any], face: str | None = None, attack: str | None = None) -> None:
+    def capture(self, attributes: dict[str, Any], face: str | None = None,
+                attack: str | None = None) -> requests.Response:
         """What the biometry SDK does with the token: capture the frames and upload them."""
         challenge = LivenessChallenge.from_json(attributes["livenessChallenge"])
         who = face or self.evidence.face
@@ -92,15 +93,17 @@ class Journey:
                   else capture_session(who, challenge, self.face_rng))
         body = {"token": attributes["iProovVerificationToken"],
                 "frames": [base64.b64encode(f).decode("ascii") for f in frames]}
-        response = requests.post(self.biometry_url + "/api/v2/claim/verify/capture", json=body, timeout=30,
-                                 headers={"X-Sim-Session": self.device.http.headers["X-Sim-Session"]})
-        assert response.status_code == 200, response.text
+        return requests.post(self.biometry_url + "/api/v2/claim/verify/capture", json=body, timeout=30,
+                             headers={"X-Sim-Session": self.device.http.headers["X-Sim-Session"]})
 
-    def presence(self, face: str | None = None, attack: str | None = None) -> None:
-        """Init, capture, submit: the OTP step follows whatever the verdict."""
-        self.capture(self.presence_init(), face, attack)
+    def presence(self, face: str | None = None, attack: str | None = None) -> dict[str, Any]:
+        """Init, capture, submit: the OTP step follows whatever the verdict.  Returns the attributes."""
+        attributes = self.presence_init()
+        uploaded = self.capture(attributes, face, attack)
+        assert uploaded.status_code == 200, uploaded.text
         assert self.identity("/api/identity/presence-check/submit").ok
         assert self.status() == ("OTP_VERIFICATION", "VERIFICATION_PENDING")
+        return attributes
 
     def verify(self, otp: str) -> dict[str, Any]:
         return dict(self.identity("/api/identity/otp/verify", otpCode=otp).result)

@@ -216,3 +216,12 @@ def test_unknown_client_is_asked_for_consent_alike(world: Any) -> None:
     journey.start(world.unknown)
     assert journey.identity("/api/identity/status").result["consentRequired"] is True
     assert journey.identity("/api/identity/consent/approve", approved=True).ok
+
+
+def test_a_new_presence_check_voids_the_previous_token(world: Any) -> None:
+    journey = _verified_documents(world)
+    first = journey.presence_init()
+    second = journey.presence_init()
+    stale = journey.capture(first)
+    assert stale.status_code == 400, stale.text
+    assert journey.capture(second).status_code == 200

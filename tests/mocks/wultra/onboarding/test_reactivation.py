@@ -59,7 +59,7 @@ def test_honest_client_is_reactivated_and_the_lost_phone_is_removed(world: Any) 
     documents = journey.identity("/api/identity/document/status").result
     assert {(d["type"], d["side"], d["status"]) for d in documents["documents"]} == {
         ("ID_CARD", "FRONT", "ACCEPTED"), ("ID_CARD", "BACK", "ACCEPTED")}
-    journey.presence()
+    attributes = journey.presence()
     verified = journey.verify(otp)
     assert verified["verified"] is True and verified["expired"] is False
     assert journey.status() == ("ACTIVATION_FINISH", "IN_PROGRESS")
@@ -92,6 +92,9 @@ def test_honest_client_is_reactivated_and_the_lost_phone_is_removed(world: Any) 
     assert not world.wultra.journal(text=otp, session=world.session)
     again = journey.identity("/api/identity/otp/verify", otpCode=otp)
     assert (again.status, again.code) == (400, "ONBOARDING_FAILED")
+    # The trusted image is not kept at the face provider once the process is over.
+    user = world.biometry_user(attributes["iProovUserId"])
+    assert user.status_code == 400 and user.json()["error"] == "no_user"
 
 
 def test_chip_evidence_alone_is_enough_and_its_portrait_is_trusted(world: Any) -> None:
