@@ -18,7 +18,7 @@ from mocks.wultra.powerauth_server import signatures, tokens
 from mocks.wultra.powerauth_server.exceptions import PowerAuthServerError
 from simulator.powerauth.errors import HeaderParseError
 from simulator.powerauth.headers import AUTHORIZATION_HEADER, TOKEN_HEADER, AuthorizationHeader, TokenHeader
-from simulator.powerauth.signature import SignatureType, request_data
+from simulator.powerauth.signature import SignatureType, normalize_get_query, request_data
 
 from .exceptions import AuthenticationFailedError, TokenAuthenticationFailedError
 
@@ -35,6 +35,13 @@ TWO_FACTOR = frozenset({
     SignatureType.POSSESSION_BIOMETRY,
     SignatureType.POSSESSION_KNOWLEDGE_BIOMETRY,
 })
+
+
+def signed_body() -> bytes:
+    """What the signature covers as "body": the raw bytes, or for GET the canonical query string."""
+    if request.method == "GET":
+        return normalize_get_query(request.query_string.decode("utf-8", errors="replace"))
+    return read_body()
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +66,7 @@ def require_signature(uri_id: str, allowed: Collection[SignatureType]) -> Authen
         raise AuthenticationFailedError(f"{AUTHORIZATION_HEADER} header is invalid: {exc}") from None
     if header.signature_type not in allowed:
         raise AuthenticationFailedError(f"signature type {header.signature_type} is not allowed here")
-    data = request_data(request.method, uri_id, header.nonce, read_body())
+    data = request_data(request.method, uri_id, header.nonce, signed_body())
     try:
         result = signatures.verify_online_signature(
             activation_id=header.activation_id, application_key=header.application_key, data=data,

@@ -23,11 +23,14 @@ ROUTES: dict[str, Callable[..., Any]] = {
     "/pa/v3/signature/validate": secured.signature_validate,
 }
 
+#: Routes that answer more methods than POST (the real ``signature/validate`` takes any of these).
+METHODS: dict[str, list[str]] = {"/pa/v3/signature/validate": ["GET", "POST", "PUT", "DELETE"]}
+
 
 def enrollment_blueprint() -> Blueprint:
     """A fresh blueprint (one per app, so several apps can live in one process)."""
     bp = Blueprint("enrollment_server", __name__, url_prefix=CONTEXT_PATH)
     for path, handler in ROUTES.items():
         endpoint = path.strip("/").replace("/", "_")
-        bp.add_url_rule(path, endpoint=endpoint, view_func=handler, methods=["POST"])
+        bp.add_url_rule(path, endpoint=endpoint, view_func=handler, methods=METHODS.get(path, ["POST"]))
     return bp

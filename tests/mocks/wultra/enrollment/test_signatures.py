@@ -13,6 +13,7 @@ from simulator.powerauth.request_auth import ClientCounter
 from simulator.powerauth.signature import (
     SignatureFormat,
     compute_signature,
+    normalize_get_query,
     request_data,
     signature_base_string,
 )
@@ -173,3 +174,21 @@ def test_last_used_moves_with_signatures_and_status_checks(
     assert _detail(pas, phone.activation_id)["timestampLastUsed"] == after_status
     assert phone.post_signed(*VALIDATE, {}).status_code == 200
     assert _detail(pas, phone.activation_id)["timestampLastUsed"] > after_status
+
+
+def test_signature_validate_with_get_signs_the_canonical_query(activated: Callable[..., Any]) -> None:
+    phone = activated("3.3")
+    query = "b=2&a=1&a=0"
+    canonical = normalize_get_query(query)
+    headers = phone.auth_header("/pa/signature/validate", canonical, method="GET")
+    url = phone.base_url + "/enrollment-server/pa/v3/signature/validate?" + query
+    assert phone.http.get(url, headers=headers, timeout=10).status_code == 200
+    raw = phone.auth_header("/pa/signature/validate", query.encode(), method="GET")
+    assert phone.http.get(url, headers=raw, timeout=10).status_code == 401
+    deleted = phone.auth_header("/pa/signature/validate", b"", method="DELETE")
+    assert (
+        phone.http.delete(
+            phone.base_url + "/enrollment-server/pa/v3/signature/validate", headers=deleted, timeout=10
+        ).status_code
+        == 200
+    )
