@@ -154,7 +154,6 @@ def remove(pin: str, storage_path: Path) -> None:
         sdk = profile.sdk()
         activation_id = sdk.activation_id
         sdk.remove_activation(pin)
-        profile.tokens.clear()
     click.echo(f"removed: {activation_id}")
 
 
@@ -168,9 +167,8 @@ def token(pin: str | None, factors: str, name: str, force_new: bool, storage_pat
     """Create (or reuse) a token; prints a fresh X-PowerAuth-Token header value."""
     with _phone(storage_path) as profile:
         sdk = profile.sdk()
-        if force_new or name not in profile.tokens:
-            profile.tokens[name] = sdk.create_token(factors, pin=pin)
-        header = sdk.token_header(profile.tokens[name])
+        kept = None if force_new else sdk.token(name)
+        header = sdk.token_header(kept or sdk.create_token(factors, pin=pin, name=name))
     click.echo(header)
 
 

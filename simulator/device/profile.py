@@ -1,8 +1,8 @@
 """A virtual phone saved to one file: where its server is, the app configuration, its keychain.
 
 The command line runs one SDK operation per process, so everything the next command needs lives in
-this file: the Enrollment Server URL, the isolation session, the application configuration, the
-device storage (activation, protected keys, counter) and the tokens the phone created.
+this file: the Enrollment Server URL, the isolation session, the application configuration and the
+device storage (activation, protected keys, counter, named tokens).
 """
 
 from __future__ import annotations
@@ -12,16 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulator.device.powerauth_sdk import (
-    DeviceStorage,
-    PowerAuthConfig,
-    PowerAuthSDK,
-    PowerAuthToken,
-    StorageError,
-)
-from simulator.powerauth.codec import b64decode, b64encode
-from simulator.powerauth.errors import PowerAuthError
-from simulator.powerauth.signature import SignatureType
+from simulator.device.powerauth_sdk import DeviceStorage, PowerAuthConfig, PowerAuthSDK, StorageError
 
 PROFILE_FORMAT = 1
 
@@ -34,7 +25,6 @@ class PhoneProfile:
     config: PowerAuthConfig
     storage: DeviceStorage = field(default_factory=DeviceStorage)
     session: str | None = None
-    tokens: dict[str, PowerAuthToken] = field(default_factory=dict)
 
     def sdk(self) -> PowerAuthSDK:
         """An SDK over this phone's storage (the storage object is shared, so changes persist)."""
@@ -47,11 +37,6 @@ class PhoneProfile:
             "session": self.session,
             "config": self.config.to_json(),
             "storage": self.storage.to_json(),
-            "tokens": {
-                name: {"tokenId": t.token_id, "tokenSecret": b64encode(t.token_secret),
-                       "signatureType": t.signature_type.value}
-                for name, t in self.tokens.items()
-            },
         }
 
     @classmethod
@@ -61,20 +46,8 @@ class PhoneProfile:
         url, session = obj.get("enrollmentUrl"), obj.get("session")
         if not isinstance(url, str) or (session is not None and not isinstance(session, str)):
             raise StorageError("phone file needs a string enrollmentUrl (and session, when present)")
-        tokens_obj = obj.get("tokens") or {}
-        if not isinstance(tokens_obj, dict):
-            raise StorageError("phone file 'tokens' must be an object")
-        tokens: dict[str, PowerAuthToken] = {}
-        for name, raw in tokens_obj.items():
-            try:
-                tokens[name] = PowerAuthToken(
-                    str(raw["tokenId"]), b64decode(raw["tokenSecret"], length=16),
-                    SignatureType.parse(raw["signatureType"]),
-                )
-            except (KeyError, TypeError, PowerAuthError) as exc:
-                raise StorageError(f"phone file token {name!r} is malformed: {exc}") from exc
         config = PowerAuthConfig.from_json(obj.get("config"))
-        return cls(url, config, DeviceStorage.from_json(obj.get("storage")), session, tokens)
+        return cls(url, config, DeviceStorage.from_json(obj.get("storage")), session)
 
     def save(self, path: Path) -> None:
         """Write atomically, so an interrupted command never leaves half a phone."""

@@ -312,8 +312,9 @@ class PowerAuthSDK:
         self._pending = None
 
     def remove_activation_local(self) -> None:
-        """Forget the activation on the phone only (the server keeps it)."""
+        """Forget the activation and its tokens on the phone only (the server keeps them)."""
         self.storage.activation = None
+        self.storage.tokens.clear()
         self._pending = None
         self.temporary_keys.forget()
 
@@ -443,9 +444,17 @@ class PowerAuthSDK:
     # ------------------------------------------------------------------ tokens
 
     def create_token(
-        self, factors: SignatureType | str = SignatureType.POSSESSION_KNOWLEDGE, *, pin: str | None = None
+        self,
+        factors: SignatureType | str = SignatureType.POSSESSION_KNOWLEDGE,
+        *,
+        pin: str | None = None,
+        name: str | None = None,
     ) -> PowerAuthToken:
-        """Create a token (signed and activation-scope encrypted); its secret never leaves the phone."""
+        """Create a token (signed and activation-scope encrypted); its secret never leaves the phone.
+
+        With ``name`` the token is kept in the device storage (it survives an app restart, as in the
+        SDK's token store) and :meth:`token` finds it again.
+        """
         signature_type = signature_type_of(factors)
         answer = self._signed_encrypted_call(
             PATH_TOKEN_CREATE, URI_TOKEN_CREATE, EncryptorId.CREATE_TOKEN, {}, signature_type, pin
@@ -457,7 +466,14 @@ class PowerAuthSDK:
             raw_secret = b64decode(secret, what="tokenSecret", length=16)
         except PowerAuthError as exc:
             raise ServerResponseError(str(exc)) from exc
-        return PowerAuthToken(token_id, raw_secret, signature_type)
+        token = PowerAuthToken(token_id, raw_secret, signature_type)
+        if name is not None:
+            self.storage.tokens[name] = token
+        return token
+
+    def token(self, name: str) -> PowerAuthToken | None:
+        """A token kept under ``name``, if any."""
+        return self.storage.tokens.get(name)
 
     def token_header(self, token: PowerAuthToken) -> str:
         """An ``X-PowerAuth-Token`` value stamped with the server-synchronised time."""
@@ -478,8 +494,10 @@ class PowerAuthSDK:
         """Remove a token on the server (possession-signed)."""
         body = json.dumps({"requestObject": {"tokenId": token.token_id}}, separators=(",", ":")).encode()
         header = self.sign("POST", URI_TOKEN_REMOVE, body, SignatureType.POSSESSION)
-        self.client.unwrap(self.client.post_bytes(PATH_TOKEN_REMOVE, body, {AUTHORIZATION_HEADER: header}),
-                           PATH_TOKEN_REMOVE)
+        answer = self.client.post_bytes(PATH_TOKEN_REMOVE, body, {AUTHORIZATION_HEADER: header})
+        self.client.unwrap(answer, PATH_TOKEN_REMOVE)
+        for name in [n for n, kept in self.storage.tokens.items() if kept.token_id == token.token_id]:
+            del self.storage.tokens[name]
 
     # ------------------------------------------------------------------ vault
 

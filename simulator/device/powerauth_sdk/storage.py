@@ -14,16 +14,18 @@ phone's keychain, so those keys are kept as they are.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from simulator.powerauth.activation_code import normalize_activation_id
 from simulator.powerauth.codec import b64decode, b64encode
 from simulator.powerauth.errors import PowerAuthError
+from simulator.powerauth.signature import SignatureType
 from simulator.powerauth.versions import ProtocolVersion
 
 from .errors import StorageError
+from .models import PowerAuthToken
 
 STORAGE_FORMAT = 1
 
@@ -127,17 +129,38 @@ def _optional_text(obj: dict[str, Any], key: str) -> str | None:
     return value
 
 
+def _token_to_json(token: PowerAuthToken) -> dict[str, Any]:
+    return {
+        "tokenId": token.token_id,
+        "tokenSecret": b64encode(token.token_secret),
+        "signatureType": token.signature_type.value,
+    }
+
+
+def _token_from_json(name: str, raw: Any) -> PowerAuthToken:
+    if not isinstance(raw, dict) or not isinstance(raw.get("tokenId"), str):
+        raise StorageError(f"stored token {name!r} must be an object with a string tokenId")
+    try:
+        secret = b64decode(raw.get("tokenSecret", ""), what=f"token {name!r} secret", length=16)
+        signature_type = SignatureType.parse(raw.get("signatureType"))
+    except PowerAuthError as exc:
+        raise StorageError(f"stored token {name!r}: {exc}") from exc
+    return PowerAuthToken(raw["tokenId"], secret, signature_type)
+
+
 @dataclass(slots=True)
 class DeviceStorage:
-    """The phone's PowerAuth keychain: at most one persisted activation."""
+    """The phone's PowerAuth keychain: at most one persisted activation and its named tokens."""
 
     activation: ActivationData | None = None
+    tokens: dict[str, PowerAuthToken] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object (Base64 for bytes)."""
         return {
             "format": STORAGE_FORMAT,
             "activation": None if self.activation is None else self.activation.to_json(),
+            "tokens": {name: _token_to_json(token) for name, token in self.tokens.items()},
         }
 
     @classmethod
@@ -148,7 +171,13 @@ class DeviceStorage:
         if obj.get("format") != STORAGE_FORMAT:
             raise StorageError(f"device storage format {obj.get('format')!r} is not {STORAGE_FORMAT}")
         raw = obj.get("activation")
-        return cls(None if raw is None else ActivationData.from_json(raw))
+        tokens = obj.get("tokens", {})
+        if not isinstance(tokens, dict):
+            raise StorageError("device storage 'tokens' must be a JSON object")
+        return cls(
+            None if raw is None else ActivationData.from_json(raw),
+            {name: _token_from_json(name, value) for name, value in tokens.items()},
+        )
 
     def dumps(self) -> str:
         """JSON text."""

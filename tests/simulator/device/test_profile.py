@@ -29,8 +29,9 @@ def _config() -> PowerAuthConfig:
 
 
 def test_round_trip_with_tokens(tmp_path: Path) -> None:
-    profile = PhoneProfile("http://127.0.0.1:1/enrollment-server", _config(), DeviceStorage(), "s-1",
-                           {"default": PowerAuthToken("t-1", bytes(range(16)), SignatureType.POSSESSION)})
+    token = PowerAuthToken("t-1", bytes(range(16)), SignatureType.POSSESSION)
+    storage = DeviceStorage(tokens={"default": token})
+    profile = PhoneProfile("http://127.0.0.1:1/enrollment-server", _config(), storage, "s-1")
     path = tmp_path / "phone.json"
     profile.save(path)
     loaded = PhoneProfile.load(path)
@@ -43,9 +44,12 @@ def test_round_trip_with_tokens(tmp_path: Path) -> None:
     [
         (lambda obj: obj.update(format=7), StorageError),
         (lambda obj: obj.update(enrollmentUrl=3), StorageError),
-        (lambda obj: obj.update(tokens={"x": {"tokenId": "t"}}), StorageError),
-        (lambda obj: obj.update(tokens={"x": {"tokenId": "t", "tokenSecret": "AA==",
-                                              "signatureType": "possession"}}), StorageError),
+        (lambda obj: obj["storage"].update(tokens={"x": {"tokenId": "t"}}), StorageError),
+        (lambda obj: obj["storage"].update(tokens={"x": {"tokenId": "t", "tokenSecret": "AA==",
+                                                         "signatureType": "possession"}}), StorageError),
+        (lambda obj: obj["storage"].update(tokens={"x": {"tokenId": "t", "tokenSecret": "A" * 22 + "==",
+                                                         "signatureType": "nonsense"}}), StorageError),
+        (lambda obj: obj["storage"].update(tokens=[]), StorageError),
         (lambda obj: obj["config"].update(applicationKey="nope"), InvalidConfigError),
         (lambda obj: obj.update(storage={"format": 1, "activation": {"activationId": "x"}}), StorageError),
     ],

@@ -179,12 +179,17 @@ def test_change_pin_checks_the_old_pin_with_the_server(fake_server: Any) -> None
         assert fake_server.verify(header, "POST", "/x", BODY) is accepted
 
 
-def test_token_removal(fake_server: Any) -> None:
+def test_named_tokens_survive_a_restart_and_go_with_removal(fake_server: Any) -> None:
     sdk = _activate(fake_server)
-    token = sdk.create_token("possession")
+    token = sdk.create_token("possession", name="payments")
     record = fake_server.activations[sdk.activation_id]
-    assert token.token_id in record.tokens
-    sdk.remove_token(token)
-    assert token.token_id not in record.tokens
+    assert token.token_id in record.tokens and sdk.token("payments") == token
+    restarted = PowerAuthSDK(sdk.config, DeviceStorage.loads(sdk.storage.dumps()), fake_server)
+    assert restarted.token("payments") == token
+    restarted.remove_token(token)
+    assert token.token_id not in record.tokens and restarted.token("payments") is None
     with pytest.raises(ServerError):
-        sdk.remove_token(token)
+        restarted.remove_token(token)
+    restarted.create_token("possession", name="other")
+    restarted.remove_activation_local()
+    assert restarted.storage.tokens == {}
