@@ -11,13 +11,13 @@ verdicts           in the store (``_verdict:`` keys)           (framework, uncha
 transitions        in the store (``_transition:`` keys)        (framework, unchanged)
 virtual clock      :class:`RedisClock` (offsets in a hash)     :mod:`.clock`, :mod:`.control`
 random streams     :class:`RedisRandomSource` (seed, counts)   :mod:`.random`, :mod:`.control`
+request journal    :class:`RedisJournal` (a bounded list)      :mod:`.journal`
 reset              each shared part resets in Redis            (all of the above)
 =================  ==========================================  ===================================
 
-**Per worker** (each process keeps its own): the request journal and fault rules.  With N workers a
-journal search sees only the answering worker's exchanges, and a fault rule posted to one worker
-fires only there; the admin API of a production deployment should be used for clock, reset,
-verdicts, transitions, seed and state, which are shared.
+**Per worker** (each process keeps its own): fault rules - a rule posted to one worker fires only
+there.  Everything else the admin API steers (clock, reset, journal, verdicts, transitions, seed,
+state) is shared.
 
 Run a Redis server first, e.g. ``redis-server --port 6379 --save '' --appendonly no`` (Debian package
 ``redis-server``); the prefix keeps separate runs (or test cases) on one server apart.
@@ -35,6 +35,7 @@ from ..store import StateStore
 from .clock import RedisClock
 from .connection import KeySpace, StoreUnavailableError, client_for
 from .control import SharedControl
+from .journal import RedisJournal
 from .random import RedisRandomSource
 from .store import RedisStore
 
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = [
     "KeySpace",
     "RedisClock",
+    "RedisJournal",
     "RedisRandomSource",
     "RedisStore",
     "SharedControl",
@@ -65,7 +67,7 @@ class SharedParts(NamedTuple):
 
 
 def build_shared_parts(party: str, config: MockConfig) -> SharedParts:
-    """Clock, random source and store on Redis; journal and faults per process (see above)."""
+    """Clock, random source, store and journal on Redis; faults per process (see above)."""
     client = client_for(config.redis_url)
     keys = KeySpace(config.redis_prefix, party)
     control = SharedControl(client, keys)
@@ -74,6 +76,6 @@ def build_shared_parts(party: str, config: MockConfig) -> SharedParts:
         clock=clock,
         random=RedisRandomSource(control, keys, config.seed),
         store=RedisStore(client, keys, clock.timestamp),
-        journal=Journal(config.journal_capacity, config.journal_body_limit),
+        journal=RedisJournal(control, keys, config.journal_capacity, config.journal_body_limit),
         faults=FaultInjector(config.seed, config.delay_cap),
     )

@@ -7,6 +7,9 @@ Key layout (``<prefix>`` from the config, ``<party>`` the party's name)::
     <prefix>:<party>:control          hash  "global" / "s:<session>" -> clock offset in seconds,
                                             "seed" -> the shared seed as JSON (see :mod:`.control`)
     <prefix>:<party>:rng:{<session>}  hash  purpose -> random streams handed out so far (seeded runs)
+    <prefix>:<party>:journal          list  newest first, "<session>\\x00<exchange JSON>" (bounded)
+    <prefix>:<party>:journal:stats    hash  "dropped" -> entries that fell off the ring
+    <prefix>:<party>:journal:ids      string  exchange ids handed out (in blocks)
 
 A session's two hashes share one hash tag (``{<session>}``), so every store script touches a single slot and
 the layout also works on a Redis Cluster.  Two mock instances never share state unless they share
@@ -129,6 +132,18 @@ class KeySpace:
     @property
     def control(self) -> str:
         return f"{self.base}:control"
+
+    @property
+    def journal(self) -> str:
+        return f"{self.base}:journal"
+
+    @property
+    def journal_stats(self) -> str:
+        return f"{self.base}:journal:stats"
+
+    @property
+    def journal_ids(self) -> str:
+        return f"{self.base}:journal:ids"
 
     def rng(self, session: str) -> str:
         return f"{self.base}:rng:{{{session}}}"

@@ -22,9 +22,11 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from mocks.framework import InMemoryStore, MockConfig, serve_in_thread
 from mocks.framework.clock import MAX_SHIFT_SECONDS, ClockError
+from mocks.framework.journal import Exchange, JournalQuery, OutboundCall
 from mocks.framework.redis_store import (
     KeySpace,
     RedisClock,
+    RedisJournal,
     RedisRandomSource,
     RedisStore,
     SharedControl,
@@ -329,7 +331,43 @@ def test_two_app_instances_share_state_clock_and_verdicts(demo: Any, redis_url: 
         http.post(f"{a.url}/_admin/verdicts", json={"kind": "judge", "verdict": "forced", "session": "w"})
         assert http.post(f"{b.url}/demo/judge", headers=headers).json()["responseObject"]["forced"] is True
 
+        journal = http.get(f"{b.url}/_admin/journal", params={"session": "w", "path": "/demo/token"}).json()
+        assert [(e["path"], e["status"]) for e in journal["entries"]] == [
+            ("/demo/token", 200), ("/demo/token/redeem", 400), ("/demo/token", 200),
+            ("/demo/token/redeem", 200), ("/demo/token/redeem", 400)]  # both instances' exchanges
+
         http.post(f"{b.url}/demo/counter", json={"name": "c"}, headers=headers)
-        http.post(f"{a.url}/_admin/reset", json={"session": "w"})
+        http.post(f"{a.url}/_admin/reset", json={"session": "w", "journal": True})
         assert http.get(f"{b.url}/demo/counter/c", headers=headers).status_code == 404
         assert http.get(f"{b.url}/_admin/clock", params={"session": "w"}).json()["sessionOffsetSeconds"] == 0
+        assert http.get(f"{a.url}/_admin/journal", params={"session": "w"}).json()["count"] == 1  # the 404
+
+
+# ------------------------------------------------------------------ shared journal
+
+
+def _exchange(journal: RedisJournal, session: str, path: str) -> Exchange:
+    return Exchange(id=journal.allocate_id(), party="p", session=session, timestamp="t", real_timestamp="t",
+                    method="POST", path=path, status=200, request_body={"code": "x"},
+                    outbound=[OutboundCall(method="GET", url="http://u", session=session, timestamp="t")])
+
+
+def test_journal_is_one_bounded_ring_for_every_instance(client: redis.Redis, keys: KeySpace) -> None:
+    control = SharedControl(client, keys)
+    one = RedisJournal(control, keys, capacity=5)
+    two = RedisJournal(SharedControl(client, keys), keys, capacity=5)
+    one.ID_BLOCK = two.ID_BLOCK = 2
+    written = [_exchange(one if i % 2 else two, "a" if i < 4 else "b", f"/p{i}") for i in range(7)]
+    for exchange in written:
+        (one if exchange.id % 2 else two).record(exchange)
+    assert len({e.id for e in written}) == 7  # ids are unique across instances
+    found = two.search(JournalQuery(limit=100))
+    assert [e.path for e in found] == [f"/p{i}" for i in range(2, 7)]  # oldest two fell off
+    assert found[-1] == written[-1]  # round trip, outbound calls included
+    assert one.stats() == {"size": 5, "capacity": 5, "dropped": 2}
+    assert one.get(written[3].id) == written[3]
+    assert [e.path for e in one.search(JournalQuery(session="b", limit=2))] == ["/p5", "/p6"]
+    assert two.clear("a") == 2
+    assert [e.session for e in one.search()] == ["b", "b", "b"]
+    assert one.clear() == 3
+    assert len(two) == 0
