@@ -18,6 +18,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import requests
@@ -64,6 +65,10 @@ def _ok(response: requests.Response) -> Any:
     if response.status_code != 200:
         raise SystemExit(f"unexpected answer {response.status_code}: {response.text}")
     return response.json()
+
+
+def _post_ok(http: requests.Session, url: str, data: bytes, headers: dict[str, str]) -> Any:
+    return _ok(http.post(url, data=data, headers=headers))
 
 
 def device_run(base: str, session: str, signatures: int, timer: Timer) -> None:
@@ -117,15 +122,9 @@ def device_run(base: str, session: str, signatures: int, timer: Timer) -> None:
             uri_id="/pa/signature/validate",
             body=raw,
         )
+        headers = {AUTHORIZATION_HEADER: auth.format(), "Content-Type": "application/json"}
         timer(
-            "ES signature/validate",
-            lambda raw=raw, auth=auth: _ok(
-                http.post(
-                    base + ES + "/signature/validate",
-                    data=raw,
-                    headers={AUTHORIZATION_HEADER: auth.format(), "Content-Type": "application/json"},
-                )
-            ),
+            "ES signature/validate", partial(_post_ok, http, base + ES + "/signature/validate", raw, headers)
         )
     http.close()
 

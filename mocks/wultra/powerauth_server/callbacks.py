@@ -42,9 +42,10 @@ def create_callback(*, application_id: str, name: str, callback_type: str, url: 
                     attributes: list[str]) -> Record:
     """Register a callback for an existing application."""
     models.get_application(application_id)
-    record = {"id": random_uuid(rng("callback-ids")), "applicationId": application_id, "name": name,
-              "type": callback_type, "callbackUrl": url, "attributes": _check_attributes(attributes)}
-    store().put(_key(application_id, record["id"]), record)
+    callback_id = random_uuid(rng("callback-ids"))
+    record: Record = {"id": callback_id, "applicationId": application_id, "name": name,
+                      "type": callback_type, "callbackUrl": url, "attributes": _check_attributes(attributes)}
+    store().put(_key(application_id, callback_id), record)
     return record
 
 

@@ -10,6 +10,7 @@ Private keys are kept as Base64 of the raw scalar; only this module turns them b
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from mocks.framework import now, rng, store
@@ -85,7 +86,7 @@ def list_applications() -> list[Record]:
     return [records[key] for key in sorted(records)]
 
 
-def mobile_sdk_config(application: Record, version: Record) -> str:
+def mobile_sdk_config(application: Mapping[str, Any], version: Mapping[str, Any]) -> str:
     """The single Base64 configuration string a mobile app is set up with."""
     return SdkConfig(
         version["applicationKey"], version["applicationSecret"], b64decode(application["masterPublicKey"])

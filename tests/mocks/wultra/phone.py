@@ -28,6 +28,7 @@ from simulator.powerauth.signature import SignatureKeys
 from simulator.powerauth.status_blob import StatusBlob, decrypt_status_blob
 from simulator.powerauth.temporary_key import TemporaryKey, TemporaryKeyRequest
 from simulator.powerauth.vault import unwrap_vault_key
+from simulator.powerauth.versions import ProtocolVersion
 
 ES = "/enrollment-server"
 
@@ -190,10 +191,10 @@ class Phone:
         assert self.result is not None
         temp = self.temporary_key(activation_scope=True) if self.version == "3.3" else None
         context = EciesContext(
-            self.version,
+            ProtocolVersion(self.version),
             encryptor_id,
             self.application_key,
-            self.application_secret,  # type: ignore[arg-type]
+            self.application_secret,
             activation_id=self.activation_id,
             transport_key=self.result.keys.transport,
             temporary_key_id=temp.key_id if temp else None,

@@ -95,6 +95,7 @@ def test_in_process_service_functions() -> None:
             service.commit_activation(record["activationId"])
         service.remove_activation(record["activationId"])
         assert service.list_activations("erin", statuses=["ACTIVE"]) == []
-        assert service.get_activation(record["activationId"])["activationStatus"] == "REMOVED"
+        removed = service.get_activation(record["activationId"])
+        assert removed is not None and removed["activationStatus"] == "REMOVED"
         with pytest.raises(InvalidRequestError):
             service.verify_signature_header("Bearer x", method="POST", uri_id="/x", body=b"")
