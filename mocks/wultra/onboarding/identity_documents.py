@@ -48,7 +48,7 @@ def required_set_complete(docs: list[dict[str, Any]]) -> bool:
 
 def _check_limit(record: Record, settings: OnboardingSettings) -> None:
     if record["verification"]["failedDocuments"] > settings.max_failed_documents:
-        process.update(record["processId"], verification.reset)
+        process.enforce_score(process.update(record["processId"], verification.reset), settings)
         raise IdentityVerificationLimitError("too many failed documents: identity verification was reset")
 
 
@@ -106,20 +106,22 @@ def submit(record: Record, body: DocumentSubmitRequest, settings: OnboardingSett
             documents.submit(settings, investigation)
             complete = True
     finally:
-        _record_submit(record["processId"], investigation, docs, failed, complete)
+        updated = _record_submit(record["processId"], investigation, docs, failed, complete)
+    process.enforce_score(updated, settings)
 
 
 def _record_submit(process_id: str, investigation: str, docs: list[dict[str, Any]], failed: int,
-                   complete: bool) -> None:
+                   complete: bool) -> Record:
     def change(current: Record) -> None:
         verification.require(current, Phase.DOCUMENT_UPLOAD, Status.IN_PROGRESS)
         target = current["verification"]
         target.update(investigationId=investigation, documents=docs,
                       failedDocuments=target["failedDocuments"] + failed)
+        process.add_score(current, failed * process.SCORE_DOCUMENT_REJECTED)
         if complete:
             verification.move(target, Phase.DOCUMENT_UPLOAD, Status.VERIFICATION_PENDING)
 
-    process.update(process_id, change)
+    return process.update(process_id, change)
 
 
 def _documents_verified(record: Record, settings: OnboardingSettings) -> Record:
@@ -146,12 +148,13 @@ def _documents_verified(record: Record, settings: OnboardingSettings) -> Record:
             verification.move(target, Phase.CLIENT_EVALUATION, Status.IN_PROGRESS)
         else:
             target.update(failedDocuments=target["failedDocuments"] + rejected, investigationId=None)
+            process.add_score(current, rejected * process.SCORE_DOCUMENT_REJECTED)
             verification.move(target, Phase.DOCUMENT_UPLOAD, Status.IN_PROGRESS)
 
     updated = process.update(record["processId"], change)
     if not accepted:  # a new investigation takes the next evidence; the provider may forget this one
         documents.delete_investigation(settings, state["investigationId"])
-    return updated
+    return process.enforce_score(updated, settings)
 
 
 def _client_evaluated(record: Record, settings: OnboardingSettings) -> Record:

@@ -43,11 +43,11 @@ def status(record: Record, settings: OnboardingSettings) -> dict[str, Any]:
             "consentRequired": record.get("consentRequired", True)}
 
 
-def cleanup(record: Record) -> None:
+def cleanup(record: Record, settings: OnboardingSettings) -> None:
     """``/api/identity/cleanup``: drop the current verification (the app may init a new one)."""
     process.require_live(record)
     _check_count(record)
-    process.update(record["processId"], verification.reset)
+    process.enforce_score(process.update(record["processId"], verification.reset), settings)
 
 
 def resend_otp(record: Record, settings: OnboardingSettings) -> None:

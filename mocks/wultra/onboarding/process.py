@@ -17,6 +17,8 @@ Decisions (see the package docstring for the whole list):
 * At most ``max_processes_per_day`` starts per client in 24 hours; the client is the bank's
   ``userId``, or for an unknown client the digest of the identification, so that the limit behaves
   the same for both (no enumeration).
+* Wultra's error score: a rejected document 2, a failed step-8 check 2, a reset verification 3;
+  above ``max_error_score`` (15) the process fails.
 * Expiry is lazy, on every read: verification 1 h and the whole process 3 h from creation, the
   activation phase 5 min from the issue of the activation code.
 """
@@ -144,6 +146,7 @@ def create(*, process_id: str, application_id: str, user_id: str | None, subject
         "consent": None,
         "errorDetail": None,
         "errorOrigin": None,
+        "errorScore": 0,
         "verification": {"phase": None, "status": "NOT_INITIALIZED"},
         "activation": None,
     }
@@ -211,6 +214,24 @@ def update(process_id: str, change: Callable[[Record], None]) -> Record:
         return current
 
     return store().update(_key(process_id), apply)
+
+
+#: Wultra's error-score points per kind of failure.
+SCORE_DOCUMENT_REJECTED = 2
+SCORE_SCA_FAILED = 2
+SCORE_VERIFICATION_RESET = 3
+
+
+def add_score(record: Record, points: int) -> None:
+    """Add error-score points inside a change (see :func:`enforce_score` after it)."""
+    record["errorScore"] = record.get("errorScore", 0) + points
+
+
+def enforce_score(record: Record, settings: OnboardingSettings) -> Record:
+    """A process whose error score exceeds the maximum fails (``maxProcessErrorScoreExceeded``)."""
+    if record["onboardingStatus"] not in TERMINAL and record.get("errorScore", 0) > settings.max_error_score:
+        return fail(record["processId"], "maxProcessErrorScoreExceeded", "PROCESS_LIMIT_CHECK")
+    return record
 
 
 def fail(process_id: str, detail: str, origin: str) -> Record:

@@ -112,7 +112,7 @@ def consent_approve() -> Response:
 
 def identity_cleanup() -> Response:
     exchange = open_request()
-    identity_service.cleanup(_identity(exchange))
+    identity_service.cleanup(_identity(exchange), onboarding_settings())
     return exchange.respond()
 
 

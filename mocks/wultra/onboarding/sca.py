@@ -48,10 +48,14 @@ def verify(record: Record, code: str, settings: OnboardingSettings) -> dict[str,
         target = current["verification"]
         target["scaFailures"] += 1
         target["presenceResult"] = None
+        process.add_score(current, process.SCORE_SCA_FAILED)
         verification.move(target, Phase.PRESENCE_CHECK, Status.NOT_INITIALIZED)
 
     record = process.update(process_id, failed)
     remaining = max(limit - record["verification"]["scaFailures"], 0)
     if remaining == 0:
         record = process.fail(process_id, "maxFailedAttemptsOtp", "OTP_VERIFICATION")
+    record = process.enforce_score(record, settings)
+    if record["onboardingStatus"] == "FAILED":
+        remaining = 0
     return _answer(record, verified=False, expired=False, remaining=remaining)

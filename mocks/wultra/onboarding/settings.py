@@ -47,6 +47,7 @@ class OnboardingSettings:
     process_expiration: float = 3 * 3600.0
     presence_check_max_attempts: int = 5
     max_failed_documents: int = 5
+    max_error_score: int = 15
     require_consent: bool = False
 
     @property

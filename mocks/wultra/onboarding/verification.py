@@ -30,7 +30,7 @@ from typing import Any
 from mocks.framework import random_uuid, rng
 
 from .exceptions import IdentityVerificationFailedError, OnboardingFailedError
-from .process import Record
+from .process import SCORE_VERIFICATION_RESET, Record
 
 
 class Phase(StrEnum):
@@ -106,9 +106,10 @@ def init(record: Record) -> None:
 
 
 def reset(record: Record) -> None:
-    """Back to ``(None, NOT_INITIALIZED)`` keeping the count (``/api/identity/cleanup``)."""
+    """Back to ``(None, NOT_INITIALIZED)`` keeping the count; scores 3 (``/api/identity/cleanup``)."""
     count = record["verification"].get("count", 0)
     record["verification"] = {"phase": None, "status": Status.NOT_INITIALIZED.value, "count": count}
+    record["errorScore"] = record.get("errorScore", 0) + SCORE_VERIFICATION_RESET
 
 
 def view(record: Record) -> dict[str, Any]:

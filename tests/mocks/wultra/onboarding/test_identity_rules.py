@@ -104,6 +104,9 @@ def test_seventh_failed_submit_resets_the_verification(world: Any) -> None:
     assert (limited.status, limited.code) == (429, "IDENTITY_VERIFICATION_LIMIT_REACHED")
     assert journey.status() == (None, "NOT_INITIALIZED")
     assert journey.identity("/api/identity/init").ok
+    # 6 rejected documents (12) and the reset (3) make an error score of 15; one more rejection ends it.
+    assert journey.submit([blank]).ok
+    assert journey.onboarding("/api/onboarding/status").result["onboardingStatus"] == "FAILED"
 
 
 def test_fifth_identity_cleanup_fails_the_process(world: Any) -> None:
