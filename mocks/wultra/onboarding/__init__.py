@@ -8,10 +8,11 @@ Security of every call (RX-22)
 ==============================
 Every endpoint takes an application-scope ECIES request (``X-PowerAuth-Encryption: PowerAuth
 version="3.2", application_key="…"``; sharedInfo1 ``/pa/generic/application``; recipient = the
-application's master key) and answers success encrypted under the same envelope key; errors are plain
-(:mod:`.secure_channel`).  No activation exists before step 9, so the identity calls are bound to the
-process instead: ``start`` returns a ``processToken`` inside its encrypted answer, and every
-``/api/identity/...`` request object must carry it next to ``processId``.
+application's master key, or in 3.3 the application-scope temporary key named by ``temporaryKeyId``)
+and answers success encrypted under the same envelope key; errors are plain (:mod:`.secure_channel`).
+No activation exists before step 9, so the identity calls are bound to the process instead:
+``start`` returns a ``processToken`` inside its encrypted answer, and every ``/api/identity/...``
+request object must carry it next to ``processId``.
 
 Endpoints and request objects
 =============================
@@ -59,7 +60,10 @@ Decisions where Wultra and the design leave room
 * Evidence (RX-06): ID card front and back, a passport page, or the chip alone; the document provider
   decides from the evidence, then the bank's ``/client/evaluate`` compares its data with the record.
 * The trusted image is the provider's portrait (chip DG2 first), enrolled at the face provider before
-  the first verify token (RX-09); presence-check attempts are limited to 5 (429, process FAILED).
+  the first verify token (RX-09); presence-check attempts are limited to 5 (429, process FAILED); a
+  new init voids the previous token; the provider's user is deleted when the process ends.
+* More than 5 failed documents at a submit reset the verification (429); at most 5 verifications;
+  Wultra's error score (rejected document 2, failed step-8 check 2, reset 3) above 15 fails the process.
 * Step 8 (:mod:`.sca`): the OTP is compared only after a positive face verdict; any failure gets the
   same answer, counts one of 5 attempts and sends the app back to a new presence check (RX-14/15).
 * Step 8-11 (:mod:`.activation`): the code comes from PowerAuth ``initActivation`` (commit phase
