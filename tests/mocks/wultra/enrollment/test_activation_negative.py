@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -227,3 +228,49 @@ def test_temporary_key_expires_on_the_virtual_clock(
         "ERR_ACTIVATION",
     )
     assert _status(pas, init["activationId"])["activationStatus"] == "CREATED"
+
+
+def test_unknown_activation_everywhere(
+    pas: PasClient, new_phone: Callable[..., Any], activated: Callable[..., Any]
+) -> None:
+    unknown = "00000000-0000-4000-8000-000000000000"
+    phone = activated("3.2")
+    status = phone.post(
+        "/pa/v3/activation/status",
+        json_body={"requestObject": {"activationId": unknown, "challenge": b64encode(bytes(16))}},
+    )
+    body = status.json()["responseObject"]
+    assert status.status_code == 200 and len(b64decode(body["encryptedStatusBlob"])) == 32
+    real_id = phone.result.activation_id
+    phone.result = dataclasses.replace(phone.result, activation_id=unknown)
+    denied = phone.post_signed("/pa/v3/signature/validate", "/pa/signature/validate", {})
+    assert _code(denied) == (401, "ERR_AUTHENTICATION")
+    assert (
+        pas.error(
+            "/token/create",
+            {
+                "activationId": unknown,
+                "applicationKey": phone.application_key,
+                "ephemeralPublicKey": b64encode(bytes(33)),
+                "encryptedData": b64encode(bytes(16)),
+                "mac": b64encode(bytes(32)),
+                "protocolVersion": "3.1",
+                "nonce": b64encode(bytes(16)),
+            },
+        )
+        == "ERR0009"
+    )
+    assert pas.error("/activation/block", {"activationId": unknown}) == "ERR0009"
+    assert _status(pas, real_id)["failedAttempts"] == 0
+
+
+def test_code_of_another_application(pas: PasClient, new_phone: Callable[..., Any]) -> None:
+    pas.ok("/application/create", {"applicationId": "other"})
+    foreign = pas.ok("/activation/init", {"userId": "u", "applicationId": "other"})
+    phone = new_phone("3.3")
+    _, body = phone.activation_request(foreign["activationCode"])
+    assert _code(phone.post(CREATE, json_body=body, headers=phone.encryption_header())) == (
+        400,
+        "ERR_ACTIVATION",
+    )
+    assert _status(pas, foreign["activationId"])["activationStatus"] == "CREATED"
