@@ -112,9 +112,10 @@ class PowerAuthConfig:
         if not isinstance(obj, dict):
             raise InvalidConfigError("configuration must be a JSON object")
         values = [obj.get(name) for name in ("applicationKey", "applicationSecret", "masterPublicKey")]
-        if not all(isinstance(value, str) for value in values):
+        key, secret, master = values
+        if not (isinstance(key, str) and isinstance(secret, str) and isinstance(master, str)):
             raise InvalidConfigError("configuration needs applicationKey, applicationSecret, masterPublicKey")
         version = obj.get("version", DEFAULT_VERSION.value)
         if not isinstance(version, str):
             raise InvalidConfigError("configuration version must be a string")
-        return cls.from_values(values[0], values[1], values[2], version)
+        return cls.from_values(key, secret, master, version)

@@ -142,7 +142,7 @@ def _token_from_json(name: str, raw: Any) -> PowerAuthToken:
         raise StorageError(f"stored token {name!r} must be an object with a string tokenId")
     try:
         secret = b64decode(raw.get("tokenSecret", ""), what=f"token {name!r} secret", length=16)
-        signature_type = SignatureType.parse(raw.get("signatureType"))
+        signature_type = SignatureType.parse(str(raw.get("signatureType")))
     except PowerAuthError as exc:
         raise StorageError(f"stored token {name!r}: {exc}") from exc
     return PowerAuthToken(raw["tokenId"], secret, signature_type)

@@ -42,6 +42,7 @@ from simulator.powerauth.signature import SignatureKeys, SignatureType
 from simulator.powerauth.status_blob import ActivationStatus, build_status_blob, encrypt_status_blob
 from simulator.powerauth.temporary_key import TemporaryKey, TemporaryKeyRequest
 from simulator.powerauth.vault import wrap_vault_key
+from simulator.powerauth.versions import ProtocolVersion
 
 MAX_FAILED = 5
 Responder = Callable[["FakeActivation", dict[str, Any]], dict[str, Any]]
@@ -249,7 +250,7 @@ class FakeEnrollmentServer:
             private = self.temporary[request.temporary_key_id][0]
         else:
             private = record.server_private_key
-        context = EciesContext(version, encryptor_id, self.app_key, self.app_secret,  # type: ignore[arg-type]
+        context = EciesContext(ProtocolVersion(version), encryptor_id, self.app_key, self.app_secret,
                                activation_id=record.activation_id, transport_key=record.keys.transport,
                                temporary_key_id=request.temporary_key_id)
         return EciesDecryptor(context, private, self.replay, clock=self._now)

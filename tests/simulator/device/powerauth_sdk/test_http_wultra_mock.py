@@ -39,6 +39,7 @@ from simulator.powerauth.headers import AuthorizationHeader, EncryptionHeader, T
 from simulator.powerauth.keys import generate_private_key, public_key_from_bytes
 from simulator.powerauth.signature import request_data
 from simulator.powerauth.status_blob import ActivationStatus, CounterSync
+from simulator.powerauth.versions import ProtocolVersion
 
 PIN = "1234"
 BODY = b'{"payment":{"amount":"100.00","iban":"CZ6508000000192000145399"}}'
@@ -232,6 +233,7 @@ def test_vault_unlock_and_signature_validate(world: World, version: str) -> None
     vault_key = phone.unlock_vault(PIN, "FETCH_ENCRYPTION_KEY")
     assert len(vault_key) == 16
     signature = phone.sign_with_device_private_key(PIN, b"payload")
+    assert phone.storage.activation is not None
     device_key = public_key_from_bytes(phone.storage.activation.device_public_key)
     device_key.verify(signature, b"payload", ec.ECDSA(hashes.SHA256()))
 
@@ -319,9 +321,12 @@ def test_generic_encryptors_agree_with_the_servers_keys(world: World, version: s
         "activationId": activation_id if scope == "activation" else None,
     }
     keys = world.pas.ok("/ecies/decryptor", {k: v for k, v in lookup.items() if v is not None})
+    assert phone.storage.activation is not None
+    generic = {"application": EncryptorId.APPLICATION_SCOPE_GENERIC,
+               "activation": EncryptorId.ACTIVATION_SCOPE_GENERIC}
     context = EciesContext(
-        version, EncryptorId.APPLICATION_SCOPE_GENERIC if scope == "application"  # type: ignore[arg-type]
-        else EncryptorId.ACTIVATION_SCOPE_GENERIC,
+        ProtocolVersion(version),
+        generic[scope],
         phone.config.application_key, phone.config.application_secret,
         activation_id=activation_id if scope == "activation" else None,
         transport_key=phone.storage.activation.transport_key if scope == "activation" else None,

@@ -39,6 +39,7 @@ def _activate(server: Any, version: str = "3.3", pin: str = PIN) -> PowerAuthSDK
 def test_activation_status_signature_token_vault_remove(fake_server: Any, version: str) -> None:
     sdk = _activate(fake_server, version)
     record = fake_server.activations[sdk.activation_id]
+    assert sdk.storage.activation is not None
     assert sdk.fingerprint == sdk.storage.activation.fingerprint
     status = sdk.fetch_activation_status()
     assert status.status is ActivationStatus.ACTIVE and status.counter is CounterSync.OK
@@ -104,6 +105,7 @@ def test_cloned_phone_lags_and_is_resynchronised_from_the_status_blob(fake_serve
         assert fake_server.verify(sdk.sign("POST", "/x", BODY, "possession"), "POST", "/x", BODY)
     status = clone.fetch_activation_status()
     assert status.counter is CounterSync.UPDATED
+    assert clone.storage.activation is not None and sdk.storage.activation is not None
     assert clone.storage.activation.ctr_data == sdk.storage.activation.ctr_data
     assert clone.storage.activation.ctr_byte == sdk.storage.activation.ctr_byte == 2
 
