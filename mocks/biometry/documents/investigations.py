@@ -145,7 +145,7 @@ def set_chip(investigation_id: str, chip: dict[str, Any]) -> dict[str, Any]:
             raise InvalidStateError(f"investigation {investigation_id} is {record['status']}, not OPEN")
         return {**record, "chip": chip}
 
-    return dict(store().update(_key(investigation_id), attach))
+    return _existing(investigation_id, store().update(_key(investigation_id), attach))
 
 
 def pages_of(record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -182,11 +182,19 @@ def submit(investigation_id: str) -> dict[str, Any]:
             ttl=document_settings().retention,
         )
     updated = {"submittedAt": _iso(at), "startedAt": at.timestamp(), "reads": 0, "result": result}
-    return dict(
+    return _existing(
+        investigation_id,
         store().update(
             _key(investigation_id), lambda cur: {**cur, **updated} if isinstance(cur, dict) else cur
-        )
+        ),
     )
+
+
+def _existing(investigation_id: str, record: Any) -> dict[str, Any]:
+    """``record`` as a dict, or ``not_found`` when a concurrent DELETE removed it."""
+    if not isinstance(record, dict):
+        raise InvestigationNotFoundError(f"no investigation {investigation_id!r}")
+    return record
 
 
 def _evaluate(record: dict[str, Any], at: datetime) -> tuple[dict[str, Any], bytes | None]:
@@ -215,15 +223,11 @@ def _evaluate(record: dict[str, Any], at: datetime) -> tuple[dict[str, Any], byt
 def poll(investigation_id: str) -> dict[str, Any]:
     """One poll: count it, and move PENDING → DONE when the transition policy says so."""
     key = _key(investigation_id)
-    record = store().update(
-        key,
-        lambda cur: (
-            {**cur, "reads": cur["reads"] + 1} if isinstance(cur, dict) and cur["status"] == PENDING else cur
-        ),
+    record = _existing(
+        investigation_id,
+        store().update(key, lambda cur: {**cur, "reads": cur["reads"] + 1} if _computed(cur) else cur),
     )
-    if not isinstance(record, dict):
-        raise InvestigationNotFoundError(f"no investigation {investigation_id!r}")
-    if record["status"] != PENDING:
+    if not _computed(record):  # OPEN, DONE, or a submit still computing its verdict
         return record
     policy = transition_policy(TRANSITION_KIND, document_settings().transition)
     due = policy.is_due(
@@ -235,16 +239,17 @@ def poll(investigation_id: str) -> dict[str, Any]:
     if not due:
         return record
     done_at = _iso(now())
-    return dict(
+    return _existing(
+        investigation_id,
         store().update(
-            key,
-            lambda cur: (
-                {**cur, "status": DONE, "completedAt": done_at}
-                if isinstance(cur, dict) and cur["status"] == PENDING
-                else cur
-            ),
-        )
+            key, lambda cur: {**cur, "status": DONE, "completedAt": done_at} if _computed(cur) else cur
+        ),
     )
+
+
+def _computed(record: Any) -> bool:
+    """PENDING with its verdict already computed (only such an investigation counts polls and moves on)."""
+    return isinstance(record, dict) and record["status"] == PENDING and record["result"] is not None
 
 
 def portrait(investigation_id: str) -> tuple[dict[str, Any], bytes]:

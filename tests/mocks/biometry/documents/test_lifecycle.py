@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import threading
+from typing import Any
 
 import pytest
 
@@ -209,3 +211,33 @@ def test_sessions_do_not_see_each_other(server: RunningServer, evidence: Evidenc
     alice, bob = DocApi(server.url, "iso-alice"), DocApi(server.url, "iso-bob")
     inv = alice.create()
     assert bob.call("GET", f"{BASE}/{inv}").status_code == 404
+
+
+def test_polls_racing_a_submit_never_see_done_without_a_verdict(
+    server: RunningServer, evidence: Evidence
+) -> None:
+    """The verdict is computed inside submit; polls arriving meanwhile must keep saying PENDING."""
+    api = DocApi(server.url, "race-submit")
+    inv = api.create()
+    api.page(inv, "PASSPORT", "DATA_PAGE", evidence.photos[DocumentKind.PASSPORT])
+    api.chip(inv, read_files(evidence.chip, evidence.passport_lines))
+    seen: list[dict[str, Any]] = []
+    stop = threading.Event()
+
+    def poller() -> None:
+        client = DocApi(server.url, "race-submit")
+        while not stop.is_set():
+            seen.append(client.poll(inv))
+
+    thread = threading.Thread(target=poller)
+    thread.start()
+    try:
+        assert api.submit(inv).status_code == 202
+        while not any(body["status"] == "DONE" for body in seen):
+            api.poll(inv)
+    finally:
+        stop.set()
+        thread.join()
+    assert {body["status"] for body in seen} <= {"OPEN", "PENDING", "DONE"}
+    assert all(body["result"] is not None for body in seen if body["status"] == "DONE")
+    assert all(body["result"] is None for body in seen if body["status"] != "DONE")
