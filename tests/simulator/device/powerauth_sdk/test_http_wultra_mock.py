@@ -236,6 +236,11 @@ def test_vault_unlock_and_signature_validate(world: World, version: str) -> None
     assert phone.storage.activation is not None
     device_key = public_key_from_bytes(phone.storage.activation.device_public_key)
     device_key.verify(signature, b"payload", ec.ECDSA(hashes.SHA256()))
+    checked = world.pas.ok("/signature/ecdsa/verify", {
+        "activationId": phone.activation_id, "data": base64.b64encode(b"payload").decode(),
+        "signature": base64.b64encode(signature).decode(), "signatureFormat": "DER",
+    })
+    assert checked["signatureValid"] is True
 
     phone.validate_signature(pin=PIN)
     with pytest.raises(ServerError) as info:
