@@ -106,6 +106,11 @@ class World:
         self.sms.advance_clock(5)
         return str(self.inbox.latest_otp(length=8).code)
 
+    def device_of_new_application(self, application_id: str) -> Any:
+        """An app client of another application created in this session (close it after use)."""
+        app = device_client.credentials(self.stack.wultra.url, self.session, application_id)
+        return device_client.OnboardingDevice(self.stack.wultra.url, app, session=self.session)
+
     def biometry_user(self, user_id: str) -> requests.Response:
         """The face provider's view of one enrolled user (what the server left there)."""
         return requests.get(f"{self.stack.biometry.url}/api/v2/users/{user_id}", timeout=10,

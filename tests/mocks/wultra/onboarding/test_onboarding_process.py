@@ -127,3 +127,23 @@ def test_bank_that_cannot_deliver_gives_a_clear_error_and_fails_the_process(worl
     world.fault(world.bank, "/otp/send", 503)
     answer = world.device.call("/api/onboarding/start", {"identification": world.known})
     assert (answer.status, answer.code) == (400, "ONBOARDING_OTP_FAILED")
+
+
+def test_another_application_cannot_see_the_process(world: Any) -> None:
+    process_id = start(world)["processId"]
+    other = world.device_of_new_application("other-app")
+    try:
+        answer = other.call("/api/onboarding/status", {"processId": process_id})
+    finally:
+        other.close()
+    assert (answer.status, answer.code) == (400, "ONBOARDING_FAILED")
+
+
+def test_unknown_client_resend_follows_the_same_rules_without_sms(world: Any) -> None:
+    process_id = start(world, world.unknown)["processId"]
+    early = world.device.call("/api/onboarding/otp/resend", {"processId": process_id})
+    assert (early.status, early.code) == (400, "ONBOARDING_OTP_FAILED")
+    world.wultra.advance_clock(31)
+    assert world.device.call("/api/onboarding/otp/resend", {"processId": process_id}).ok
+    world.sms.advance_clock(60)
+    assert world.inbox.messages() == []
