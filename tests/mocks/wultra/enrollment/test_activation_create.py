@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mocks.wultra.powerauth_server.client import PowerAuthServerClient as PasClient
 from simulator.powerauth.codec import b64decode
@@ -43,3 +45,27 @@ def test_code_activation_then_commit_and_status_blob(
         20,
         0,
     )
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    name=st.text(max_size=40),
+    platform=st.sampled_from(["ios", "Android", "HW", "unknown"]),
+    device_info=st.text(max_size=30),
+    extras=st.text(max_size=30),
+)
+def test_descriptive_fields_round_trip(
+    pas: PasClient, new_phone: Callable[..., Any], name: str, platform: str, device_info: str, extras: str
+) -> None:
+    phone = new_phone("3.2")
+    init = pas.ok("/activation/init", {"userId": "h", "applicationId": "app"})
+    phone.activate(
+        init["activationCode"],
+        activation_name=name,
+        platform=platform,
+        device_info=device_info,
+        extras=extras,
+    )
+    detail = pas.ok("/activation/status", {"activationId": init["activationId"]})
+    assert (detail["activationName"], detail["deviceInfo"], detail["extras"]) == (name, device_info, extras)
+    assert detail["platform"] == platform.lower()
