@@ -75,6 +75,7 @@ def test_honest_client_is_reactivated_and_the_lost_phone_is_removed(world: Any) 
     created = phone.create_activation(code, signature=issued["activationSignature"], name="new phone")
     phone.persist_activation("4321")
     assert phone.fetch_activation_status().status is ActivationStatus.ACTIVE
+    phone.validate_signature(pin="4321")      # the new activation signs (possession + knowledge)
 
     status = journey.onboarding("/api/onboarding/status").result
     assert status["onboardingStatus"] == "FINISHED"
