@@ -10,6 +10,9 @@ Records live in the store as JSON-able dicts:
 
 Expiry is lazy, as on the real server: an activation still CREATED or PENDING_COMMIT after its
 ``timestampActivationExpire`` turns REMOVED the next time anyone reads it.
+
+Every status change goes through one atomic update that also appends the history event
+(:mod:`.history`); once stored, the application's callbacks are notified (:mod:`.callbacks`).
 """
 
 from __future__ import annotations
