@@ -56,7 +56,7 @@ def _iso(moment: datetime) -> str:
 
 def create(customer_id: str | None, expected: dict[str, Any] | None) -> dict[str, Any]:
     investigation_id = random_uuid(rng("documents"))
-    record = {
+    record: dict[str, Any] = {
         "investigationId": investigation_id,
         "status": OPEN,
         "customerId": customer_id,
@@ -223,10 +223,11 @@ def _evaluate(record: dict[str, Any], at: datetime) -> tuple[dict[str, Any], byt
 def poll(investigation_id: str) -> dict[str, Any]:
     """One poll: count it, and move PENDING → DONE when the transition policy says so."""
     key = _key(investigation_id)
-    record = _existing(
-        investigation_id,
-        store().update(key, lambda cur: {**cur, "reads": cur["reads"] + 1} if _computed(cur) else cur),
-    )
+
+    def count(cur: Any) -> Any:
+        return {**cur, "reads": cur["reads"] + 1} if _computed(cur) else cur
+
+    record = _existing(investigation_id, store().update(key, count))
     if not _computed(record):  # OPEN, DONE, or a submit still computing its verdict
         return record
     policy = transition_policy(TRANSITION_KIND, document_settings().transition)
@@ -239,12 +240,11 @@ def poll(investigation_id: str) -> dict[str, Any]:
     if not due:
         return record
     done_at = _iso(now())
-    return _existing(
-        investigation_id,
-        store().update(
-            key, lambda cur: {**cur, "status": DONE, "completedAt": done_at} if _computed(cur) else cur
-        ),
-    )
+
+    def finish(cur: Any) -> Any:
+        return {**cur, "status": DONE, "completedAt": done_at} if _computed(cur) else cur
+
+    return _existing(investigation_id, store().update(key, finish))
 
 
 def _computed(record: Any) -> bool:
