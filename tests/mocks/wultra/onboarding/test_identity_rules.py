@@ -228,3 +228,19 @@ def test_a_new_presence_check_voids_the_previous_token(world: Any) -> None:
     stale = journey.capture(first)
     assert stale.status_code == 400, stale.text
     assert journey.capture(second).status_code == 200
+
+
+def test_every_identity_call_on_a_failed_process_is_a_clean_refusal(world: Any) -> None:
+    journey = _started(world)
+    assert journey.onboarding("/api/onboarding/cleanup").ok
+    assert journey.status() == ("DOCUMENT_UPLOAD", "FAILED")
+    calls = {"/api/identity/init": {}, "/api/identity/cleanup": {}, "/api/identity/consent/text": {},
+             "/api/identity/consent/approve": {"approved": True}, "/api/identity/presence-check/init": {},
+             "/api/identity/presence-check/submit": {}, "/api/identity/otp/resend": {},
+             "/api/identity/otp/verify": {"otpCode": "12345678"}, "/api/identity/activation": {},
+             "/api/v2/identity/document/submit": {"documents": [journey.page(DocumentKind.ID_FRONT)]}}
+    for path, fields in calls.items():
+        answer = journey.identity(path, **fields)
+        assert (answer.status, answer.code) == (400, "ONBOARDING_FAILED"), path
+    documents = journey.identity("/api/identity/document/status").result
+    assert documents == {"status": "FAILED", "documents": []}
