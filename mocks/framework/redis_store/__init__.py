@@ -12,12 +12,13 @@ transitions        in the store (``_transition:`` keys)        (framework, uncha
 virtual clock      :class:`RedisClock` (offsets in a hash)     :mod:`.clock`, :mod:`.control`
 random streams     :class:`RedisRandomSource` (seed, counts)   :mod:`.random`, :mod:`.control`
 request journal    :class:`RedisJournal` (a bounded list)      :mod:`.journal`
+fault rules        :class:`RedisFaultInjector` (counted there) :mod:`.faults`, :mod:`.control`
 reset              each shared part resets in Redis            (all of the above)
 =================  ==========================================  ===================================
 
-**Per worker** (each process keeps its own): fault rules - a rule posted to one worker fires only
-there.  Everything else the admin API steers (clock, reset, journal, verdicts, transitions, seed,
-state) is shared.
+Everything the admin API steers (clock, reset, journal, faults, verdicts, transitions, seed, state)
+is shared; party state a party keeps outside the store (a :class:`~mocks.framework.BackendRegistry`)
+stays per process, so such a party is not ready for several workers.
 
 Run a Redis server first, e.g. ``redis-server --port 6379 --save '' --appendonly no`` (Debian package
 ``redis-server``); the prefix keeps separate runs (or test cases) on one server apart.
@@ -35,6 +36,7 @@ from ..store import StateStore
 from .clock import RedisClock
 from .connection import KeySpace, StoreUnavailableError, client_for
 from .control import SharedControl
+from .faults import RedisFaultInjector
 from .journal import RedisJournal
 from .random import RedisRandomSource
 from .store import RedisStore
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = [
     "KeySpace",
     "RedisClock",
+    "RedisFaultInjector",
     "RedisJournal",
     "RedisRandomSource",
     "RedisStore",
@@ -67,7 +70,7 @@ class SharedParts(NamedTuple):
 
 
 def build_shared_parts(party: str, config: MockConfig) -> SharedParts:
-    """Clock, random source, store and journal on Redis; faults per process (see above)."""
+    """Clock, random source, store, journal and fault rules, all on Redis."""
     client = client_for(config.redis_url)
     keys = KeySpace(config.redis_prefix, party)
     control = SharedControl(client, keys)
@@ -77,5 +80,5 @@ def build_shared_parts(party: str, config: MockConfig) -> SharedParts:
         random=RedisRandomSource(control, keys, config.seed),
         store=RedisStore(client, keys, clock.timestamp),
         journal=RedisJournal(control, keys, config.journal_capacity, config.journal_body_limit),
-        faults=FaultInjector(config.seed, config.delay_cap),
+        faults=RedisFaultInjector(control, keys, config.delay_cap),
     )

@@ -14,17 +14,18 @@ from datetime import UTC, datetime
 
 from ..clock import MAX_SHIFT_SECONDS, ClockError, VirtualClock, _check_seconds
 from ..isolation import current_session
-from .control import GLOBAL_FIELD, SEED_FIELD, SharedControl, session_field
+from .control import FAULTS_FIELD, GLOBAL_FIELD, SEED_FIELD, SharedControl, session_field
 
 __all__ = ["RedisClock"]
 
 # KEYS: control hash; ARGV: op, field, value, max.  Offsets are written with 17 significant digits
-# so they survive the trip through Lua's doubles exactly.  'clear' drops every offset, not the seed.
+# so they survive the trip through Lua's doubles exactly.  'clear' drops every offset, keeping the
+# fields named in ARGV[2] and ARGV[3] (the seed and the fault-rule version).
 _SCRIPT = r"""
 local H, op, field = KEYS[1], ARGV[1], ARGV[2]
 if op == 'clear' then
   for _, k in ipairs(redis.call('HKEYS', H)) do
-    if k ~= field then redis.call('HDEL', H, k) end
+    if k ~= ARGV[2] and k ~= ARGV[3] then redis.call('HDEL', H, k) end
   end
   return {'ok', '0'}
 end
@@ -58,9 +59,9 @@ class RedisClock(VirtualClock):
         snap = self._control.snapshot(session)
         return snap.global_offset, snap.session_offset
 
-    def _mutate(self, op: str, field: str, value: float = 0.0) -> None:
+    def _mutate(self, op: str, field: str, value: float | str = 0.0) -> None:
         self._control.drop_cache()
-        args = [op, field, repr(value), repr(MAX_SHIFT_SECONDS)]
+        args = [op, field, value if isinstance(value, str) else repr(value), repr(MAX_SHIFT_SECONDS)]
         status, new = self._control.guard(lambda: self._script(keys=[self._control.key], args=args))  # type: ignore[misc]
         if status != "ok":
             raise ClockError(f"clock offset would exceed ±{MAX_SHIFT_SECONDS:.0f} s (got {float(new):.0f} s)")
@@ -112,7 +113,7 @@ class RedisClock(VirtualClock):
 
     def reset(self, session: str | None = None, *, scope: str = "session") -> None:
         if scope == "all":
-            self._mutate("clear", SEED_FIELD)
+            self._mutate("clear", SEED_FIELD, FAULTS_FIELD)
             return
         field = GLOBAL_FIELD if scope == "global" else session_field(self._key(session, scope))
         self._control.drop_cache()

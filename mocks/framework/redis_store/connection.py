@@ -10,6 +10,10 @@ Key layout (``<prefix>`` from the config, ``<party>`` the party's name)::
     <prefix>:<party>:journal          list  newest first, "<session>\\x00<exchange JSON>" (bounded)
     <prefix>:<party>:journal:stats    hash  "dropped" -> entries that fell off the ring
     <prefix>:<party>:journal:ids      string  exchange ids handed out (in blocks)
+    <prefix>:<party>:faults           hash  rule id -> {"seq": insertion order, "rule": rule JSON}
+    <prefix>:<party>:faults:counters  hash  "matched:<id>" / "fired:<id>" -> totals over all workers
+    <prefix>:<party>:faults:n:<id>    hash  session -> matches of that rule in that session
+    <prefix>:<party>:faults:ids       string  auto rule ids handed out (``:seq`` the insertion order)
 
 A session's two hashes share one hash tag (``{<session>}``), so every store script touches a single slot and
 the layout also works on a Redis Cluster.  Two mock instances never share state unless they share
@@ -144,6 +148,24 @@ class KeySpace:
     @property
     def journal_ids(self) -> str:
         return f"{self.base}:journal:ids"
+
+    @property
+    def fault_rules(self) -> str:
+        return f"{self.base}:faults"
+
+    @property
+    def fault_counters(self) -> str:
+        return f"{self.base}:faults:counters"
+
+    @property
+    def fault_ids(self) -> str:
+        return f"{self.base}:faults:ids"
+
+    def fault_matches(self, rule_id: str) -> str:
+        return f"{self.base}:faults:n:{rule_id}"
+
+    def fault_matches_pattern(self) -> str:
+        return f"{escape_glob(self.base)}:faults:n:*"
 
     def rng(self, session: str) -> str:
         return f"{self.base}:rng:{{{session}}}"

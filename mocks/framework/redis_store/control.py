@@ -1,12 +1,14 @@
-"""The control hash: what every request needs before it starts (clock offsets, the seed), in one read.
+"""The control hash: what every request needs first (clock offsets, seed, fault version), in one read.
 
 Fields of ``<prefix>:<party>:control``: ``global`` (global clock offset), ``s:<session>`` (a
-session's clock offset) and ``seed`` (the shared seed as JSON, ``null`` when unseeded).  A request
-reads its session's three fields with one ``HMGET`` and keeps them on ``flask.g`` for the rest of the
-request, so the clock and the random source together cost one round trip per request, whatever the
-handler asks.  That is as if a change made meanwhile by another worker had landed just after the
-request started; a change made in this process drops the cache at once, so an admin call sees its
-own change.  Outside a request every read goes to Redis.
+session's clock offset), ``seed`` (the shared seed as JSON, ``null`` when unseeded) and ``faults``
+(a version bumped on every fault-rule change).  A request reads its session's four fields with one
+``HMGET`` and keeps them on ``flask.g`` for the rest of the request, so the clock, the random
+source and the fault rules together cost one round trip per request, whatever the handler asks
+(the rules themselves are reloaded only when their version moved).  That is as if a change made
+meanwhile by another worker had landed just after the request started; a change made in this
+process drops the cache at once, so an admin call sees its own change.  Outside a request every
+read goes to Redis.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from flask import g, has_app_context
 
 from .connection import KeySpace, StoreUnavailableError
 
-__all__ = ["GLOBAL_FIELD", "SEED_FIELD", "ControlSnapshot", "SharedControl", "session_field"]
+__all__ = ["FAULTS_FIELD", "GLOBAL_FIELD", "SEED_FIELD", "ControlSnapshot", "SharedControl", "session_field"]
 
 GLOBAL_FIELD = "global"
 SEED_FIELD = "seed"
+FAULTS_FIELD = "faults"
 
 
 def session_field(session: str) -> str:
@@ -35,6 +38,7 @@ class ControlSnapshot:
     global_offset: float
     session_offset: float
     seed_json: str
+    faults_version: int = 0
 
 
 class SharedControl:
@@ -55,9 +59,11 @@ class SharedControl:
             hit = cache.get(session)
             if hit is not None:
                 return hit
-        fields = [GLOBAL_FIELD, session_field(session), SEED_FIELD]
-        raw_global, raw_session, raw_seed = self.guard(lambda: self.client.hmget(self.key, fields))
-        snap = ControlSnapshot(float(raw_global or 0.0), float(raw_session or 0.0), raw_seed or "null")
+        fields = [GLOBAL_FIELD, session_field(session), SEED_FIELD, FAULTS_FIELD]
+        raw_global, raw_session, raw_seed, raw_faults = self.guard(  # type: ignore[misc]
+            lambda: self.client.hmget(self.key, fields))
+        snap = ControlSnapshot(float(raw_global or 0.0), float(raw_session or 0.0), raw_seed or "null",
+                               int(raw_faults or 0))
         if cache is not None:
             cache[session] = snap
         return snap

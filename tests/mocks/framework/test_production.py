@@ -157,6 +157,21 @@ def test_clock_moved_through_one_worker_expires_records_for_all(prod: Production
 
 
 @needs_redis
+def test_faults_and_journal_are_shared_by_the_workers(prod: ProductionServer) -> None:
+    session = f"adm-{uuid.uuid4().hex[:8]}"
+    rule = {"route": "/otp/verify", "session": session, "times": 10, "error": {"status": 503}}
+    requests.post(f"{prod.url}/_admin/faults", json=rule, timeout=10).raise_for_status()
+    requests.post(f"{prod.url}/otp", headers={"X-Sim-Session": session}, timeout=10).raise_for_status()
+    answers = _parallel(40, _post(f"{prod.url}/otp/verify", session, {"code": "1"}))
+    assert Counter(a.status_code for a in answers) == {503: 10, 400: 30}  # `times` counted over both
+    assert len({a.json()["pid"] for a in answers if a.status_code == 400}) == 2
+    journal = requests.get(f"{prod.url}/_admin/journal", params={"session": session, "limit": 1000},
+                           timeout=10).json()
+    assert journal["count"] == 41  # every worker's exchanges in one journal
+    assert sum(1 for e in journal["entries"] if e["fault"]) == 10
+
+
+@needs_redis
 def test_gunicorn_alternative_serves_and_stops(redis_url: str) -> None:
     config = {"store": "redis", "redis_url": redis_url, "redis_prefix": f"g{uuid.uuid4().hex[:10]}"}
     server = serve_production(FACTORY, config, workers=2, server="gunicorn")

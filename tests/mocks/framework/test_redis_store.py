@@ -371,3 +371,69 @@ def test_journal_is_one_bounded_ring_for_every_instance(client: redis.Redis, key
     assert [e.session for e in one.search()] == ["b", "b", "b"]
     assert one.clear() == 3
     assert len(two) == 0
+
+
+# ------------------------------------------------------------------ shared fault rules
+
+
+@pytest.fixture
+def pair(demo: Any, redis_url: str) -> Iterator[tuple[str, str]]:
+    """Two instances of the demo party on one Redis namespace (two workers), seeded."""
+    config = {"store": "redis", "redis_url": redis_url, "redis_prefix": f"f{uuid.uuid4().hex[:12]}",
+              "seed": 3}
+    with serve_in_thread(demo.create_app(config)) as a, serve_in_thread(demo.create_app(config)) as b:
+        yield a.url, b.url
+
+
+def _statuses(http: requests.Session, urls: list[str], session: str = "f") -> list[int]:
+    return [http.post(f"{u}/demo/counter", json={"name": "c"}, headers={"X-Sim-Session": session}).status_code
+            for u in urls]
+
+
+def test_fault_rules_are_shared_and_counted_across_instances(pair: tuple[str, str]) -> None:
+    a, b = pair
+    with requests.Session() as http:
+        http.trust_env = False
+        rule = http.post(f"{a}/_admin/faults", json={"route": "/demo/counter", "times": 3,
+                                                     "error": {"status": 503}}).json()["rules"][0]
+        assert _statuses(http, [b, a, b, a, b]) == [503, 503, 503, 200, 200]  # times caps the total
+        listed = http.get(f"{b}/_admin/faults").json()["rules"]
+        counts = [(r["id"], r["matched"], r["fired"], r["remaining"]) for r in listed]
+        assert counts == [(rule["id"], 3, 3, 0)]
+
+        http.post(f"{b}/_admin/faults", json={"id": "nth", "route": "/demo/*", "everyNth": 2,
+                                              "error": {"status": 502}})
+        assert _statuses(http, [a, b, a, b]) == [200, 502, 200, 502]  # one match count for both
+        assert _statuses(http, [a], session="other") == [200]  # counted per session
+
+        http.delete(f"{a}/_admin/faults", params={"id": "nth"})
+        assert _statuses(http, [b, a]) == [200, 200]
+        assert [r["id"] for r in http.get(f"{a}/_admin/faults").json()["rules"]] == [rule["id"]]
+        http.delete(f"{b}/_admin/faults")
+        assert http.get(f"{a}/_admin/faults").json()["rules"] == []
+
+
+def test_seeded_fault_draws_replay_whichever_instance_serves(pair: tuple[str, str]) -> None:
+    a, b = pair
+    with requests.Session() as http:
+        http.trust_env = False
+        http.post(f"{a}/_admin/faults", json={"id": "coin", "route": "/demo/counter", "probability": 0.5,
+                                              "error": {"status": 503}})
+        first = _statuses(http, [a, b] * 10)
+        http.post(f"{b}/_admin/seed", json={"seed": 3})  # restarts every draw, on every instance
+        again = _statuses(http, [b, a] * 10)
+        assert first == again
+        assert 0 < first.count(503) < 20
+
+
+def test_session_reset_drops_only_that_sessions_rules(pair: tuple[str, str]) -> None:
+    a, b = pair
+    with requests.Session() as http:
+        http.trust_env = False
+        for rule_id, session, status in (("mine", "f", 500), ("theirs", "g", 501)):
+            http.post(f"{a}/_admin/faults", json={"id": rule_id, "session": session, "route": "*",
+                                                  "error": {"status": status}})
+        assert _statuses(http, [b]) == [500]
+        http.post(f"{b}/_admin/reset", json={"session": "f"})
+        assert _statuses(http, [a]) == [200]
+        assert [r["id"] for r in http.get(f"{b}/_admin/faults").json()["rules"]] == ["theirs"]
