@@ -44,7 +44,7 @@ from simulator.powerauth.vault import (
     unwrap_vault_key,
 )
 
-from . import signing
+from . import offline, signing
 from .activation_exchange import ActivationExchange
 from .clock import ServerClock
 from .config import PowerAuthConfig
@@ -61,6 +61,7 @@ from .errors import (
 )
 from .http import EnrollmentClient, RequestsTransport, Transport
 from .models import ActivationResult, ActivationStatusInfo, PowerAuthToken
+from .offline import OfflinePayload
 from .signing import signature_type_of
 from .status import fetch_status
 from .storage import ActivationData, DeviceStorage
@@ -351,6 +352,30 @@ class PowerAuthSDK:
         signature and counts the failed attempt, as with the real SDK.
         """
         return signing.sign(self.config, self._activation(), method, uri_id, body, factors, pin)
+
+    def verify_offline_data(self, offline_data: str) -> OfflinePayload:
+        """Check a QR payload's server signature (master key, or this activation's server key)."""
+        activation = self.storage.activation
+        return offline.parse_and_verify(
+            offline_data, self.config.master_public_key,
+            activation.server_public_key if activation is not None else None,
+        )
+
+    def sign_offline(
+        self,
+        offline_data: str,
+        uri_id: str = "/operation/authorize/offline",
+        factors: SignatureType | str = SignatureType.POSSESSION_KNOWLEDGE,
+        *,
+        pin: str | None = None,
+        component_length: int = 8,
+    ) -> str:
+        """Verify a QR payload, then sign its data and nonce offline; returns the digits to type in."""
+        payload = self.verify_offline_data(offline_data)
+        return signing.sign_offline(
+            self._activation(), uri_id, payload.data.encode("utf-8"), payload.nonce, factors, pin,
+            component_length,
+        )
 
     def validate_signature(
         self,

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from simulator.powerauth.errors import PowerAuthError
 from simulator.powerauth.request_auth import ClientCounter, sign_request
-from simulator.powerauth.signature import Factor, SignatureKeys, SignatureType
+from simulator.powerauth.signature import (
+    OFFLINE_APP_SECRET,
+    Factor,
+    SignatureKeys,
+    SignatureType,
+    compute_offline_signature,
+    signature_data,
+)
 from simulator.powerauth.vault import unlock_knowledge_key
 
 from .config import PowerAuthConfig
@@ -67,3 +74,26 @@ def sign(
     )
     activation.ctr_data, activation.ctr_byte = counter.ctr_data, counter.ctr_byte
     return header.format()
+
+
+def sign_offline(
+    activation: ActivationData,
+    uri_id: str,
+    body: bytes,
+    nonce_b64: str,
+    factors: SignatureType | str,
+    pin: str | None,
+    component_length: int = 8,
+) -> str:
+    """The decimal offline signature over ``POST & uriId & nonce & body & "offline"``; counter moves."""
+    signature_type = signature_type_of(factors)
+    keys = signature_keys(activation, signature_type, pin)
+    data = signature_data("POST", uri_id, nonce_b64, body, OFFLINE_APP_SECRET)
+    counter = ClientCounter(activation.ctr_data, activation.ctr_byte)
+    try:
+        signature = compute_offline_signature(keys, signature_type, counter.ctr_data, data, component_length)
+    except PowerAuthError as exc:
+        raise FactorUnavailableError(str(exc)) from exc
+    counter.advance()
+    activation.ctr_data, activation.ctr_byte = counter.ctr_data, counter.ctr_byte
+    return signature

@@ -377,3 +377,28 @@ def test_temporary_key_after_the_server_clock_jumps(world: World, resync: bool) 
     else:
         assert sent["temporaryKeyId"] == first
         assert world.pas.error("/ecies/decryptor", lookup) == "ERR0045"
+
+
+def test_offline_qr_signatures(world: World) -> None:
+    phone, activation_id = _activated(world, "3.3")
+    operation = "A1*A100CZK*Q238400856/0300**D20260101*NPayment"
+    personal = world.pas.ok("/signature/offline/personalized/create",
+                            {"activationId": activation_id, "data": operation})["offlineData"]
+    shared = world.pas.ok("/signature/offline/non-personalized/create",
+                          {"applicationId": "app", "data": operation})["offlineData"]
+    uri_id = "/operation/authorize/offline"
+    for qr, pin, valid in ((personal, PIN, True), (shared, PIN, True), (personal, "0000", False)):
+        payload = phone.verify_offline_data(qr)
+        assert payload.data == operation and payload.personalized is (qr is personal)
+        digits = phone.sign_offline(qr, uri_id, pin=pin)
+        assert re.fullmatch(r"\d{8}-\d{8}", digits)
+        checked = world.pas.ok("/signature/offline/verify", {
+            "activationId": activation_id, "signature": digits, "biometryAllowed": False,
+            "data": request_data("POST", uri_id, payload.nonce, operation.encode()).decode(),
+        })
+        assert checked["signatureValid"] is valid
+    forged = personal.replace("Payment", "Pay-out")
+    with pytest.raises(ServerResponseError, match="does not verify"):
+        phone.sign_offline(forged, pin=PIN)
+    with pytest.raises(ServerResponseError, match="indicator"):
+        phone.verify_offline_data("data\nnonce\n7xyz")

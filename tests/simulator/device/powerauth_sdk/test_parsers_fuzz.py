@@ -7,6 +7,9 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +21,7 @@ from simulator.device.powerauth_sdk import (
     ServerClock,
     ServerError,
     ServerResponseError,
+    offline,
 )
 from simulator.device.powerauth_sdk.encryption import DeviceEncryptor
 from simulator.powerauth.ecies import EciesContext, EncryptorId
@@ -89,3 +93,28 @@ def test_any_sdk_config_string_is_parsed_or_invalid(text: str) -> None:
     except InvalidConfigError:
         return
     assert PowerAuthConfig.from_sdk_config(config.to_sdk_config()) == config
+
+
+MASTER = generate_private_key()
+
+
+@given(st.text(max_size=120), st.sampled_from(["0", "1", "2", ""]))
+def test_any_offline_qr_text_is_verified_or_refused(text: str, indicator: str) -> None:
+    for candidate in (text, f"{text}\n{base64.b64encode(os.urandom(16)).decode()}\n{indicator}{text}"):
+        try:
+            offline.parse_and_verify(candidate, public_key_to_bytes(MASTER.public_key()), None)
+        except ServerResponseError:
+            continue
+        raise AssertionError("unsigned text must never verify")
+
+
+def test_offline_payload_signed_by_the_master_key_verifies() -> None:
+    nonce = base64.b64encode(os.urandom(16)).decode()
+    signed = f"line one\nline two\n{nonce}\n0"
+    signature = MASTER.sign(signed.encode(), ec.ECDSA(hashes.SHA256()))
+    payload = offline.parse_and_verify(signed + base64.b64encode(signature).decode(),
+                                       public_key_to_bytes(MASTER.public_key()), None)
+    assert (payload.data, payload.nonce, payload.personalized) == ("line one\nline two", nonce, False)
+    personalized = f"x\n{nonce}\n1" + base64.b64encode(signature).decode()
+    with pytest.raises(ServerResponseError, match="needs an activation"):
+        offline.parse_and_verify(personalized, public_key_to_bytes(MASTER.public_key()), None)
