@@ -110,7 +110,8 @@ the party default can be set in ``MockConfig.extra["document_transition"]`` (a p
 Validators (each listed only when its evidence was uploaded; code, threshold). Categories keep apart
 what a client handles differently: ``QUALITY`` (retake the photo: ``document_complete``,
 ``page_classification``, ``image_quality``, ``mrz_found``, ``portrait_present``), ``DATA`` (the document
-says something unacceptable: the other ``mrz_*`` checks, ``not_expired``, ``data_matches_expected``) and
+says something unacceptable: the other ``mrz_*`` checks, ``not_expired``, ``data_matches_expected``,
+``documents_same_holder``) and
 ``AUTHENTICITY`` (looks forged: ``printed_vs_mrz``, ``security_pattern``, ``portrait_integrity`` and the
 ``chip_*`` checks):
 
@@ -145,7 +146,10 @@ says something unacceptable: the other ``mrz_*`` checks, ``not_expired``, ``data
   ``chip_print_mismatch``;
 - ``chip_portrait_match`` (21, 55, chip and a printed portrait both given): the printed portrait shows
   the DG2 face (score = face similarity × 100, the face matcher's operating point as threshold);
-  ``chip_portrait_mismatch`` (a photo swapped on the page).
+  ``chip_portrait_mismatch`` (a photo swapped on the page);
+- ``documents_same_holder`` (22, 100, two or more MRZs - chip, passport page, ID card back): all name
+  one holder (surname, given names - truncation-aware -, birth date, sex), with or without
+  ``expected``; ``holder_mismatch`` (message names the fields).
 
 ``extractedData`` (MRZ values, chip DG1 first, else the data page / ID card back)::
 

@@ -11,7 +11,7 @@ from simulator.identity.chip.verifier import verify_passive
 
 from .base import CHIP, CODES, Evidence, Validator
 from .chip import chip_validators, printed_mrz_for_chip
-from .data import data_matches_expected
+from .data import data_matches_expected, documents_same_holder
 from .mrz import mrz_sources, mrz_validators
 from .pages import document_complete, page_validators, printed_vs_mrz
 from .portraits import chip_portrait, portrait_validators
@@ -27,6 +27,6 @@ def run_validators(ev: Evidence) -> list[Validator]:
     out = [document_complete(ev), *page_validators(ev), *mrz_validators(ev)]
     out.extend(v for v in (printed_vs_mrz(ev),) if v is not None)
     out.extend(portrait_validators(ev))
-    out.extend(v for v in (data_matches_expected(ev),) if v is not None)
+    out.extend(v for v in (data_matches_expected(ev), documents_same_holder(ev)) if v is not None)
     out.extend(chip_validators(ev))
     return out

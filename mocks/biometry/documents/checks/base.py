@@ -43,6 +43,7 @@ CODES = {
     "chip_active_authentication": 19,
     "chip_vs_document": 20,
     "chip_portrait_match": 21,
+    "documents_same_holder": 22,
 }
 
 
@@ -61,6 +62,7 @@ CATEGORIES = {
         "mrz_dates_valid",
         "not_expired",
         "data_matches_expected",
+        "documents_same_holder",
     ),
     AUTHENTICITY: (
         "printed_vs_mrz",

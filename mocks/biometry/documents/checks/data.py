@@ -1,4 +1,4 @@
-"""The document's data against the customer's record the investigation was opened with."""
+"""The documents' data against the customer's record, and against each other (one holder)."""
 
 from __future__ import annotations
 
@@ -59,3 +59,38 @@ def name_matches(expected: str, mrz_value: str, truncated: bool) -> bool:
     a truncated MRZ name field (Doc 9303 §4.6) only has to be a prefix of it."""
     want = name_key(expected)
     return want == mrz_value or (truncated and bool(mrz_value) and want.startswith(mrz_value))
+
+
+def _same_name(a: str, b: str, truncated: bool) -> bool:
+    return a == b or (truncated and bool(a) and bool(b) and (a.startswith(b) or b.startswith(a)))
+
+
+def documents_same_holder(ev: Evidence) -> Validator | None:
+    """Every MRZ of the investigation (chip, passport page, ID card back) names one holder: an ID card
+    and a passport of two people is a mix-up or a fraud even when no customer record was given.
+    ``None`` with fewer than two MRZs."""
+    parsed = [(sid, mrz.fields) for sid, mrz in ev.mrz_sources if mrz.fields is not None]
+    if len(parsed) < 2:
+        return None
+    ref_id, ref = parsed[0]
+    wrong: list[str] = []
+    ids: list[str] = []
+    for sid, f in parsed[1:]:
+        truncated = ref.name_truncated or f.name_truncated
+        checks = {
+            "surname": _same_name(ref.primary_identifier, f.primary_identifier, truncated),
+            "givenNames": _same_name(ref.secondary_identifier, f.secondary_identifier, truncated),
+            "birthDate": ref.birth_date_raw == f.birth_date_raw,
+            "sex": ref.sex == f.sex,
+        }
+        bad = [name for name, ok in checks.items() if not ok]
+        if bad:
+            wrong.extend(bad)
+            ids.extend((ref_id, sid))
+    return yes_no(
+        "documents_same_holder",
+        ids,
+        "holder_mismatch",
+        f"all {len(parsed)} MRZs name the same holder",
+        f"the documents name different holders: {', '.join(dict.fromkeys(wrong))}",
+    )

@@ -303,3 +303,30 @@ def test_trust_admin_needs_the_admin_token(evidence: Evidence) -> None:
 
 def _trust_admin(api: DocApi, server: RunningServer) -> DocumentTrustAdmin:
     return DocumentTrustAdmin(AdminClient(server.url, session=api.http.headers["X-Sim-Session"]))
+
+
+def test_documents_of_two_people_fail_same_holder(api: DocApi, evidence: Evidence) -> None:
+    """No customer record given: the ID card of one person and the passport of another still fail."""
+    other = generate_person(4711, 4, "cs_CZ")
+    passport = _photo(render_person(DocumentKind.PASSPORT, other, portrait_jpeg(other.client_number)), 24)
+    inv = api.create()
+    api.page(inv, "ID_CARD", "FRONT", evidence.photos[DocumentKind.ID_FRONT])
+    api.page(inv, "ID_CARD", "BACK", evidence.photos[DocumentKind.ID_BACK])
+    api.page(inv, "PASSPORT", "DATA_PAGE", passport)
+    result = api.result(inv)
+    assert failed(result) == {"documents_same_holder": "holder_mismatch"}
+    holder = validators(result)["documents_same_holder"]
+    assert "surname" in holder["message"] and "birthDate" in holder["message"]
+    assert holder["category"] == "DATA" and len(holder["pageIds"]) == 2
+
+
+def test_id_card_and_passport_of_one_person_pass_together(api: DocApi, evidence: Evidence) -> None:
+    inv = api.create(expected=evidence.expected(documentNumber=evidence.person.passport_number))
+    api.page(inv, "ID_CARD", "FRONT", evidence.photos[DocumentKind.ID_FRONT])
+    api.page(inv, "ID_CARD", "BACK", evidence.photos[DocumentKind.ID_BACK])
+    api.page(inv, "PASSPORT", "DATA_PAGE", evidence.photos[DocumentKind.PASSPORT])
+    api.chip(inv, read_files(evidence.chip, evidence.passport_lines))
+    result = api.result(inv)
+    assert failed(result) == {}
+    assert validators(result)["documents_same_holder"]["message"] == "all 3 MRZs name the same holder"
+    assert result["extractedData"]["source"] == "CHIP"
