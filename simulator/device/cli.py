@@ -145,6 +145,22 @@ def sign(
     click.echo(header)
 
 
+@device_group.command(name="sign-offline")
+@click.option("--qr", "qr_file", type=click.File("r"), required=True,
+              help="File with the QR code's text (offlineData); '-' reads stdin.")
+@click.option("--pin", help="The PIN (needed for factors with knowledge).")
+@click.option("--uri-id", default="/operation/authorize/offline", show_default=True)
+@click.option("--factors", type=click.Choice(["possession_knowledge", "possession_biometry"]),
+              default="possession_knowledge", show_default=True)
+@STORAGE_OPTION
+def sign_offline(qr_file: IO[str], pin: str | None, uri_id: str, factors: str, storage_path: Path) -> None:
+    """Check a server-signed QR payload and print the offline signature digits to type in."""
+    text = qr_file.read().rstrip("\r\n")
+    with _phone(storage_path) as profile:
+        digits = profile.sdk().sign_offline(text, uri_id, factors, pin=pin)
+    click.echo(digits)
+
+
 @device_group.command()
 @click.option("--pin", required=True, help="The PIN (removal is signed with possession and knowledge).")
 @STORAGE_OPTION

@@ -159,3 +159,25 @@ def test_token_and_vault_commands(bank: dict[str, Any], tmp_path: Path) -> None:
     assert unlocked.exit_code == 0 and activation_id in unlocked.output
     refused = _rsim("unlock-vault", "--storage", str(phone), "--pin", "0000")
     assert refused.exit_code == 1 and "ERR_AUTHENTICATION" in refused.output
+
+
+def test_sign_offline_command(bank: dict[str, Any], tmp_path: Path) -> None:
+    phone = tmp_path / "phone.json"
+    activation_id, result = _activate(bank, phone)
+    assert result.exit_code == 0, result.output
+    bank["pas"].ok("/activation/commit", {"activationId": activation_id})
+    payload = bank["pas"].ok("/signature/offline/personalized/create",
+                             {"activationId": activation_id, "data": "A1*A100CZK"})
+    qr = tmp_path / "qr.txt"
+    qr.write_text(payload["offlineData"] + "\n")
+    signed = _rsim("sign-offline", "--storage", str(phone), "--pin", PIN, "--qr", str(qr))
+    assert signed.exit_code == 0, signed.output
+    digits = signed.output.strip()
+    data = request_data("POST", "/operation/authorize/offline", payload["nonce"], b"A1*A100CZK")
+    checked = bank["pas"].ok("/signature/offline/verify", {
+        "activationId": activation_id, "signature": digits, "biometryAllowed": False, "data": data.decode(),
+    })
+    assert checked["signatureValid"] is True
+    qr.write_text(payload["offlineData"].replace("100", "999"))
+    forged = _rsim("sign-offline", "--storage", str(phone), "--pin", PIN, "--qr", str(qr))
+    assert forged.exit_code == 1 and "ServerResponseError" in forged.output
