@@ -13,6 +13,7 @@ import itertools
 import re
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -65,14 +66,26 @@ def evidence() -> Any:
 
 
 @pytest.fixture(scope="module")
-def stack() -> Iterator[Stack]:
+def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
+    """The parties; a test module may add settings with ``WULTRA_EXTRA`` / ``BANK_EXTRA``."""
+    wultra_extra = getattr(request.module, "WULTRA_EXTRA", {})
+    bank_extra = getattr(request.module, "BANK_EXTRA", {})
     with serve_in_thread(create_sms_gateway({"seed": 3})) as sms, \
-            serve_in_thread(create_biometry({"seed": 6})) as biometry, \
-            serve_in_thread(create_bank({"seed": 4, "extra": {"sms_gateway_url": sms.url}})) as bank:
-        extra = {"bank_url": bank.url, "biometry_url": biometry.url, "document_provider_url": biometry.url}
-        wultra_app = create_wultra({"seed": 5, "max_request_bytes": 8 * 1024 * 1024, "extra": extra})
-        with serve_in_thread(wultra_app) as wultra:
+            serve_in_thread(create_biometry({"seed": 6})) as biometry:
+        bank_app = create_bank({"seed": 4, "extra": {"sms_gateway_url": sms.url, **bank_extra}})
+        with serve_in_thread(bank_app) as bank, _wultra(bank, biometry, wultra_extra) as wultra:
             yield Stack(wultra, sms, bank, biometry)
+
+
+@contextmanager
+def _wultra(bank: RunningServer, biometry: RunningServer,
+            wultra_extra: dict[str, Any]) -> Iterator[RunningServer]:
+    """The Wultra mock wired to the others (a body limit that fits document photos)."""
+    extra = {"bank_url": bank.url, "biometry_url": biometry.url, "document_provider_url": biometry.url,
+             **wultra_extra}
+    with serve_in_thread(create_wultra({"seed": 5, "max_request_bytes": 8 * 1024 * 1024,
+                                        "extra": extra})) as wultra:
+        yield wultra
 
 
 @dataclass
