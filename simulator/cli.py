@@ -10,10 +10,11 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.table import Table
 
+from simulator.demo import run_demo, steps_table
 from simulator.device.cli import device_group
-from simulator.offline_journey import OfflineRun, StepResult, run_offline_journey
+from simulator.journey.personas import PERSONAS, persona
+from simulator.journey.world import ArrangeError
 from simulator.stack import PARTIES, Stack, StackError, StackSettings
 
 
@@ -23,56 +24,39 @@ def main() -> None:
     """Reactivation Simulator: PowerAuth reactivation with biometry online, end to end."""
 
 
-def _steps_table(run: OfflineRun) -> Table:
-    table = Table(
-        title=f"Reactivation of {run.person.given_names} {run.person.family_name} (seed {run.seed})"
-    )
-    table.add_column("#", justify="right")
-    table.add_column("step")
-    table.add_column("parties")
-    table.add_column("result")
-    table.add_column("ms", justify="right")
-    table.add_column("detail")
-    for s in run.steps:
-        table.add_row(
-            str(s.number),
-            s.name,
-            s.parties,
-            "[green]OK[/]" if s.ok else "[red]FAILED[/]",
-            f"{s.ms:.1f}",
-            s.detail,
-        )
-    return table
+_PERSONA_NAMES = [p.name for p in PERSONAS]
 
 
 @main.command()
-@click.option("--seed", default=1, show_default=True, help="Seed of the synthetic person and the run.")
+@click.option("--persona", "persona_name", default="honest-id-card", show_default=True,
+              type=click.Choice(_PERSONA_NAMES), help="Who the client is and how they behave.")
+@click.option("--seed", default=1, show_default=True, help="Seed of the synthetic client and every mock.")
 @click.option(
     "--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the run as JSON."
 )
-def demo(seed: int, json_path: Path | None) -> None:
-    """Run one whole reactivation (11 steps) for an honest user with a passport chip.
+def demo(persona_name: str, seed: int, json_path: Path | None) -> None:
+    """Run one whole reactivation (11 steps) on an embedded stack.
 
-    The steps run in one process with the parties' real computations (ECIES, status blob, document
-    reading from pixels, BAC and passive authentication, liveness, face matching, signatures).
+    Every party (Wultra, bank, SMS gateway, biometry provider) is started on a free loopback port
+    and reached over HTTP; a virtual phone with the persona runs the steps. Exits 0 when the client
+    is reactivated, 1 otherwise, naming the failing step.
     """
     console = Console()
-
-    def show(result: StepResult) -> None:
-        mark = "[green]✔[/]" if result.ok else "[red]✘[/]"
-        console.print(f"{mark} step {result.number:>2}  {result.name}  [dim]{result.ms:.0f} ms[/]")
-
-    with console.status("running the reactivation…"):
-        run = run_offline_journey(seed=seed, on_step=show)
-    console.print(_steps_table(run))
+    try:
+        run = run_demo(persona(persona_name), seed, console)
+    except ArrangeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    console.print(steps_table(run))
     if json_path is not None:
         json_path.write_text(json.dumps(run.to_json(), indent=2) + "\n", encoding="utf-8")
     if run.ok:
-        console.print(f"[bold green]reactivated[/]: new activation {run.activation_id}")
+        console.print(f"[bold green]reactivated[/] in {run.ms / 1000:.1f} s: "
+                      f"new activation {run.activation_id}")
         return
-    failed = next((s for s in run.steps if not s.ok), None)
+    failed = run.failed_step
     where = f"step {failed.number} ({failed.name}): {failed.detail}" if failed else "incomplete run"
-    console.print(f"[bold red]reactivation failed[/] at {where}")
+    expectation = " - as this persona must" if run.as_expected else ""
+    console.print(f"[bold red]not reactivated[/] at {where}{expectation}")
     sys.exit(1)
 
 
