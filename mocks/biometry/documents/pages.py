@@ -123,7 +123,7 @@ def read_page(
         raise InvalidImageError("image cannot be decoded as a photo")
     detected = KIND_SIDES.get(reading.kind) if reading.kind is not None else None
     found = ReadReason.DOCUMENT_NOT_FOUND not in reading.reasons
-    field_scores = [r.min_score for r in reading.field_readings.values()]
+    field_scores = [float(r.min_score) for r in reading.field_readings.values()]
     record: dict[str, Any] = {
         "pageId": page_id,
         "documentType": document_type,
@@ -133,7 +133,7 @@ def read_page(
         "detected": {"documentType": detected[0], "side": detected[1]} if detected and found else None,
         "issues": _issues(reading, (document_type, side)),
         "mrzLines": list(reading.mrz_lines),
-        "mrzMinScore": reading.mrz_min_score,
+        "mrzMinScore": None if reading.mrz_min_score is None else float(reading.mrz_min_score),
         "fieldsMinScore": min(field_scores) if field_scores else None,
         "fields": dict(reading.fields),
         "vizMismatches": list(viz_mismatches(reading, reading.mrz))
@@ -142,10 +142,10 @@ def read_page(
         "pattern": None
         if reading.pattern is None
         else {
-            "minTile": round(reading.pattern.min_tile_score, 4),
+            "minTile": round(float(reading.pattern.min_tile_score), 4),
             "portrait": None
             if reading.pattern.portrait_score is None
-            else round(reading.pattern.portrait_score, 4),
+            else round(float(reading.pattern.portrait_score), 4),
         },
         "portrait": base64.b64encode(reading.portrait_jpeg).decode("ascii")
         if reading.portrait_jpeg
