@@ -35,7 +35,7 @@ from simulator.powerauth.headers import (
 )
 from simulator.powerauth.keys import public_key_to_bytes
 from simulator.powerauth.request_auth import token_header
-from simulator.powerauth.signature import SignatureType
+from simulator.powerauth.signature import SignatureType, normalize_get_query
 from simulator.powerauth.vault import (
     decrypt_device_private_key,
     encrypt_device_private_key,
@@ -352,6 +352,18 @@ class PowerAuthSDK:
         signature and counts the failed attempt, as with the real SDK.
         """
         return signing.sign(self.config, self._activation(), method, uri_id, body, factors, pin)
+
+    def sign_query(
+        self,
+        method: str,
+        uri_id: str,
+        params: Mapping[str, str] | list[tuple[str, str]] | str,
+        factors: SignatureType | str = SignatureType.POSSESSION_KNOWLEDGE,
+        *,
+        pin: str | None = None,
+    ) -> str:
+        """Sign a request without a body (GET, DELETE …): the canonical query string is signed instead."""
+        return self.sign(method, uri_id, normalize_get_query(params), factors, pin=pin)
 
     def verify_offline_data(self, offline_data: str) -> OfflinePayload:
         """Check a QR payload's server signature (master key, or this activation's server key)."""

@@ -37,7 +37,7 @@ from simulator.powerauth.activation_code import sign_activation_code
 from simulator.powerauth.ecies import EciesContext, EciesDecryptor, EciesRequest, EncryptorId
 from simulator.powerauth.headers import AuthorizationHeader, EncryptionHeader, TokenHeader
 from simulator.powerauth.keys import generate_private_key, public_key_from_bytes
-from simulator.powerauth.signature import request_data
+from simulator.powerauth.signature import normalize_get_query, request_data
 from simulator.powerauth.status_blob import ActivationStatus, CounterSync
 from simulator.powerauth.versions import ProtocolVersion
 
@@ -402,3 +402,18 @@ def test_offline_qr_signatures(world: World) -> None:
         phone.sign_offline(forged, pin=PIN)
     with pytest.raises(ServerResponseError, match="indicator"):
         phone.verify_offline_data("data\nnonce\n7xyz")
+
+
+def test_signed_get_request_over_the_canonical_query(world: World) -> None:
+    phone, _ = _activated(world, "3.2")
+    query = "to=2026-12-31&from=2026-01-01&q=caf%C3%A9+latte"
+    header_value = phone.sign_query("GET", "/pa/statements", query, pin=PIN)
+    header = AuthorizationHeader.parse(header_value)
+    canonical = normalize_get_query(query)
+    assert canonical.startswith(b"from=2026-01-01&q=caf%C3%A9%20latte&to=")
+    checked = world.pas.ok("/signature/verify", {
+        "activationId": header.activation_id, "applicationKey": header.application_key,
+        "data": request_data("GET", "/pa/statements", header.nonce, canonical).decode(),
+        "signature": header.signature, "signatureType": "POSSESSION_KNOWLEDGE", "signatureVersion": "3.2",
+    })
+    assert checked["signatureValid"] is True
