@@ -89,7 +89,12 @@ DEFAULT_DEVICE_INFO = "rsim virtual phone"
 
 
 class PowerAuthSDK:
-    """One app's PowerAuth instance on the virtual phone."""
+    """One app's PowerAuth instance on the virtual phone.
+
+    Like the mobile SDK it is meant for one user at a time: give each simulated phone (each locust
+    user) its own object. The object mutates ``storage`` in place; save it when the phone should
+    outlive the process.
+    """
 
     def __init__(
         self,
