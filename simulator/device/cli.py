@@ -2,7 +2,13 @@
 
 Each command loads the phone from ``--storage FILE``, runs one SDK operation over HTTP and saves the
 phone back (the signature counter moves even when the server refuses a signature). Errors print a
-one-line reason and exit with status 1.
+one-line reason and exit with status 1. A session against ``rsim serve``::
+
+    rsim device activate --enrollment http://127.0.0.1:8080 --sdk-config "$CONFIG" \\
+        --code "$CODE#$SIGNATURE" --pin 1234 --storage phone.json   # activation id, fingerprint
+    rsim device status --storage phone.json                          # PENDING_COMMIT, then ACTIVE
+    echo '{"amount":"10"}' | rsim device sign --storage phone.json --pin 1234 --uri-id /pa/payment --body -
+    rsim device remove --storage phone.json --pin 1234
 """
 
 from __future__ import annotations
