@@ -86,9 +86,9 @@ def finish_when_active(record: Record, settings: OnboardingSettings) -> Record:
         return record
     removed = _remove_previous(record, entry["activationId"])
     finished = process.finish(record["processId"], removedActivations=removed)
-    bank.process_event(settings, process_id=record["processId"], process_type=record["processType"],
-                       user_id=record["userId"], event_type="PROCESS_FINISHED",
-                       data={"activationId": entry["activationId"], "language": record["language"]})
+    bank.process_event(settings, finished, "PROCESS_FINISHED",
+                       {"activationId": entry["activationId"], "removedActivations": removed,
+                        "language": record["language"]})
     return finished
 
 

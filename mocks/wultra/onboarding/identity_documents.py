@@ -152,6 +152,8 @@ def _documents_verified(record: Record, settings: OnboardingSettings) -> Record:
             verification.move(target, Phase.DOCUMENT_UPLOAD, Status.IN_PROGRESS)
 
     updated = process.update(record["processId"], change)
+    bank.process_event(settings, updated, "DOCUMENT_VERIFICATION_FINISHED",
+                       {"result": result.verdict, "investigationId": state["investigationId"]})
     if not accepted:  # a new investigation takes the next evidence; the provider may forget this one
         documents.delete_investigation(settings, state["investigationId"])
     return process.enforce_score(updated, settings)

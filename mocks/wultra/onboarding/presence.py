@@ -20,7 +20,7 @@ from typing import Any
 from . import process, verification
 from .exceptions import PresenceCheckError, PresenceCheckLimitError
 from .process import Record
-from .providers import documents, face
+from .providers import bank, documents, face
 from .settings import OnboardingSettings, onboarding_settings
 from .verification import Phase, Status
 
@@ -83,7 +83,8 @@ def submit(record: Record, settings: OnboardingSettings) -> None:
         target.update(presenceToken=None, presenceResult=result.status)
         verification.move(target, Phase.OTP_VERIFICATION, Status.VERIFICATION_PENDING)
 
-    process.update(record["processId"], change)
+    updated = process.update(record["processId"], change)
+    bank.process_event(settings, updated, "PRESENCE_CHECK_FINISHED", {"result": result.status})
 
 
 def _forget_face(record: Record) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import requests
 
-from mocks.framework import UpstreamError, outbound, random_uuid, rng
+from mocks.framework import UpstreamError, now, outbound, random_uuid, rng
 
 from ..exceptions import OnboardingOtpError, RemoteCommunicationError
 from ..settings import OnboardingSettings
@@ -90,11 +90,17 @@ def send_otp(settings: OnboardingSettings, *, process_id: str, process_type: str
         raise OnboardingOtpError(f"the OTP could not be delivered (adapter answered {response.status_code})")
 
 
-def process_event(settings: OnboardingSettings, *, process_id: str, process_type: str,
-                  user_id: str | None, event_type: str, data: dict[str, Any]) -> None:
-    """``POST /process/event``; failures are ignored (the event is informative only)."""
-    body = {"processId": process_id, "processType": process_type, "userId": user_id, "type": event_type,
-            "data": data}
+def process_event(settings: OnboardingSettings, record: dict[str, Any], event_type: str,
+                  event_data: dict[str, Any]) -> None:
+    """``POST /process/event`` in the 2.2 shape; failures are ignored (the event only informs).
+
+    Types: ``DOCUMENT_VERIFICATION_FINISHED``, ``PRESENCE_CHECK_FINISHED``, ``PROCESS_FINISHED``.
+    """
+    verification_id = record.get("verification", {}).get("id")
+    body = {"id": random_uuid(rng("event-ids")), "timestamp": now().isoformat(), "type": event_type,
+            "userId": record["userId"], "externalUserId": None, "processId": record["processId"],
+            "processType": record["processType"], "identityVerificationId": verification_id,
+            "eventData": event_data}
     try:
         _post(settings, "/process/event", body)
     except UpstreamError:

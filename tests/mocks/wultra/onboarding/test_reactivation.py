@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from mocks.bank.client import BankClient
 from mocks.wultra.powerauth_server.client import PowerAuthServerClient
 from simulator.device.powerauth_sdk import DeviceStorage, PowerAuthConfig, PowerAuthSDK, ServerError
 from simulator.powerauth.activation_code import is_valid_activation_code, verify_activation_signature
@@ -89,7 +90,9 @@ def test_honest_client_is_reactivated_and_the_lost_phone_is_removed(world: Any) 
     live = [a["activationId"] for a in listed if a["activationStatus"] != "REMOVED"]
     assert live == [created.activation_id]
     # The bank heard of the finished process; the OTP never showed in the Wultra journal.
-    assert world.bank.journal(path="/process/event", session=world.session)
+    with BankClient(world.stack.bank.url, session=world.session) as bank:
+        events = [e["type"] for e in bank.events(processId=journey.process_id)]
+    assert events == ["DOCUMENT_VERIFICATION_FINISHED", "PRESENCE_CHECK_FINISHED", "PROCESS_FINISHED"]
     assert not world.wultra.journal(text=otp, session=world.session)
     again = journey.identity("/api/identity/otp/verify", otpCode=otp)
     assert (again.status, again.code) == (400, "ONBOARDING_FAILED")
