@@ -29,6 +29,7 @@ from .errors import (
     ServerError,
     ServerResponseError,
     StorageError,
+    UnreadableStatusError,
 )
 from .http import EnrollmentClient, HttpAnswer, RequestsTransport, Transport, enrollment_base_url
 from .models import ActivationResult, ActivationStatusInfo, PowerAuthToken
@@ -61,5 +62,6 @@ __all__ = [
     "ServerResponseError",
     "StorageError",
     "Transport",
+    "UnreadableStatusError",
     "enrollment_base_url",
 ]

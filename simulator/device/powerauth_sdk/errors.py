@@ -29,6 +29,11 @@ class ServerResponseError(PowerAuthSdkError):
     """The server's answer cannot be trusted or understood: bad MAC, bad signature, malformed body."""
 
 
+class UnreadableStatusError(ServerResponseError):
+    """The status blob does not decrypt: the server no longer knows the activation (it answers with
+    random bytes then), or the answer was tampered with. Apps treat the activation as unusable."""
+
+
 class ServerError(PowerAuthSdkError):
     """The server answered with its error envelope (``code`` such as ``ERR_ACTIVATION``)."""
 

@@ -13,7 +13,7 @@ from simulator.powerauth.codec import b64decode, b64encode
 from simulator.powerauth.errors import PowerAuthError
 from simulator.powerauth.status_blob import CounterSync, decrypt_status_blob, synchronize_counter
 
-from .errors import ServerResponseError
+from .errors import ServerResponseError, UnreadableStatusError
 from .http import EnrollmentClient
 from .models import ActivationStatusInfo
 from .storage import ActivationData
@@ -36,7 +36,7 @@ def fetch_status(client: EnrollmentClient, activation: ActivationData) -> Activa
         blob = decrypt_status_blob(blob_text, activation.transport_key, challenge, nonce)
         sync = synchronize_counter(blob, activation.transport_key, activation.ctr_data, activation.ctr_byte)
     except PowerAuthError as exc:
-        raise ServerResponseError(
+        raise UnreadableStatusError(
             f"status blob rejected (unknown activation, or tampered answer): {exc}"
         ) from exc
     if sync.outcome is CounterSync.UPDATED:

@@ -32,6 +32,7 @@ from simulator.device.powerauth_sdk import (
     RequestsTransport,
     ServerError,
     ServerResponseError,
+    UnreadableStatusError,
 )
 from simulator.powerauth.activation_code import sign_activation_code
 from simulator.powerauth.ecies import EciesContext, EciesDecryptor, EciesRequest, EncryptorId
@@ -417,3 +418,10 @@ def test_signed_get_request_over_the_canonical_query(world: World) -> None:
         "signature": header.signature, "signatureType": "POSSESSION_KNOWLEDGE", "signatureVersion": "3.2",
     })
     assert checked["signatureValid"] is True
+
+
+def test_status_of_an_activation_the_server_forgot(world: World) -> None:
+    phone, _ = _activated(world, "3.3")
+    AdminClient(world.url, session=world.session).reset(world.session)
+    with pytest.raises(UnreadableStatusError, match="unknown activation"):
+        phone.fetch_activation_status()

@@ -15,6 +15,7 @@ from simulator.device.powerauth_sdk import (
     PowerAuthSDK,
     ServerError,
     ServerResponseError,
+    UnreadableStatusError,
 )
 from simulator.powerauth.activation_code import sign_activation_code
 from simulator.powerauth.keys import generate_private_key
@@ -137,5 +138,5 @@ def test_unknown_activation_status_is_not_decryptable(fake_server: Any) -> None:
     sdk.create_activation(code)
     sdk.persist_activation(PIN)
     del fake_server.activations[activation_id]
-    with pytest.raises(ServerResponseError, match="unknown activation"):
+    with pytest.raises(UnreadableStatusError, match="unknown activation"):
         sdk.fetch_activation_status()
