@@ -16,6 +16,7 @@ the PowerAuth Server part of this app holds its private half (unknown or expired
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -78,7 +79,7 @@ class SecureExchange:
 
 def _replay_guard(ephemeral_public_key: bytes, nonce: bytes, timestamp: int, identifier: str) -> None:
     """A request (ephemeral key, nonce, application) is accepted once, in the store of the session."""
-    token = (ephemeral_public_key + nonce + identifier.encode("utf-8")).hex()
+    token = hashlib.sha256(ephemeral_public_key + nonce + identifier.encode("utf-8")).hexdigest()
     if not store().put_if_absent(f"onb:replay:{token}", timestamp, ttl=REPLAY_WINDOW_SECONDS):
         raise EciesReplayError("request nonce was already used (replay)")
 
