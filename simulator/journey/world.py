@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import requests
@@ -152,7 +153,11 @@ def _old_phone(rest: _Rest, targets: Targets, config: PowerAuthConfig, user_id: 
     return storage, str(init["activationId"])
 
 
+@lru_cache(maxsize=256)
 def _evidence(persona: Persona, person: Person, seed: int) -> tuple[list[DocumentPhoto], ChipEvidence | None]:
+    """The photos or chip files in the client's pocket; deterministic per (persona, person, seed), so
+    cached - rendering and photographing a document costs real CPU, and load runs reuse clients.
+    Callers must not mutate the result."""
     camera = DocumentCamera(person, rng=random.Random(f"camera:{seed}"), conditions=CaptureConditions(0.3))
     if persona.document is DocumentChoice.ID_CARD:
         return camera.scan(DocumentType.ID_CARD), None
