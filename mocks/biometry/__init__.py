@@ -10,6 +10,6 @@ Layout (moto style, on :mod:`mocks.framework`):
   invalidation and user management;
 - :mod:`.app` — ``create_app(config=None)``.
 
-Document verification (a ZenID/Innovatrics-style API) is meant to live beside it in
-``mocks/biometry/documents/``.
+- :mod:`.documents` — document verification shaped like a ZenID/Innovatrics-style provider:
+  investigations with page images and chip data, per-check validators, the trusted portrait.
 """
