@@ -36,6 +36,16 @@ def _resource(record: Record, settings: OnboardingSettings) -> str:
     return f"{settings.face_resource}/{record['processId']}"
 
 
+def _enrol_trusted_image(record: Record, settings: OnboardingSettings) -> None:
+    """Upload the portrait the document provider vouches for (chip DG2 first) as the trusted image."""
+    state = record["verification"]
+    if not state.get("portraitAvailable", True):
+        raise PresenceCheckError("the verified documents hold no portrait to check the face against")
+    source, image = documents.portrait(settings, state["investigationId"])
+    face.enrol(settings, user_id=face_user(record), resource=_resource(record, settings), image=image,
+               source=SOURCES.get(source, "oid"))
+
+
 def init(record: Record, settings: OnboardingSettings) -> dict[str, Any]:
     """``/api/identity/presence-check/init`` → ``sessionAttributes`` for the device."""
     verification.require(record, Phase.PRESENCE_CHECK, Status.NOT_INITIALIZED, Status.IN_PROGRESS)
@@ -46,14 +56,14 @@ def init(record: Record, settings: OnboardingSettings) -> dict[str, Any]:
     user_id = face_user(record)
     resource = _resource(record, settings)
     if not state["trustedImageUploaded"]:
-        if not state.get("portraitAvailable", True):
-            raise PresenceCheckError("the verified documents hold no portrait to check the face against")
-        source, image = documents.portrait(settings, state["investigationId"])
-        face.enrol(settings, user_id=user_id, resource=resource, image=image,
-                   source=SOURCES.get(source, "oid"))
+        _enrol_trusted_image(record, settings)
     if state["presenceToken"]:
         face.invalidate(settings, token=state["presenceToken"], reason="superseded by a new presence check")
-    token = face.verify_token(settings, user_id=user_id, resource=resource)
+    try:
+        token = face.verify_token(settings, user_id=user_id, resource=resource)
+    except face.UnknownFaceUser:  # the provider forgot the trusted image: upload it again, once
+        _enrol_trusted_image(record, settings)
+        token = face.verify_token(settings, user_id=user_id, resource=resource)
 
     def change(current: Record) -> None:
         verification.require(current, Phase.PRESENCE_CHECK, Status.NOT_INITIALIZED, Status.IN_PROGRESS)

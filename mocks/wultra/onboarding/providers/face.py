@@ -26,6 +26,10 @@ from ..exceptions import PresenceCheckError, RemoteCommunicationError
 from ..settings import OnboardingSettings
 
 
+class UnknownFaceUser(Exception):
+    """The provider has no such user (it was reset, or the user was deleted meanwhile)."""
+
+
 @dataclass(frozen=True)
 class VerifyToken:
     token: str
@@ -97,9 +101,13 @@ def enrol(settings: OnboardingSettings, *, user_id: str, resource: str, image: b
 
 
 def verify_token(settings: OnboardingSettings, *, user_id: str, resource: str) -> VerifyToken:
-    body = _ok(outbound().post(_url(settings, "/claim/verify/token"),
+    """A verify token and its liveness challenge; :class:`UnknownFaceUser` when nobody is enrolled."""
+    response = outbound().post(_url(settings, "/claim/verify/token"),
                                json={**_creds(settings), "resource": resource, "user_id": user_id,
-                                     "assurance_type": "genuine_presence"}), "verify token")
+                                     "assurance_type": "genuine_presence"})
+    if response.status_code == 400 and _body(response, "verify token").get("error") == "no_user":
+        raise UnknownFaceUser(user_id)
+    body = _ok(response, "verify token")
     return VerifyToken(_token(body, "verify token"), body.get("liveness_challenge"))
 
 

@@ -7,9 +7,11 @@ import datetime as dt
 import io
 from typing import Any
 
+import requests
 from PIL import Image
 
 from mocks.bank.client import BankClient
+from mocks.biometry.settings import DEFAULT_API_KEY, DEFAULT_SECRET
 from mocks.wultra.powerauth_server.client import PowerAuthServerClient
 from simulator.identity.documents.layout import DocumentKind
 
@@ -244,3 +246,15 @@ def test_every_identity_call_on_a_failed_process_is_a_clean_refusal(world: Any) 
         assert (answer.status, answer.code) == (400, "ONBOARDING_FAILED"), path
     documents = journey.identity("/api/identity/document/status").result
     assert documents == {"status": "FAILED", "documents": []}
+
+
+def test_trusted_image_is_uploaded_again_when_the_provider_forgot_it(world: Any) -> None:
+    journey = _verified_documents(world)
+    otp = world.read_otp()
+    attributes = journey.presence_init()
+    gone = requests.delete(f"{world.stack.biometry.url}/api/v2/users/{attributes['iProovUserId']}",
+                           params={"api_key": DEFAULT_API_KEY, "secret": DEFAULT_SECRET},
+                           headers={"X-Sim-Session": world.session}, timeout=10)
+    assert gone.status_code == 200
+    journey.presence()
+    assert journey.verify(otp)["verified"] is True
