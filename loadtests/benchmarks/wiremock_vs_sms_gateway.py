@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
+import dataclasses
 import os
 import re
 import shutil
@@ -98,9 +99,18 @@ def _free_port() -> int:
 # --------------------------------------------------------------------------- servers
 
 
+@dataclass(frozen=True)
+class Target:
+    """A server under load: its base URL and the processes whose CPU time it spends."""
+
+    name: str
+    url: str
+    pids: tuple[int, ...]
+
+
 @contextlib.contextmanager
-def wiremock(jar: Path) -> Iterator[str]:
-    """WireMock on a free loopback port with the Twilio send stub; yields its base URL."""
+def wiremock(jar: Path) -> Iterator[Target]:
+    """WireMock on a free loopback port with the Twilio send stub."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:
@@ -109,7 +119,7 @@ def wiremock(jar: Path) -> Iterator[str]:
         try:
             _wait(lambda: requests.get(f"{url}/__admin/mappings", timeout=1).ok, proc, "WireMock")
             _install_stub(url)
-            yield url
+            yield Target("wiremock", url, (proc.pid,))
         finally:
             proc.terminate()
             try:
@@ -134,13 +144,42 @@ def _install_stub(url: str) -> None:
 
 
 @contextlib.contextmanager
-def sms_gateway(workers: int, threads: int, server: str) -> Iterator[str]:
-    """Our SMS gateway under the production server, state in a private Redis; yields its base URL."""
-    with start_redis() as redis_server:
-        config = {"store": "redis", "redis_url": redis_server.url, "redis_prefix": "bench"}
-        with serve_production("mocks.sms_gateway.app:create_app", config, workers=workers, threads=threads,
-                              server=server) as running:  # type: ignore[arg-type]
-            yield running.url
+def sms_gateway(workers: int, threads: int, server: str, store: str) -> Iterator[Target]:
+    """Our SMS gateway under the production server; state in a private Redis (or in memory, 1 worker)."""
+    with contextlib.ExitStack() as stack:
+        config: dict[str, object] = {"store": store}
+        pids: tuple[int, ...] = ()
+        if store == "redis":
+            redis_server = stack.enter_context(start_redis())
+            config.update(redis_url=redis_server.url, redis_prefix="bench")
+            pids = (redis_server.process.pid,)
+        running = stack.enter_context(serve_production(
+            "mocks.sms_gateway.app:create_app", config, workers=workers, threads=threads,
+            server=server))  # type: ignore[arg-type]
+        yield Target("ours", running.url, (running.pid, *pids))
+
+
+def _cpu_seconds(roots: tuple[int, ...]) -> float:
+    """User + system CPU time of the processes ``roots`` and all their descendants (Linux /proc)."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    wanted = set(roots)
+    grew = True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in wanted} - wanted
+        wanted |= more
+        grew = bool(more)
+    return sum(times.get(pid, 0.0) for pid in wanted)
 
 
 def _wait(ready: object, proc: subprocess.Popen[bytes], what: str, timeout: float = 60.0) -> None:
@@ -172,11 +211,22 @@ class WrkResult:
     p99_ms: float
     requests: int
     failures: int
+    cpu_ms_per_request: float = 0.0
 
 
 def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    """wrk's duration notation (``812.00us``, ``1.20ms``, ``2.01s``, ``1.02m``) in milliseconds."""
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if match is None:
+        raise BenchmarkError(f"cannot read wrk duration {text!r}")
+    return float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[match.group(2)]
+
+
+def _field(pattern: str, out: str) -> str:
+    match = re.search(pattern, out, re.MULTILINE)
+    if match is None:
+        raise BenchmarkError(f"wrk output without {pattern!r}:\n{out}")
+    return match.group(1)
 
 
 def wrk_script(directory: Path) -> Path:
@@ -196,10 +246,10 @@ def run_wrk(wrk: str, script: Path, url: str, duration: float, connections: int,
     cmd = [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration:g}s", "--latency", "-s", str(script),
            f"{url}{SEND_PATH}"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    rate = float(_field(r"Requests/sec:\s+([\d.]+)", out))
+    total = int(_field(r"(\d+) requests in", out))
+    p50 = _ms(_field(r"^\s+50%\s+(\S+)", out))
+    p99 = _ms(_field(r"^\s+99%\s+(\S+)", out))
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     failures = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, errors.groups())) if errors else 0)
@@ -216,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="worker processes of our server")
     parser.add_argument("--threads", type=int, default=4, help="request threads per worker")
     parser.add_argument("--server", choices=SERVERS, default="granian")
+    parser.add_argument("--store", choices=("redis", "memory"), default="redis",
+                        help="our state store (memory: one worker only, for reference)")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "rsim" / "wiremock")
     args = parser.parse_args(argv)
     try:
@@ -223,28 +275,36 @@ def main(argv: list[str] | None = None) -> int:
     except (BenchmarkError, subprocess.CalledProcessError) as exc:
         print(f"cannot run the benchmark: {exc}", file=sys.stderr)
         return 2
-    print(f"WireMock {jar.name} vs SMS gateway ({args.server}, {args.workers} workers x {args.threads} "
-          f"threads, Redis); wrk -t{args.wrk_threads} -c{args.connections}, {args.duration:g} s x "
-          f"{args.rounds} rounds")
+    workers = 1 if args.store == "memory" else args.workers
+    print(f"WireMock {jar.name} vs SMS gateway ({args.server}, {workers} workers x {args.threads} "
+          f"threads, {args.store} store); wrk -t{args.wrk_threads} -c{args.connections}, "
+          f"{args.duration:g} s x {args.rounds} rounds; load average {os.getloadavg()[0]:.1f}")
     results: dict[str, list[WrkResult]] = {"wiremock": [], "ours": []}
-    with tempfile.TemporaryDirectory() as tmp, wiremock(jar) as wm_url, \
-            sms_gateway(args.workers, args.threads, args.server) as our_url:
+    with tempfile.TemporaryDirectory() as tmp, wiremock(jar) as wm, \
+            sms_gateway(workers, args.threads, args.server, args.store) as ours:
         script = wrk_script(Path(tmp))
-        targets = {"wiremock": wm_url, "ours": our_url}
-        for url in targets.values():
-            check_send(url)
-            run_wrk(wrk, script, url, min(5.0, args.duration), args.connections, args.wrk_threads)  # warm-up
+        for target in (wm, ours):
+            check_send(target.url)
+            run_wrk(wrk, script, target.url, min(5.0, args.duration), args.connections, args.wrk_threads)
         for round_ in range(1, args.rounds + 1):
-            for name, url in targets.items():
-                result = run_wrk(wrk, script, url, args.duration, args.connections, args.wrk_threads)
-                results[name].append(result)
-                print(f"  round {round_} {name:8s} {result.rate:8.0f} req/s  p50 {result.p50_ms:6.2f} ms  "
-                      f"p99 {result.p99_ms:6.2f} ms  failures {result.failures}/{result.requests}")
+            for target in (wm, ours):
+                before = _cpu_seconds(target.pids)
+                result = run_wrk(wrk, script, target.url, args.duration, args.connections, args.wrk_threads)
+                cpu_ms = 1000 * (_cpu_seconds(target.pids) - before) / max(result.requests, 1)
+                result = dataclasses.replace(result, cpu_ms_per_request=cpu_ms)
+                results[target.name].append(result)
+                print(f"  round {round_} {target.name:8s} {result.rate:8.0f} req/s"
+                      f"  p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:6.2f} ms"
+                      f"  server CPU {cpu_ms:5.2f} ms/request"
+                      f"  failures {result.failures}/{result.requests}")
     medians = {name: statistics.median(r.rate for r in runs) for name, runs in results.items()}
+    cpu = {name: statistics.median(r.cpu_ms_per_request for r in runs) for name, runs in results.items()}
     ratio = medians["ours"] / medians["wiremock"]
-    print(f"WireMock stub : {medians['wiremock']:8.0f} req/s (median)")
-    print(f"SMS gateway   : {medians['ours']:8.0f} req/s (median)")
-    print(f"ratio ours/WireMock: {ratio:.2f} (target >= 1.5: {'met' if ratio >= 1.5 else 'NOT met'})")
+    print(f"WireMock stub : {medians['wiremock']:8.0f} req/s, {cpu['wiremock']:.2f} ms CPU/request (medians)")
+    print(f"SMS gateway   : {medians['ours']:8.0f} req/s, {cpu['ours']:.2f} ms CPU/request (medians)")
+    print(f"ratio ours/WireMock: {ratio:.2f} req/s (target >= 1.5: {'met' if ratio >= 1.5 else 'NOT met'}); "
+          f"CPU per request WireMock/ours: {cpu['wiremock'] / max(cpu['ours'], 1e-9):.2f}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (other processes share these 2 cores)")
     failures = sum(r.failures for runs in results.values() for r in runs)
     if failures:
         print(f"warning: {failures} failed requests (non-2xx or socket errors) across all runs")
