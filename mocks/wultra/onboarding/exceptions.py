@@ -95,12 +95,6 @@ class IdentityVerificationLimitError(OnboardingError):
     http_status = 429
 
 
-class DocumentSubmitError(OnboardingError):
-    """A document submit that cannot be accepted as sent (bad metadata, missing data)."""
-
-    error_code = "DOCUMENT_SUBMIT_FAILED"
-
-
 class PresenceCheckError(OnboardingError):
     """A presence-check call that cannot proceed (no trusted image, provider refused)."""
 
