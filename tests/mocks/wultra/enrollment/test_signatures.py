@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+import requests
 
 from mocks.wultra.powerauth_server.client import PowerAuthServerClient as PasClient
 from simulator.powerauth.codec import b64encode
@@ -192,3 +194,31 @@ def test_signature_validate_with_get_signs_the_canonical_query(activated: Callab
         ).status_code
         == 200
     )
+
+
+def test_one_signature_sent_many_times_at_once_passes_once(
+    activated: Callable[..., Any], pas: PasClient
+) -> None:
+    phone = activated("3.3")
+    raw = b"{}"
+    headers = {
+        **phone.auth_header("/pa/signature/validate", raw, "possession"),
+        "Content-Type": "application/json",
+    }
+    url = phone.base_url + "/enrollment-server/pa/v3/signature/validate"
+    barrier = threading.Barrier(8)
+    codes: list[int] = []
+
+    def send() -> None:
+        session = requests.Session()
+        session.headers["X-Sim-Session"] = phone.session
+        barrier.wait()
+        codes.append(session.post(url, data=raw, headers=headers, timeout=10).status_code)
+
+    workers = [threading.Thread(target=send) for _ in range(8)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sorted(codes) == [200] + [401] * 7
+    assert _detail(pas, phone.activation_id)["failedAttempts"] == 0  # possession-only misses are not counted
