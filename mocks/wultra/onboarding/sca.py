@@ -32,6 +32,8 @@ def verify(record: Record, code: str, settings: OnboardingSettings) -> dict[str,
         otp.set_status(process_id, otp.OtpStatus.FAILED)
         return _answer(record, verified=False, expired=True, remaining=0)
     face_passed = record["verification"]["presenceResult"] == "ACCEPTED"
+    if "issue_code_before_presence_check" in settings.mutations:
+        face_passed = True  # the deliberate defect: the face verdict is not waited for
     if face_passed and otp.check(process_id, code) is otp.OtpCheck.MATCH:
         otp.set_status(process_id, otp.OtpStatus.VERIFIED)
 

@@ -47,6 +47,9 @@ class OnboardingSettings:
     process_expiration: float = 3 * 3600.0
     presence_check_max_attempts: int = 5
     max_failed_documents: int = 5
+    #: Deliberate defects, for testing that a conformance suite catches them (never on by default):
+    #: ``issue_code_before_presence_check`` - the OTP alone decides step 8, the face verdict is ignored.
+    mutations: tuple[str, ...] = ()
     max_error_score: int = 15
     require_consent: bool = False
 
@@ -58,13 +61,18 @@ class OnboardingSettings:
 
 
 _FIELDS = {name for name in OnboardingSettings.__dataclass_fields__}
+KNOWN_MUTATIONS = frozenset({"issue_code_before_presence_check"})
 
 
 def onboarding_settings() -> OnboardingSettings:
     """The running mock's settings; ``extra`` keys named like the fields override the defaults."""
     extra: dict[str, Any] = current_runtime().config.extra
     chosen = {key: value for key, value in extra.items() if key in _FIELDS}
+    chosen["mutations"] = tuple(chosen.get("mutations") or ())
     settings = OnboardingSettings(**chosen)
     if not 4 <= settings.otp_length <= 12:
         raise ValueError("otp_length must lie in 4..12")
+    unknown = set(settings.mutations) - KNOWN_MUTATIONS
+    if unknown:
+        raise ValueError(f"unknown mutations {sorted(unknown)}; known: {sorted(KNOWN_MUTATIONS)}")
     return settings
