@@ -37,6 +37,7 @@ class PartyPlan:
     default_port: int
     needs: tuple[str, ...] = ()
     wire: Wiring = field(default=lambda _urls: {})
+    config: dict[str, Any] = field(default_factory=dict)
 
 
 def _wire_bank(urls: Mapping[str, str]) -> dict[str, Any]:
@@ -56,7 +57,9 @@ PARTIES: tuple[PartyPlan, ...] = (
     PartyPlan("sms-gateway", "mocks.sms_gateway.app:create_app", 8091),
     PartyPlan("biometry", "mocks.biometry.app:create_app", 8092),
     PartyPlan("bank", "mocks.bank.app:create_app", 8090, needs=("sms-gateway",), wire=_wire_bank),
-    PartyPlan("wultra", "mocks.wultra.app:create_app", 8080, needs=("bank", "biometry"), wire=_wire_wultra),
+    # Document photos travel Base64 inside ECIES envelopes: more than the framework's default body limit.
+    PartyPlan("wultra", "mocks.wultra.app:create_app", 8080, needs=("bank", "biometry"), wire=_wire_wultra,
+              config={"max_request_bytes": 8 * 1024 * 1024}),
 )
 
 
@@ -84,7 +87,7 @@ class StackSettings:
         return 0 if self.free_ports else plan.default_port
 
     def config_of(self, plan: PartyPlan, urls: Mapping[str, str]) -> dict[str, Any]:
-        config: dict[str, Any] = {}
+        config: dict[str, Any] = dict(plan.config)
         if self.seed is not None:
             config["seed"] = self.seed
         if self.admin_token:
