@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import asdict
 from typing import Any
 
 from ..journal import Exchange, Journal, JournalQuery, OutboundCall
@@ -88,7 +87,9 @@ class RedisJournal(Journal):
             return value
 
     def record(self, exchange: Exchange) -> None:
-        entry = f"{exchange.session}\x00{json.dumps(asdict(exchange), default=str)}"
+        # vars(), not dataclasses.asdict: asdict deep-copies every header and body on every request.
+        fields = {**vars(exchange), "outbound": [vars(call) for call in exchange.outbound]}
+        entry = f"{exchange.session}\x00{json.dumps(fields, default=str)}"
         self._guard(lambda: self._record(keys=[self._list, self._stats], args=[entry, self.capacity]))
 
     def _all(self) -> list[Exchange]:
