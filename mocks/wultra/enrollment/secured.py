@@ -13,6 +13,7 @@ from mocks.framework import parse_body
 from mocks.framework.errors import read_body
 from mocks.wultra.powerauth_server import tokens, vault
 from mocks.wultra.powerauth_server.schemas import Envelope, _Wire
+from mocks.wultra.powerauth_server.settings import powerauth_settings
 from simulator.powerauth.errors import HeaderParseError
 from simulator.powerauth.headers import AUTHORIZATION_HEADER, AuthorizationHeader
 from simulator.powerauth.signature import SignatureType, request_data
@@ -22,8 +23,9 @@ from .bridge import pas_call
 from .encryption import encrypted_body
 from .exceptions import AuthenticationFailedError, EncryptionFailedError, SecureVaultFailedError
 
-#: Vault unlock needs the knowledge factor (biometry only when a server enables it, which this one does not).
+#: Vault unlock needs the knowledge factor; biometry only where ``powerauth_vault_biometry`` enables it.
 VAULT_SIGNATURES = frozenset({SignatureType.POSSESSION_KNOWLEDGE})
+VAULT_BIOMETRY = frozenset({SignatureType.POSSESSION_BIOMETRY})
 
 
 def token_create() -> Response:
@@ -59,7 +61,8 @@ def vault_unlock() -> Response:
         header = AuthorizationHeader.parse(value)
     except HeaderParseError as exc:
         raise AuthenticationFailedError(f"{AUTHORIZATION_HEADER} header is invalid: {exc}") from None
-    if header.signature_type not in VAULT_SIGNATURES:
+    allowed = VAULT_SIGNATURES | (VAULT_BIOMETRY if powerauth_settings().vault_biometry else frozenset())
+    if header.signature_type not in allowed:
         raise AuthenticationFailedError(f"signature type {header.signature_type} cannot unlock the vault")
     signed = request_data(request.method, "/pa/vault/unlock", header.nonce, read_body())
     fields = encrypted_body()

@@ -56,12 +56,10 @@ from .exceptions import (
 )
 from .history import note_status_change
 from .keygen import seeded_bytes, seeded_private_key
+from .settings import powerauth_settings
 
 Record = dict[str, Any]
 
-ACTIVATION_VALIDITY_SECONDS = 300.0
-DEFAULT_MAX_FAILED_ATTEMPTS = 5
-CTR_LOOK_AHEAD = 20
 PENDING_STATES = ("CREATED", "PENDING_COMMIT")
 CODE_ATTEMPTS = 10
 
@@ -183,7 +181,8 @@ def init_activation(
         raise NoApplicationIdError("applicationId is required")
     application = models.get_application(application_id)
     created = _now()
-    expires = expire_at.timestamp() if expire_at is not None else created + ACTIVATION_VALIDITY_SECONDS
+    settings = powerauth_settings()
+    expires = expire_at.timestamp() if expire_at is not None else created + settings.activation_validity
     if expires <= created:
         raise InvalidRequestError("timestampActivationExpire lies in the past")
     activation_id = random_uuid(rng("activation-ids"))
@@ -208,7 +207,7 @@ def init_activation(
         "ctrData": None,
         "counter": 0,
         "failedAttempts": 0,
-        "maxFailedAttempts": max_failure_count or DEFAULT_MAX_FAILED_ATTEMPTS,
+        "maxFailedAttempts": max_failure_count or settings.max_failed_attempts,
         "activationName": None,
         "platform": None,
         "deviceInfo": None,
@@ -463,7 +462,7 @@ def encrypted_status_blob(record: Record | None, challenge: bytes | None) -> tup
         ctr=record["counter"],
         failed_attempts=min(record["failedAttempts"], 255),
         max_failed_attempts=min(record["maxFailedAttempts"], 255),
-        ctr_look_ahead=CTR_LOOK_AHEAD,
+        ctr_look_ahead=powerauth_settings().signature_lookahead,
     )
     encrypted = encrypt_status_blob(blob, keys.transport, challenge, nonce)
     return b64encode(encrypted), (b64encode(nonce) if nonce is not None else None)

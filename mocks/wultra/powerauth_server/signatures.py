@@ -31,6 +31,7 @@ from .callbacks import notify_status_change
 from .ecies_service import activation_keys, protocol_version
 from .exceptions import InvalidApplicationError, InvalidRequestError
 from .history import note_status_change
+from .settings import powerauth_settings
 
 Record = dict[str, Any]
 
@@ -157,6 +158,7 @@ def _verify(
 ) -> VerificationResult:
     """The check itself, inside one atomic update of the activation (``secret=None``: app key refused)."""
     outcome: dict[str, Any] = {"valid": False, "type": types[0]}
+    look_ahead = powerauth_settings().signature_lookahead
 
     def check(current: Any) -> Any:
         outcome.update(valid=False, type=types[0], blocked=False)
@@ -182,6 +184,7 @@ def _verify(
                     b64decode(current["ctrData"]),
                     signature_base_string(data, secret),
                     fmt,
+                    look_ahead=look_ahead,
                 )
             except SignatureFormatError:
                 match = None

@@ -116,3 +116,10 @@ def test_ecies_decryptor_matches_the_device_envelope_key(
     )
     assert answer["secretKey"] == b64encode(encryptor.envelope_key.secret)
     assert answer["sharedInfo2"] == b64encode(encryptor.context.shared_info2_base())
+
+
+def test_vault_refuses_biometry_by_default(activated: Callable[..., Any]) -> None:
+    phone = activated("3.2")
+    response, _ = phone.signed_encrypted("/pa/v3/vault/unlock", "/pa/vault/unlock", EncryptorId.VAULT_UNLOCK,
+                                         {"reason": "ADD_BIOMETRY"}, "possession_biometry")
+    assert response.status_code == 401 and response.json()["responseObject"]["code"] == "ERR_AUTHENTICATION"
