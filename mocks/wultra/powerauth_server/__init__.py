@@ -16,6 +16,7 @@ seeded streams via :mod:`.keygen`):
 * :mod:`.tokens` - MAC tokens; :mod:`.vault` - vault unlock; :mod:`.callbacks` - callback URLs and
   ACTIVATION_STATUS_CHANGE notifications.
 
+:mod:`.settings` reads the server's limits from ``MockConfig.extra`` (``powerauth_*`` keys).
 :mod:`.service` is what the other Wultra servers of this app call in process; :mod:`.client` is a
 small HTTP client of the REST API (for tests and for pointing at a real server).  Handlers live in
 the ``*_responses`` modules and :mod:`.application_extras`; routes in :mod:`.urls`.
