@@ -186,6 +186,15 @@ def _begin_request() -> WerkzeugResponse | None:
     return None
 
 
+#: Flask config key: lower-case body field names this party's journal masks besides the usual secrets.
+JOURNAL_SECRETS_CONFIG_KEY = "RSIM_JOURNAL_SECRET_FIELDS"
+
+
+def _journal_secrets() -> frozenset[str]:
+    names = current_app.config.get(JOURNAL_SECRETS_CONFIG_KEY)
+    return frozenset(str(n).lower() for n in names) if names else frozenset()
+
+
 def _request_body_for_journal(limit: int, max_bytes: int) -> Any:
     length = request.content_length
     if length is not None and length > max_bytes:
@@ -194,7 +203,7 @@ def _request_body_for_journal(limit: int, max_bytes: int) -> Any:
         raw = read_body()
     except RequestEntityTooLarge:
         return f"<body over the {max_bytes}-byte limit, not read>"
-    return capture_body(raw, request.mimetype, limit)
+    return capture_body(raw, request.mimetype, limit, extra_secrets=_journal_secrets())
 
 
 def _finish_request(response: Response) -> Response:
@@ -211,7 +220,8 @@ def _finish_request(response: Response) -> Response:
         exchange.response_body = "<streamed>"
     else:
         exchange.status = response.status_code
-        exchange.response_body = capture_body(response.get_data(), response.mimetype, limit)
+        exchange.response_body = capture_body(response.get_data(), response.mimetype, limit,
+                                              extra_secrets=_journal_secrets())
     exchange.error = g.get("mock_error")
     exchange.duration_ms = round((time.perf_counter() - g.mock_started) * 1000, 3)
     runtime.journal.record(exchange)

@@ -121,7 +121,8 @@ class JournalQuery:
         return True
 
 
-def capture_body(raw: bytes, mimetype: str | None, limit: int = DEFAULT_BODY_LIMIT) -> Any:
+def capture_body(raw: bytes, mimetype: str | None, limit: int = DEFAULT_BODY_LIMIT, *,
+                 extra_secrets: frozenset[str] = frozenset()) -> Any:
     """A journal-safe form of a body: redacted JSON value, redacted form dict, or a truncated string.
 
     A JSON body whose redacted serialisation fits ``limit`` is kept as a JSON value (handy for
@@ -133,7 +134,7 @@ def capture_body(raw: bytes, mimetype: str | None, limit: int = DEFAULT_BODY_LIM
     text: str
     if mime == "application/json" or mime.endswith("+json"):
         try:
-            value = redact_json(json.loads(raw))
+            value = redact_json(json.loads(raw), extra=extra_secrets)
         except (ValueError, RecursionError):
             return _truncate(_as_text(raw), limit, note="malformed JSON")
         text = json.dumps(value, separators=(",", ":"))
@@ -143,7 +144,7 @@ def capture_body(raw: bytes, mimetype: str | None, limit: int = DEFAULT_BODY_LIM
             pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True)
         except UnicodeDecodeError:
             return f"<{len(raw)} bytes of non-UTF-8 form data>"
-        value = redact_pairs(pairs)
+        value = redact_pairs(pairs, extra=extra_secrets)
         text = json.dumps(value)
         return value if len(text) <= limit else _truncate(text, limit)
     return _truncate(_as_text(raw), limit)

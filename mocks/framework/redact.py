@@ -41,21 +41,29 @@ def is_secret_name(name: str) -> bool:
     return any(s in lower for s in _SECRET_SUBSTRINGS)
 
 
-def redact_json(value: Any, *, max_depth: int = 64) -> Any:
-    """A copy of a JSON value with every secret-named member masked (recursively)."""
+def _secret(name: str, extra: frozenset[str]) -> bool:
+    return is_secret_name(name) or (bool(extra) and name.lower() in extra)
+
+
+def redact_json(value: Any, *, max_depth: int = 64, extra: frozenset[str] = frozenset()) -> Any:
+    """A copy of a JSON value with every secret-named member masked (recursively).
+
+    ``extra`` holds lower-case names a party also treats as secret (the SMS gateway's message text,
+    which carries the OTP).
+    """
     if max_depth <= 0:
         return MASK
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
         for key, item in value.items():
             name = str(key)
-            if is_secret_name(name) and item is not None and not isinstance(item, bool):
+            if _secret(name, extra) and item is not None and not isinstance(item, bool):
                 out[name] = MASK
             else:
-                out[name] = redact_json(item, max_depth=max_depth - 1)
+                out[name] = redact_json(item, max_depth=max_depth - 1, extra=extra)
         return out
     if isinstance(value, list | tuple):
-        return [redact_json(item, max_depth=max_depth - 1) for item in value]
+        return [redact_json(item, max_depth=max_depth - 1, extra=extra) for item in value]
     return value
 
 
@@ -69,11 +77,11 @@ def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     return out
 
 
-def redact_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
+def redact_pairs(pairs: Iterable[tuple[str, str]], *, extra: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Query or form parameters as a dict (repeated names → list), secrets masked."""
     out: dict[str, Any] = {}
     for name, value in pairs:
-        shown = MASK if is_secret_name(name) else value
+        shown = MASK if _secret(name, extra) else value
         if name in out:
             existing = out[name]
             out[name] = [*existing, shown] if isinstance(existing, list) else [existing, shown]

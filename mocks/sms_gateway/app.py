@@ -8,6 +8,8 @@ from typing import Any
 from flask import Flask
 
 from mocks.framework import MockConfig, PartySpec, create_mock_app
+from mocks.framework.app import JOURNAL_SECRETS_CONFIG_KEY
+from mocks.framework.runtime import MockRuntime
 
 from .exceptions import ENVELOPE
 from .urls import admin_blueprint, api_blueprint
@@ -18,8 +20,13 @@ PARTY_NAME = "sms-gateway"
 DEFAULT_PORT = 8091
 
 
+def _setup(app: Flask, _runtime: MockRuntime) -> None:
+    # A message's text carries the OTP: the handset shows it, the gateway's journal does not.
+    app.config[JOURNAL_SECRETS_CONFIG_KEY] = ("body",)
+
+
 def create_app(config: MockConfig | Mapping[str, Any] | None = None) -> Flask:
     """A fresh SMS gateway app; ``config.extra`` may set ``account_sid`` and ``auth_token``."""
     party = PartySpec(name=PARTY_NAME, envelope=ENVELOPE, blueprints=(api_blueprint(), admin_blueprint()),
-                      import_name=__name__)
+                      setup=_setup, import_name=__name__)
     return create_mock_app(party, config)

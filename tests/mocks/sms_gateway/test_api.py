@@ -193,13 +193,18 @@ def test_sessions_are_isolated(gateway: SmsGatewayClient) -> None:
     assert other.json()["messages"] == []
 
 
-def test_form_encoded_send_is_journaled_with_its_fields(
+def test_form_encoded_send_is_journaled_with_its_fields_and_the_text_masked(
     gateway: SmsGatewayClient, admin: AdminClient
 ) -> None:
     """The handler parses the form, yet the journal still shows what was sent (credentials masked)."""
-    gateway.send(to="+420601234567", body="Hello from the journal test")
+    gateway.send(to="+420601234567", body="Your code is 48213377")
     [entry] = admin.journal(path="Messages.json")
     sent = entry["requestBody"]
     assert sent["To"] == "+420601234567"
-    assert sent["Body"] == "Hello from the journal test"
     assert entry["requestHeaders"]["Authorization"] == "***"
+    # The text carries OTPs: masked in the request, the answer and the handset's inbox reads.
+    assert sent["Body"] == "***" and entry["responseBody"]["body"] == "***"
+    admin.advance_clock(5)
+    inbox = gateway.inbox("+420601234567")
+    assert [m["body"] for m in inbox["messages"]] == ["Your code is 48213377"], "the handset shows it"
+    assert admin.journal(text="48213377") == []
