@@ -7,6 +7,7 @@ Key layout (``<prefix>`` from the config, ``<party>`` the party's name)::
     <prefix>:<party>:control          hash  "global" / "s:<session>" -> clock offset in seconds,
                                             "seed" -> the shared seed as JSON (see :mod:`.control`)
     <prefix>:<party>:rng:{<session>}  hash  purpose -> random streams handed out so far (seeded runs)
+    <prefix>:<party>:sweep-lock       string  held (with a real-time expiry) while one process sweeps
     <prefix>:<party>:journal          list  newest first, "<session>\\x00<exchange JSON>" (bounded)
     <prefix>:<party>:journal:stats    hash  "dropped" -> entries that fell off the ring
     <prefix>:<party>:journal:ids      string  exchange ids handed out (in blocks)
@@ -136,6 +137,10 @@ class KeySpace:
     @property
     def control(self) -> str:
         return f"{self.base}:control"
+
+    @property
+    def sweep_lock(self) -> str:
+        return f"{self.base}:sweep-lock"
 
     @property
     def journal(self) -> str:

@@ -14,9 +14,9 @@ How each guarantee is kept
   demands; the CAS script makes each attempt atomic and a lost race simply retries.
 * **TTL on the virtual clock.**  The caller's clock gives the session's virtual "now", which travels
   into the script; an expired record is invisible to every operation and is deleted by the first
-  script that meets it (lazily, as in memory).  Redis's own wall-clock expiry is not used: the
-  virtual clock can be far ahead of the wall clock.  Expiries are written as Python ``repr`` of a
-  float, so they round-trip exactly.
+  script that meets it (lazily, as in memory); a periodic sweep removes those nobody touches again.
+  Redis's own wall-clock expiry is not used: the virtual clock can be far ahead of the wall clock.
+  Expiries are written as Python ``repr`` of a float, so they round-trip exactly.
 * **Namespacing.**  Keys carry the prefix, the party and the session (see :mod:`.connection`);
   resetting everything walks the party's keys with ``SCAN`` (never ``KEYS``) and unlinks them in
   batches, resetting one session deletes its two hashes in one command.
@@ -24,8 +24,11 @@ How each guarantee is kept
 
 from __future__ import annotations
 
+import itertools
 import json
+import logging
 import random
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -48,6 +51,8 @@ from ..store import (
 from .connection import KeySpace, StoreUnavailableError, unlink_matching
 
 __all__ = ["RedisStore"]
+
+log = logging.getLogger(__name__)
 
 Json = Any
 _T = TypeVar("_T")
@@ -128,6 +133,18 @@ elseif op == 'incr' then
   local r = redis.pcall('HINCRBY', D, ARGV[3], ARGV[4])
   if type(r) == 'table' and r.err then return {'slow', r.err} end
   return {'ok', redis.call('HGET', D, ARGV[3])}
+elseif op == 'purge' then
+  -- drop every expired record of the session; returns how many
+  local n = 0
+  local exp = redis.call('HGETALL', X)
+  for i = 1, #exp, 2 do
+    if now >= tonumber(exp[i + 1]) then
+      redis.call('HDEL', D, exp[i])
+      redis.call('HDEL', X, exp[i])
+      n = n + 1
+    end
+  end
+  return n
 elseif op == 'scan' then
   -- ARGV: prefix, with_expiry; returns key, value[, expiry or ''] triples/pairs of live records
   local prefix, n = ARGV[3], string.len(ARGV[3])
@@ -159,6 +176,11 @@ class RedisStore(StateStore):
 
     #: How many keys one SCAN step asks for, and how many keys one UNLINK removes, in a reset of all.
     SCAN_COUNT = 500
+    #: Every this many writes of this process, expired records of every session are swept in a
+    #: background thread - by one process at a time and at most once per ``SWEEP_INTERVAL`` seconds
+    #: (a lock in Redis) - so records nobody reads again cannot pile up during a long load test.
+    SWEEP_EVERY = 4096
+    SWEEP_INTERVAL = 30.0
 
     def __init__(self, client: redis.Redis, keys: KeySpace, clock: SessionClock | None = None,
                  *, cas_retries: int = 1000) -> None:
@@ -167,6 +189,7 @@ class RedisStore(StateStore):
         self._clock: SessionClock = clock if clock is not None else (lambda _session: time.time())
         self._script = client.register_script(_SCRIPT)
         self._cas_retries = cas_retries
+        self._writes = itertools.count(1)
 
     @property
     def keys(self) -> KeySpace:
@@ -181,6 +204,35 @@ class RedisStore(StateStore):
             raise StoreUnavailableError(f"state store refused a command: {exc}") from None
         except redis.RedisError as exc:
             raise StoreUnavailableError(f"state store (Redis) unreachable: {exc}") from None
+
+    def _wrote(self) -> None:
+        """Count a write; every ``SWEEP_EVERY`` writes, start a sweep if no process swept lately."""
+        if next(self._writes) % self.SWEEP_EVERY:
+            return
+        try:
+            hold_ms = int(self.SWEEP_INTERVAL * 1000)
+            acquired = self._redis.set(self._keys.sweep_lock, "1", nx=True, px=hold_ms)
+        except redis.RedisError:
+            return  # the write itself succeeded; a sweep can wait for the next chance
+        if acquired:
+            threading.Thread(target=self._sweep_quietly, name="redis-store-sweep", daemon=True).start()
+
+    def _sweep_quietly(self) -> None:
+        try:
+            self.purge_expired()
+        except StoreUnavailableError:
+            log.warning("sweep of expired records stopped: Redis unreachable")
+
+    def purge_expired(self) -> int:
+        """Drop every expired record of every session now; returns how many were dropped.
+
+        Each session is purged atomically against its own virtual clock; sessions are walked with
+        SCAN, so a sweep never blocks Redis for long.
+        """
+        removed = 0
+        for session in self.sessions():
+            removed += int(self._run(session, "purge"))
+        return removed
 
     def _now(self, session: str) -> float:
         return float(self._clock(session))
@@ -212,6 +264,7 @@ class RedisStore(StateStore):
         _check_ttl(ttl)
         now = self._now(session)
         self._run(session, "put", key, _encode_value(value), self._spec(now, ttl), now=now)
+        self._wrote()
 
     def delete(self, session: str, key: str) -> bool:
         _check_key(session, key)
@@ -234,6 +287,7 @@ class RedisStore(StateStore):
             now = self._now(session)
             status, value = self._run(session, "incr", key, str(amount), self._spec(now, ttl), now=now)
             if status == "ok":
+                self._wrote()
                 return int(value)
         return self._incr_by_cas(session, key, field, amount, ttl)
 
@@ -250,6 +304,7 @@ class RedisStore(StateStore):
             else:
                 args = ("1", text, "1", new_text, "keep")
             if self._run(session, "cas", key, *args, now=now):
+                self._wrote()
                 return result
             if attempt >= 3:
                 time.sleep(random.uniform(0, 0.002))  # jitter, not a secret
@@ -263,13 +318,20 @@ class RedisStore(StateStore):
         expected_args = ("0", "") if expected is None else ("1", _encode(expected))
         new_args = ("0", "") if new is None else ("1", _encode(new))
         now = self._now(session)
-        return bool(self._run(session, "cas", key, *expected_args, *new_args, self._spec(now, ttl), now=now))
+        spec = self._spec(now, ttl)
+        written = bool(self._run(session, "cas", key, *expected_args, *new_args, spec, now=now))
+        if written:
+            self._wrote()
+        return written
 
     def put_if_absent(self, session: str, key: str, value: Json, *, ttl: TTL = None) -> bool:
         _check_key(session, key)
         _check_ttl(ttl)
         now = self._now(session)
-        return bool(self._run(session, "pia", key, _encode_value(value), self._spec(now, ttl), now=now))
+        created = bool(self._run(session, "pia", key, _encode_value(value), self._spec(now, ttl), now=now))
+        if created:
+            self._wrote()
+        return created
 
     def pop(self, session: str, key: str) -> Json | None:
         _check_key(session, key)

@@ -7,6 +7,7 @@ that drives both backends through the same random operations.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -437,3 +438,42 @@ def test_session_reset_drops_only_that_sessions_rules(pair: tuple[str, str]) -> 
         http.post(f"{b}/_admin/reset", json={"session": "f"})
         assert _statuses(http, [a]) == [200]
         assert [r["id"] for r in http.get(f"{b}/_admin/faults").json()["rules"]] == ["theirs"]
+
+
+# ------------------------------------------------------------------ sweeping expired records
+
+
+def test_expired_records_nobody_reads_are_swept(client: redis.Redis, keys: KeySpace) -> None:
+    clock = Clock()
+    store = RedisStore(client, keys, clock)
+    for i in range(10):
+        store.put(f"gone-{i}", "k", 1, ttl=5)
+    store.put("kept", "k", 1)
+    store.put("kept", "short", 1, ttl=5)
+    for i in range(10):
+        clock.t[f"gone-{i}"] = 2000.0
+    assert store.purge_expired() == 10
+    assert store.sessions() == ["kept"]
+    assert store.dump("kept").keys() == {"k", "short"}  # kept's clock did not move
+
+
+def test_sweep_starts_by_itself_and_only_one_process_sweeps_at_a_time(client: redis.Redis,
+                                                                       keys: KeySpace) -> None:
+    clock = Clock()
+    store, other = RedisStore(client, keys, clock), RedisStore(client, keys, clock)
+    store.SWEEP_EVERY = other.SWEEP_EVERY = 8
+    store.put("old", "k", 1, ttl=1)
+    clock.t["old"] = 5000.0
+    for i in range(7):
+        store.put("busy", f"k{i}", i)
+    deadline = time.monotonic() + 5
+    while store.sessions() != ["busy"] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert store.sessions() == ["busy"]
+    assert client.pttl(keys.sweep_lock) > 0  # the sweeper holds the lock for SWEEP_INTERVAL
+    other.put("old2", "k", 1, ttl=1)
+    clock.t["old2"] = 5000.0
+    for i in range(8):
+        other.put("busy", f"j{i}", i)
+    time.sleep(0.2)
+    assert "old2" in store.sessions()  # swept lately: this process waits for its turn
