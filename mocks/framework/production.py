@@ -29,6 +29,7 @@ token or a Redis password does not show in the process list.  Several workers ne
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -76,7 +77,7 @@ def worker_app() -> Flask:
     return app
 
 
-@dataclass
+@dataclass(eq=False)
 class ProductionServer:
     """A mock served by a production server in its own process group."""
 
@@ -121,6 +122,7 @@ class ProductionServer:
         with contextlib.suppress(OSError):
             self._log_file.close()
         shutil.rmtree(self.run_dir, ignore_errors=True)
+        _live.discard(self)
         return self.process.returncode
 
     def ready_workers(self) -> int:
@@ -135,6 +137,17 @@ class ProductionServer:
         self.stop()
         with contextlib.suppress(OSError):
             self.log_path.unlink()
+
+
+_live: set[ProductionServer] = set()
+
+
+@atexit.register
+def _stop_leftovers() -> None:
+    """Stop servers their caller forgot: they run in their own session and would outlive us."""
+    for server in list(_live):
+        with contextlib.suppress(Exception):
+            server.stop(timeout=3)
 
 
 def _free_port(host: str) -> int:
@@ -221,6 +234,7 @@ def _start(factory_path: str, cfg: MockConfig, host: str, port: int, workers: in
     running = ProductionServer(host=host, port=port, workers=workers, server=server, process=process,
                                log_path=Path(log_file.name), run_dir=run_dir,
                                _log_file=log_file)
+    _live.add(running)
     try:
         _wait_healthy(running, startup_timeout)
     except BaseException:

@@ -206,7 +206,7 @@ def test_single_worker_on_the_memory_store_serves() -> None:
 )
 def test_unsafe_or_invalid_setups_are_refused(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(ServingError, match=message):
-        serve_production(FACTORY, {}, **kwargs)
+        serve_production(FACTORY, {"store": "memory"}, **kwargs)
 
 
 def test_a_factory_that_cannot_load_is_reported_before_starting() -> None:
