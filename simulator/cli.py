@@ -110,8 +110,14 @@ _PARTY_LIST = ", ".join(f"{p.name} ({p.default_port})" for p in PARTIES)
 @click.option("--allow-remote", is_flag=True, help="Allow binding a non-loopback address.")
 @click.option("--clients", default=20, show_default=True, type=click.IntRange(1, 10_000),
               help="Synthetic clients the bank knows from the start (the seed's people 0..N-1).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 16),
+              help="Worker processes per party under a production server (granian); >1 shares state "
+                   "in Redis.")
+@click.option("--redis-url", envvar="RSIM_REDIS_URL",
+              help="Redis for --workers > 1 (default: a private redis-server started for the run).")
 def serve(host: str, ports: tuple[str, ...], free_ports: bool, externals: tuple[str, ...], seed: int | None,
-          admin_token: str | None, allow_remote: bool, clients: int) -> None:
+          admin_token: str | None, allow_remote: bool, clients: int, workers: int,
+          redis_url: str | None) -> None:
     """Run every party of the reactivation on its port until Ctrl-C.
 
     Prints one ready line: `rsim serve ready: NAME=URL ...`.
@@ -120,7 +126,8 @@ def serve(host: str, ports: tuple[str, ...], free_ports: bool, externals: tuple[
     population = {"bank": {"clients": {"seed": seed if seed is not None else 1, "count": clients}}}
     settings = StackSettings(host=host, ports=_party_ports(ports), free_ports=free_ports,
                              external=_party_urls(externals), seed=seed, admin_token=admin_token,
-                             allow_remote=allow_remote, extra=population)
+                             allow_remote=allow_remote, extra=population, workers=workers,
+                             redis_url=redis_url)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda _signum, _frame: stop.set())

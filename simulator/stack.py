@@ -7,6 +7,11 @@ system at a URL (conformance mode): name it in ``external`` and it is not starte
 wired to the given URL instead.
 
 ``rsim serve`` runs a stack on the default ports; ``rsim demo`` and the tests run one on free ports.
+
+With ``workers > 1`` every party runs under a production WSGI server (granian) with that many worker
+processes, sharing state, clock and journal through Redis: the server at ``redis_url``, or a private
+``redis-server`` the stack starts (and stops) itself when none is given. With one worker the parties
+run in threads of this process on the in-memory store.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Protocol
 
+from mocks.framework.production import serve_production
+from mocks.framework.redis_store.server import RedisServerError, RunningRedis, start_redis
 from mocks.framework.serving import ServingError, load_factory, serve_in_thread
 
 __all__ = ["PARTIES", "PartyPlan", "Stack", "StackError", "StackSettings"]
@@ -80,6 +87,8 @@ class StackSettings:
     admin_token: str | None = None
     allow_remote: bool = False
     extra: dict[str, dict[str, Any]] = field(default_factory=dict)
+    workers: int = 1
+    redis_url: str | None = None
 
     def port_of(self, plan: PartyPlan) -> int:
         if plan.name in self.ports:
@@ -121,8 +130,11 @@ class Stack:
         for name, url in self.settings.external.items():
             if not url.startswith(("http://", "https://")):
                 raise StackError(f"external URL of {name} must start with http:// or https://, got {url!r}")
+        if not 1 <= self.settings.workers <= 16:
+            raise StackError(f"workers must be within 1..16, got {self.settings.workers}")
         self.urls: dict[str, str] = {name: url.rstrip("/") for name, url in self.settings.external.items()}
         self._running: list[tuple[str, _Running]] = []
+        self._redis: RunningRedis | None = None
 
     @property
     def started(self) -> list[str]:
@@ -139,16 +151,10 @@ class Stack:
                 if missing:
                     raise StackError(f"{plan.name} needs {', '.join(missing)}, "
                                      "which is neither started nor external")
-                app = load_factory(plan.factory)(self.settings.config_of(plan, self.urls))
-                port = self.settings.port_of(plan)
-                try:
-                    running = serve_in_thread(app, self.settings.host, port,
-                                              allow_remote=self.settings.allow_remote)
-                except SystemExit:  # werkzeug exits instead of raising when the port is taken
-                    raise OSError(f"{plan.name}: port {port} on {self.settings.host} is in use") from None
+                running = self._serve(plan, self.settings.config_of(plan, self.urls))
                 self._running.append((plan.name, running))
                 self.urls[plan.name] = running.url
-        except (OSError, ServingError) as exc:
+        except (OSError, ServingError, RedisServerError) as exc:
             self.stop()
             raise StackError(f"could not start the stack: {exc}") from exc
         except BaseException:
@@ -156,12 +162,34 @@ class Stack:
             raise
         return self
 
+    def _serve(self, plan: PartyPlan, config: dict[str, Any]) -> _Running:
+        port = self.settings.port_of(plan)
+        if self.settings.workers > 1:
+            config.update(store="redis", redis_url=self._shared_redis())
+            return serve_production(plan.factory, config, self.settings.host, port, self.settings.workers,
+                                    allow_remote=self.settings.allow_remote)
+        app = load_factory(plan.factory)(config)
+        try:
+            return serve_in_thread(app, self.settings.host, port, allow_remote=self.settings.allow_remote)
+        except SystemExit:  # werkzeug exits instead of raising when the port is taken
+            raise OSError(f"{plan.name}: port {port} on {self.settings.host} is in use") from None
+
+    def _shared_redis(self) -> str:
+        if self.settings.redis_url:
+            return self.settings.redis_url
+        if self._redis is None:
+            self._redis = start_redis()
+        return self._redis.url
+
     def stop(self) -> None:
-        """Stop the parties this stack started, callers first (idempotent)."""
+        """Stop the parties this stack started, callers first (idempotent), then its own Redis."""
         while self._running:
             name, running = self._running.pop()
             running.stop()
             self.urls.pop(name, None)
+        if self._redis is not None:
+            self._redis.stop()
+            self._redis = None
 
     def __enter__(self) -> Stack:
         return self.start()
