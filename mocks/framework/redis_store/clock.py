@@ -62,7 +62,8 @@ class RedisClock(VirtualClock):
     def _mutate(self, op: str, field: str, value: float | str = 0.0) -> None:
         self._control.drop_cache()
         args = [op, field, value if isinstance(value, str) else repr(value), repr(MAX_SHIFT_SECONDS)]
-        status, new = self._control.guard(lambda: self._script(keys=[self._control.key], args=args))  # type: ignore[misc]
+        reply: list[str] = self._control.guard(lambda: self._script(keys=[self._control.key], args=args))
+        status, new = reply
         if status != "ok":
             raise ClockError(f"clock offset would exceed ±{MAX_SHIFT_SECONDS:.0f} s (got {float(new):.0f} s)")
 

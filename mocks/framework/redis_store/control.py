@@ -13,7 +13,9 @@ read goes to Redis.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import redis
 from flask import g, has_app_context
@@ -22,6 +24,7 @@ from .connection import KeySpace, StoreUnavailableError
 
 __all__ = ["FAULTS_FIELD", "GLOBAL_FIELD", "SEED_FIELD", "ControlSnapshot", "SharedControl", "session_field"]
 
+_T = TypeVar("_T")
 GLOBAL_FIELD = "global"
 SEED_FIELD = "seed"
 FAULTS_FIELD = "faults"
@@ -60,8 +63,8 @@ class SharedControl:
             if hit is not None:
                 return hit
         fields = [GLOBAL_FIELD, session_field(session), SEED_FIELD, FAULTS_FIELD]
-        raw_global, raw_session, raw_seed, raw_faults = self.guard(  # type: ignore[misc]
-            lambda: self.client.hmget(self.key, fields))
+        values = self.guard(lambda: self.client.hmget(self.key, fields))
+        raw_global, raw_session, raw_seed, raw_faults = (None if v is None else str(v) for v in values)
         snap = ControlSnapshot(float(raw_global or 0.0), float(raw_session or 0.0), raw_seed or "null",
                                int(raw_faults or 0))
         if cache is not None:
@@ -74,8 +77,9 @@ class SharedControl:
             g.pop(self._cache_name, None)
 
     @staticmethod
-    def guard(fn: object) -> object:
+    def guard(fn: Callable[[], _T]) -> _T:
+        """Run one Redis call; an unreachable server becomes a typed 503 instead of a crash."""
         try:
-            return fn()  # type: ignore[operator]
+            return fn()
         except redis.RedisError as exc:
             raise StoreUnavailableError(f"shared clock/seed (Redis) unreachable: {exc}") from None

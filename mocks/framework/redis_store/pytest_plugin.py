@@ -25,12 +25,13 @@ _state: dict[str, Any] = {}
 
 
 def _coerce_to_redis(cls: type[MockConfig], value: MockConfig | Mapping[str, Any] | None) -> MockConfig:
-    config = _state["coerce"](cls, value)
+    config: MockConfig = _state["coerce"](cls, value)
     if "store" in config.model_fields_set:
         return config
     server: RunningRedis = _state["server"]
-    return config.model_copy(update={"store": "redis", "redis_url": server.url,
-                                     "redis_prefix": f"t{uuid.uuid4().hex[:12]}"})
+    switched: MockConfig = config.model_copy(update={"store": "redis", "redis_url": server.url,
+                                                     "redis_prefix": f"t{uuid.uuid4().hex[:12]}"})
+    return switched
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -43,7 +44,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     if "coerce" in _state:
-        MockConfig.coerce = classmethod(_state.pop("coerce"))  # type: ignore[method-assign]
+        MockConfig.coerce = classmethod(_state.pop("coerce"))  # type: ignore[method-assign, assignment]
     server = _state.pop("server", None)
     if server is not None:
         server.stop()
