@@ -7,14 +7,22 @@ the server in a child process group, waits until ``/_admin/health`` answers and 
 
 Which server
 ------------
-**granian** (Rust HTTP stack, WSGI interface) is the default; **gunicorn** (sync workers) is kept
-as an alternative (``server="gunicorn"``).  Measured on this 2-core machine with ``wrk`` over
-loopback, 2 workers each, the demo party's counter endpoint on Redis: see
-``loadtests/benchmarks/wiremock_vs_sms_gateway.py`` for the figures that decided it - granian
-serves about twice the requests per second of gunicorn's sync workers for the same Flask handler,
-because parsing HTTP and managing connections happen in Rust outside the GIL, while a gunicorn sync
-worker spends its one thread on them.  Granian also keeps connections alive (wrk, locust and the
-virtual devices reuse connections), where gunicorn's sync worker closes each one.
+**granian** (Rust HTTP stack, WSGI interface) is the default; **gunicorn** is kept as an alternative
+(``server="gunicorn"``: sync workers with ``threads=1``, gthread workers above).  Measured on this
+2-core machine (shared with other jobs, so figures vary by ±20 %) with ``wrk -t2 -c32`` over
+loopback, 2 workers:
+
+* a bare Flask handler: granian ≈ 3,500-7,000 req/s, gunicorn sync ≈ 1,300-2,000 req/s - the
+  server's own overhead decides, and granian parses HTTP and keeps connections alive in Rust,
+  outside the GIL;
+* the demo party's counter (JSON body, Redis ``incr``): granian (4 threads) ≈ 1,630 req/s,
+  gunicorn gthread (4 threads) ≈ 1,060, gunicorn sync ≈ 560;
+* the SMS gateway's send on Redis (≈ 2 ms of CPU per request in the app): granian ≈ 750-950,
+  gunicorn sync ≈ 800, gthread ≈ 620-670 - the handler's cost decides, the servers tie.
+
+So granian wins where handlers are cheap (status polls, admin calls) and never loses where they
+are not.  Four request threads per worker is the default: handlers wait on Redis, and eight threads
+only added GIL contention.
 
 How the app reaches the workers
 -------------------------------
