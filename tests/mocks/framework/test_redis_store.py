@@ -34,7 +34,7 @@ from mocks.framework.redis_store import (
     StoreUnavailableError,
     client_for,
 )
-from mocks.framework.redis_store.server import redis_server_binary, start_redis
+from mocks.framework.redis_store.server import RedisServerError, redis_server_binary, start_redis
 from mocks.framework.store import StoreTypeError
 
 pytestmark = pytest.mark.skipif(redis_server_binary() is None,
@@ -477,3 +477,30 @@ def test_sweep_starts_by_itself_and_only_one_process_sweeps_at_a_time(client: re
         other.put("busy", f"j{i}", i)
     time.sleep(0.2)
     assert "old2" in store.sessions()  # swept lately: this process waits for its turn
+
+
+# ------------------------------------------------------------------ server helper and key space
+
+
+def test_throwaway_server_on_tcp_and_a_clear_error_without_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    with start_redis(tcp=True) as server:
+        assert server.url.startswith("redis://127.0.0.1:")
+        assert server.client().ping() is True
+    assert server.process.poll() is not None and not server.directory.exists()
+    monkeypatch.setattr("mocks.framework.redis_store.server.shutil.which", lambda _name: None)
+    with pytest.raises(RedisServerError, match="apt-get install redis-server"):
+        start_redis()
+
+
+@pytest.mark.parametrize(("prefix", "party"), [("a*b", "p"), ("", "p"), ("ok", "{p}"), ("ok", "")])
+def test_key_space_refuses_names_that_would_break_patterns_or_hash_tags(prefix: str, party: str) -> None:
+    with pytest.raises(ValueError):
+        KeySpace(prefix, party)
+
+
+def test_key_space_maps_sessions_both_ways() -> None:
+    keys = KeySpace("rsim", "sms-gateway")
+    assert keys.data("s1") == "rsim:sms-gateway:{s1}:d"
+    assert keys.session_of(keys.data("a.b:c")) == "a.b:c"
+    assert keys.session_of(keys.expiry("s1")) is None
+    assert keys.session_of("other:sms-gateway:{s1}:d") is None
