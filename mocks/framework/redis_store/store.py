@@ -41,6 +41,7 @@ from ..store import (
     SessionClock,
     StateStore,
     StoreConflictError,
+    StoreKeyError,
     StoreTypeError,
     StoreValueError,
     _check_key,
@@ -200,6 +201,9 @@ class RedisStore(StateStore):
     def _call(self, fn: Callable[[], _T]) -> _T:
         try:
             return fn()
+        except UnicodeEncodeError:
+            # Redis keys are bytes: a Python string with lone surrogates has no UTF-8 form.
+            raise StoreKeyError("key, session and prefix must be encodable as UTF-8") from None
         except redis.ResponseError as exc:
             raise StoreUnavailableError(f"state store refused a command: {exc}") from None
         except redis.RedisError as exc:

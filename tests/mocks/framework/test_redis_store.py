@@ -17,7 +17,7 @@ import pytest
 import redis
 import requests
 from flask import Flask
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
@@ -35,7 +35,7 @@ from mocks.framework.redis_store import (
     client_for,
 )
 from mocks.framework.redis_store.server import RedisServerError, redis_server_binary, start_redis
-from mocks.framework.store import StoreTypeError
+from mocks.framework.store import StoreKeyError, StoreTypeError
 
 pytestmark = pytest.mark.skipif(redis_server_binary() is None,
                                 reason="redis-server is not installed (apt-get install redis-server)")
@@ -504,3 +504,26 @@ def test_key_space_maps_sessions_both_ways() -> None:
     assert keys.session_of(keys.data("a.b:c")) == "a.b:c"
     assert keys.session_of(keys.expiry("s1")) is None
     assert keys.session_of("other:sms-gateway:{s1}:d") is None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(key=st.text(min_size=1, max_size=20), value=_VALUES)
+def test_any_key_round_trips_or_is_refused(client: redis.Redis, key: str, value: Any) -> None:
+    store = RedisStore(client, KeySpace("anykey", "p"))
+    try:
+        store.put("s", key, value)
+    except StoreKeyError:
+        with pytest.raises(StoreKeyError):
+            key.encode("utf-8")
+        return
+    assert store.get("s", key) == value
+    assert store.scan("s", key)[key] == value
+    assert store.pop("s", key) == value
+
+
+def test_a_key_without_utf8_form_is_a_key_error(client: redis.Redis) -> None:
+    store = RedisStore(client, KeySpace("anykey", "p"))
+    for call in (lambda: store.put("s", "a\ud800", 1), lambda: store.get("s", "\udfff"),
+                 lambda: store.scan("s", "\ud800")):
+        with pytest.raises(StoreKeyError):
+            call()
