@@ -20,8 +20,16 @@ Everything the admin API steers (clock, reset, journal, faults, verdicts, transi
 is shared; party state a party keeps outside the store (a :class:`~mocks.framework.BackendRegistry`)
 stays per process, so such a party is not ready for several workers.
 
+Cost per request: one ``HMGET`` of the control hash (clock offsets, seed, fault-rule version), one
+script per store operation the party makes, one journal write - each a loopback round trip of
+roughly 30-50 µs of client CPU.  A party with several workers on Redis therefore spends more CPU
+per request than one process on the in-memory store; workers buy parallelism across cores, and
+shared state is what makes them one mock.
+
 Run a Redis server first, e.g. ``redis-server --port 6379 --save '' --appendonly no`` (Debian package
-``redis-server``); the prefix keeps separate runs (or test cases) on one server apart.
+``redis-server``), or let :func:`.server.start_redis` run a private one; the prefix keeps separate
+runs (or test cases) on one server apart.  ``pytest -p mocks.framework.redis_store.pytest_plugin``
+runs any mock test suite with every app on Redis (:mod:`.pytest_plugin`).
 """
 
 from __future__ import annotations
