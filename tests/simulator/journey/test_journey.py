@@ -99,3 +99,28 @@ def test_each_step_records_its_calls_and_the_run_is_json(stack: Stack) -> None:
     assert any(c["url"].endswith("/pa/v3/activation/create") for c in by_number[9]["calls"])
     assert any(c["url"].endswith("/rest/v3/signature/verify") for c in by_number[11]["calls"])
     assert all(c["status"] < 500 for s in data["steps"] for c in s["calls"])
+
+
+def test_one_otp_travels_wultra_to_bank_to_sms_gateway_in_the_journals(stack: Stack) -> None:
+    """The chain of step 2 as each party journaled it: Wultra calls the bank's /otp/send, the bank
+    calls the gateway's send, the gateway delivers to the handset - with the OTP masked everywhere."""
+    session = f"journey-chain-{uuid.uuid4().hex[:6]}"
+    _fast_sms(stack.urls["sms-gateway"], session)
+    run = run_journey(Targets.from_urls(stack.urls), persona("honest-id-card"), seed=SEED, session=session,
+                      options=FAST)
+    assert run.ok
+
+    def journal(party: str, path: str) -> list[dict[str, Any]]:
+        return AdminClient(stack.urls[party], session=session).journal(path=path, session=session)
+
+    [start] = journal("wultra", "/api/onboarding/start")
+    to_bank = [c for c in start["outbound"] if c["url"].endswith("/otp/send")]
+    assert len(to_bank) == 1 and to_bank[0]["status"] == 200
+    [otp_send] = journal("bank", "/otp/send")
+    assert otp_send["responseBody"] == {"otpSent": True}
+    assert otp_send["requestBody"]["otpCode"] == "***"
+    to_gateway = [c for c in otp_send["outbound"] if c["url"].endswith("/Messages.json")]
+    assert len(to_gateway) == 1 and to_gateway[0]["status"] == 201
+    [send] = journal("sms-gateway", "/Messages.json")
+    phone = person_for(persona("honest-id-card"), SEED).phone_number
+    assert send["requestBody"]["To"] == phone and send["requestBody"]["Body"] == "***"
