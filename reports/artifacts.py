@@ -78,7 +78,12 @@ class OutboundRecord:
 
 @dataclass(frozen=True)
 class ExchangeRecord:
-    """One request a mock received in the scenario's session, with the calls it made meanwhile."""
+    """One request a mock received in the scenario's session, with the calls it made meanwhile.
+
+    A call a mock made outside any request (a background task such as a delivery callback) is journaled
+    as an entry of its own with ``direction`` ``"outbound"``, the call's URL as ``path`` and the call as
+    its only outbound record; :attr:`is_background` recognises it even when ``direction`` was not copied.
+    """
 
     party: str
     id: str
@@ -90,6 +95,14 @@ class ExchangeRecord:
     outbound: tuple[OutboundRecord, ...] = ()
     error: str | None = None
     fault: str | None = None
+    direction: str = "inbound"
+
+    @property
+    def is_background(self) -> bool:
+        """The party's own call made outside any request (nobody called the party for it)."""
+        if self.direction == "outbound":
+            return True
+        return len(self.outbound) == 1 and self.outbound[0].url == self.path
 
 
 @dataclass(frozen=True)
@@ -245,6 +258,7 @@ def _exchange(raw: object, problems: list[str], label: str) -> ExchangeRecord:
         method=_text(data, "method").upper(), path=_text(data, "path"), status=_status(data),
         duration_ms=_number(data, "durationMs"), outbound=tuple(calls),
         error=_optional_text(data, "error"), fault=_optional_text(data, "fault"),
+        direction=_text(data, "direction", default="inbound"),
     )
 
 

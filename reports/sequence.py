@@ -4,9 +4,10 @@ Every mock journals the requests *it* received, with the calls it made meanwhile
 the bank therefore appears twice: as an outbound call in Wultra's exchange and as the bank's own
 exchange (which may hold the bank's call on to the SMS gateway).  :func:`build_sequence` folds the two:
 an exchange that answers another party's outbound call is drawn nested under that call, and only the
-remaining exchanges are requests from the device (the scenario's client side).  Outbound URLs are
-mapped to parties by the URLs the scenario ran against; a URL of no known party is an ``external``
-lifeline, so a call leaving the stack is visible rather than lost.
+remaining exchanges are requests from the device (the scenario's client side) - except a party's
+background call (journaled on its own, outside any request), which is drawn from that party.
+Outbound URLs are mapped to parties by the URLs the scenario ran against; a URL of no known party is
+an ``external`` lifeline, so a call leaving the stack is visible rather than lost.
 
 Arrows are labelled ``METHOD path → status`` and drawn red when the answer was 4xx/5xx or no answer
 came at all, which is what shows, on a failing scenario, which party misbehaved.  The SVG is plain
@@ -147,7 +148,8 @@ class _Folder:
         """Claim, for each outbound call in time order, the first unclaimed exchange that fits it."""
         candidates: dict[tuple[str, str, str], deque[int]] = defaultdict(deque)
         for index, exchange in enumerate(self.exchanges):
-            candidates[(exchange.party, exchange.method, exchange.path)].append(index)
+            if not exchange.is_background:
+                candidates[(exchange.party, exchange.method, exchange.path)].append(index)
         claimed: set[int] = set()
         for index, exchange in enumerate(self.exchanges):
             for number, call in enumerate(exchange.outbound):
@@ -175,14 +177,19 @@ class _Folder:
             self.arrows.append(arrow)
 
     def walk(self, index: int, source: str, depth: int) -> None:
-        """The exchange's own arrow, then each call it made with what that call set off, depth first."""
+        """The exchange's own arrow, then each call it made with what that call set off, depth first.
+
+        A background call has no request of its own to draw: only the call, from its party.
+        """
         self.visited.add(index)
         exchange = self.exchanges[index]
-        self.add(Arrow(source=source, target=exchange.party, method=exchange.method, path=exchange.path,
-                       status=exchange.status, depth=depth, error=exchange.error or exchange.fault,
-                       duration_ms=exchange.duration_ms))
+        if not exchange.is_background:
+            self.add(Arrow(source=source, target=exchange.party, method=exchange.method, path=exchange.path,
+                           status=exchange.status, depth=depth, error=exchange.error or exchange.fault,
+                           duration_ms=exchange.duration_ms))
+            depth += 1
         for number, call in enumerate(exchange.outbound):
-            self.call(index, number, call, depth + 1)
+            self.call(index, number, call, depth)
 
     def call(self, index: int, number: int, call: OutboundRecord, depth: int) -> None:
         caller = self.exchanges[index].party

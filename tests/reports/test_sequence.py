@@ -84,6 +84,24 @@ def test_the_same_path_answered_twice_is_matched_in_order() -> None:
     ]
 
 
+def test_a_background_call_is_drawn_from_its_party_only() -> None:
+    """The gateway's delivery callback, made outside any request, journaled on its own."""
+    callback = out("bank", "/sms/status", 204)
+    diagram = build_sequence([
+        ex("bank", "POST", "/otp/send", 200, out("sms-gateway", "/msg", 201)),
+        ex("sms-gateway", "POST", "/msg", 201),
+        ExchangeRecord(party="sms-gateway", id="9", timestamp="", method="POST", path=callback.url,
+                       status=204, outbound=(callback,), direction="outbound"),
+        ex("bank", "POST", "/sms/status", 204),
+        ExchangeRecord(party="bank", id="10", timestamp="", method="GET", path=PARTIES["wultra"] + "/x",
+                       status=200, outbound=(out("wultra", "/x", 200, method="GET"),)),  # no direction
+    ], PARTIES)
+    assert [(a.source, a.target, a.path, a.depth) for a in diagram.arrows] == [
+        ("device", "bank", "/otp/send", 0), ("bank", "sms-gateway", "/msg", 1),
+        ("sms-gateway", "bank", "/sms/status", 0), ("bank", "wultra", "/x", 0),
+    ]
+
+
 def test_party_urls_match_by_origin_and_base_path() -> None:
     parties = {"wultra": "http://localhost:8080/", "bank": "http://127.0.0.1:8090/adapter",
                "other": "http://127.0.0.1:8090"}
@@ -141,7 +159,8 @@ _url = st.builds(lambda p, path: PARTIES.get(p, "http://x.test") + path, _party,
 _call = st.builds(OutboundRecord, method=_method, url=_url, status=_status, error=st.none() | _text)
 _exchange = st.builds(ExchangeRecord, party=_party, id=_text, timestamp=_text, method=_method,
                       path=st.sampled_from(["/", "/a", "/b"]) | _text, status=_status,
-                      outbound=st.lists(_call, max_size=3).map(tuple), error=st.none() | _text)
+                      outbound=st.lists(_call, max_size=3).map(tuple), error=st.none() | _text,
+                      direction=st.sampled_from(["inbound", "outbound"]))
 
 
 @settings(max_examples=200, deadline=None)
@@ -150,7 +169,8 @@ def test_any_exchange_list_renders(exchanges: list[ExchangeRecord], cap: int) ->
     diagram = build_sequence(exchanges, PARTIES, max_arrows=cap)
     calls = sum(len(e.outbound) for e in exchanges)
     drawn = len(diagram.arrows) + diagram.omitted
-    # every outbound call is one arrow; an exchange is one more unless it is the answer to one of them
-    assert calls + (1 if exchanges else 0) <= drawn <= calls + len(exchanges) and len(diagram.arrows) <= cap
+    # every outbound call is one arrow; an exchange is one more unless it answers one of them or is a
+    # background call
+    assert calls <= drawn <= calls + len(exchanges) and len(diagram.arrows) <= cap
     assert all(a.source in diagram.lifelines and a.target in diagram.lifelines for a in diagram.arrows)
     ET.fromstring(render_svg(diagram))  # always well-formed
