@@ -8,8 +8,9 @@ blocking behave identically.  Any failure is HTTP 401 ``ERR_AUTHENTICATION``.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flask import request
 
@@ -55,15 +56,23 @@ class Authenticated:
     signature_type: SignatureType
 
 
+H = TypeVar("H")
+
+
+def parsed_header(name: str, parse: Callable[[str], H], error: Callable[[str], Exception]) -> H:
+    """The request's ``name`` header parsed by ``parse``; ``error(message)`` when missing or invalid."""
+    value = request.headers.get(name)
+    if value is None:
+        raise error(f"{name} header is missing")
+    try:
+        return parse(value)
+    except HeaderParseError as exc:
+        raise error(f"{name} header is invalid: {exc}") from None
+
+
 def require_signature(uri_id: str, allowed: Collection[SignatureType]) -> Authenticated:
     """Verify the request's signature header for ``uri_id``; 401 on anything short of valid."""
-    value = request.headers.get(AUTHORIZATION_HEADER)
-    if value is None:
-        raise AuthenticationFailedError(f"{AUTHORIZATION_HEADER} header is missing")
-    try:
-        header = AuthorizationHeader.parse(value)
-    except HeaderParseError as exc:
-        raise AuthenticationFailedError(f"{AUTHORIZATION_HEADER} header is invalid: {exc}") from None
+    header = parsed_header(AUTHORIZATION_HEADER, AuthorizationHeader.parse, AuthenticationFailedError)
     if header.signature_type not in allowed:
         raise AuthenticationFailedError(f"signature type {header.signature_type} is not allowed here")
     data = request_data(request.method, uri_id, header.nonce, signed_body())
@@ -94,13 +103,7 @@ class TokenAuthenticated:
 
 def require_token() -> TokenAuthenticated:
     """Validate ``X-PowerAuth-Token`` (digest, time window, nonce reuse); 401 on failure."""
-    value = request.headers.get(TOKEN_HEADER)
-    if value is None:
-        raise TokenAuthenticationFailedError(f"{TOKEN_HEADER} header is missing")
-    try:
-        header = TokenHeader.parse(value)
-    except HeaderParseError as exc:
-        raise TokenAuthenticationFailedError(f"{TOKEN_HEADER} header is invalid: {exc}") from None
+    header = parsed_header(TOKEN_HEADER, TokenHeader.parse, TokenAuthenticationFailedError)
     try:
         result = tokens.validate_token(token_id=header.token_id, token_digest=header.token_digest,
                                        nonce=header.nonce, timestamp=int(header.timestamp),

@@ -14,11 +14,10 @@ from mocks.framework.errors import read_body
 from mocks.wultra.powerauth_server import tokens, vault
 from mocks.wultra.powerauth_server.schemas import Envelope, _Wire
 from mocks.wultra.powerauth_server.settings import powerauth_settings
-from simulator.powerauth.errors import HeaderParseError
 from simulator.powerauth.headers import AUTHORIZATION_HEADER, AuthorizationHeader
 from simulator.powerauth.signature import SignatureType, request_data
 
-from .auth import ANY_SIGNATURE, require_signature
+from .auth import ANY_SIGNATURE, parsed_header, require_signature
 from .bridge import pas_call
 from .encryption import encrypted_body
 from .exceptions import AuthenticationFailedError, EncryptionFailedError, SecureVaultFailedError
@@ -54,13 +53,7 @@ def token_remove() -> Response:
 
 def vault_unlock() -> Response:
     """The PowerAuth Server checks the signature itself (``vault/unlock``); a bad one is still 401."""
-    value = request.headers.get(AUTHORIZATION_HEADER)
-    if value is None:
-        raise AuthenticationFailedError(f"{AUTHORIZATION_HEADER} header is missing")
-    try:
-        header = AuthorizationHeader.parse(value)
-    except HeaderParseError as exc:
-        raise AuthenticationFailedError(f"{AUTHORIZATION_HEADER} header is invalid: {exc}") from None
+    header = parsed_header(AUTHORIZATION_HEADER, AuthorizationHeader.parse, AuthenticationFailedError)
     allowed = VAULT_SIGNATURES | (VAULT_BIOMETRY if powerauth_settings().vault_biometry else frozenset())
     if header.signature_type not in allowed:
         raise AuthenticationFailedError(f"signature type {header.signature_type} cannot unlock the vault")
