@@ -21,7 +21,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import SplitResult, urlsplit
 
 from .artifacts import ExchangeRecord, OutboundRecord
@@ -60,6 +60,12 @@ class Arrow:
     depth: int
     error: str | None = None
     duration_ms: float = 0.0
+    repeat: int = 1
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """What makes two calls the same row (a phone polling its inbox is one arrow ×N)."""
+        return (self.source, self.target, self.method, self.path, self.status, self.error, self.depth)
 
     @property
     def failed(self) -> bool:
@@ -74,12 +80,25 @@ class Arrow:
 
     @property
     def label(self) -> str:
-        return f"{self.method} {self.path} → {self.outcome}"
+        return f"{self.method} {self.path} → {self.outcome}{self.times}"
+
+    @property
+    def times(self) -> str:
+        return f" ×{self.repeat}" if self.repeat > 1 else ""
+
+    def short_label(self, limit: int) -> str:
+        """The label within ``limit`` characters: the path is cut in the middle, the outcome always kept."""
+        if len(self.label) <= limit:
+            return self.label
+        head, tail = f"{self.method} ", f" → {self.outcome}{self.times}"
+        room = max(3, limit - len(head) - len(tail) - 1)
+        keep_end = room // 2
+        return f"{head}{self.path[: room - keep_end]}…{self.path[len(self.path) - keep_end:]}{tail}"
 
 
 @dataclass(frozen=True)
 class SequenceDiagram:
-    """The lifelines in drawing order, the arrows in call order, and how many arrows the cap left out."""
+    """The lifelines in drawing order, the arrows in call order, and how many calls the cap left out."""
 
     lifelines: tuple[str, ...]
     arrows: tuple[Arrow, ...]
@@ -142,6 +161,8 @@ class _Folder:
         self.targets: dict[tuple[int, int], str] = {}
         self.arrows: list[Arrow] = []
         self.total = 0
+        self.drawn = 0
+        self.last: Arrow | None = None
         self.visited: set[int] = set()
 
     def match(self) -> set[int]:
@@ -172,9 +193,17 @@ class _Folder:
         return None
 
     def add(self, arrow: Arrow) -> None:
+        """Draw the call, as one more repeat of the row above when it is the same call again."""
         self.total += 1
+        last, self.last = self.last, arrow
+        if last is not None and last.key == arrow.key:
+            if self.arrows and self.arrows[-1] is last:
+                self.last = self.arrows[-1] = replace(last, repeat=last.repeat + 1)
+                self.drawn += 1
+            return
         if len(self.arrows) < self.cap:
             self.arrows.append(arrow)
+            self.drawn += 1
 
     def walk(self, index: int, source: str, depth: int) -> None:
         """The exchange's own arrow, then each call it made with what that call set off, depth first.
@@ -220,7 +249,7 @@ def build_sequence(exchanges: Sequence[ExchangeRecord], parties: Mapping[str, st
     extra = sorted(seen - set(LIFELINES) - {EXTERNAL})
     lifelines = LIFELINES + tuple(extra) + ((EXTERNAL,) if EXTERNAL in seen else ())
     return SequenceDiagram(lifelines=lifelines, arrows=tuple(folder.arrows),
-                           omitted=folder.total - len(folder.arrows), cap=cap)
+                           omitted=folder.total - folder.drawn, cap=cap)
 
 
 # --- SVG ---------------------------------------------------------------------------------------------
@@ -249,10 +278,6 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: ob
     if text is not None:
         element.text = _xml_text(text)
     return element
-
-
-def _shorten(text: str) -> str:
-    return text if len(text) <= _MAX_LABEL else text[: _MAX_LABEL - 1] + "…"
 
 
 def _arrowhead(defs: ET.Element, marker_id: str, colour: str) -> None:
@@ -301,8 +326,7 @@ def render_svg(diagram: SequenceDiagram, *, id_prefix: str = "seq") -> str:
         else:
             _sub(group, "line", x1=x1, y1=y, x2=x2, y2=y, stroke=colour, stroke_width=1.4, marker_end=marker)
             label_x = min(x1, x2) + 8
-        _sub(group, "text", _shorten(arrow.label), x=label_x, y=y - 4, fill=colour, stroke="#ffffff",
-             stroke_width=3, paint_order="stroke")
+        _sub(group, "text", arrow.short_label(_MAX_LABEL), x=label_x, y=y - 4, fill=colour)
     if diagram.omitted:
         y = _TOP + len(diagram.arrows) * _ROW + 12
         note = f"… {diagram.omitted} more calls not drawn (diagram capped at {diagram.cap} arrows)"

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reports.artifacts import ExchangeRecord, OutboundRecord
-from reports.sequence import EXTERNAL, LIFELINES, build_sequence, party_for_url, render_svg
+from reports.sequence import EXTERNAL, LIFELINES, Arrow, build_sequence, party_for_url, render_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 PARTIES = {"wultra": "http://127.0.0.1:41001", "bank": "http://127.0.0.1:41002",
@@ -82,6 +82,24 @@ def test_the_same_path_answered_twice_is_matched_in_order() -> None:
         ("device", "wultra", 200), ("wultra", "bank", 200), ("bank", "sms-gateway", 201),
         ("device", "wultra", 200), ("wultra", "bank", 503), ("bank", "sms-gateway", 503),
     ]
+
+
+def test_the_same_call_again_is_one_row_and_long_paths_keep_their_outcome() -> None:
+    """A phone polling its inbox: one arrow ×N, broken only by something else happening in between."""
+    inbox = "/handsets/+420601234567/messages"
+    poll = ex("sms-gateway", "GET", inbox, 200)
+    callback = ex("sms-gateway", "GET", inbox, 200, out("bank", "/sms/status", 204))
+    diagram = build_sequence([poll, poll, poll, callback, poll, poll], PARTIES)
+    assert [(a.target, a.repeat) for a in diagram.arrows] == [
+        ("sms-gateway", 4), ("bank", 1), ("sms-gateway", 2)]
+    assert diagram.arrows[0].label == "GET /handsets/+420601234567/messages → 200 ×4"
+    capped = build_sequence([poll] * 5 + [ex("wultra", "GET", "/x", 200)] * 3, PARTIES, max_arrows=1)
+    assert capped.arrows[0].repeat == 5 and capped.omitted == 3
+    long = Arrow(source="wultra", target="biometry", method="DELETE", path="/api/v2/users/" + "A" * 80,
+                 status=400, depth=1, repeat=2)
+    short = long.short_label(60)
+    assert len(short) <= 60 and short.startswith("DELETE /api/v2/users/") and short.endswith("AAA → 400 ×2")
+    assert "…" in short
 
 
 def test_a_background_call_is_drawn_from_its_party_only() -> None:
@@ -168,7 +186,7 @@ _exchange = st.builds(ExchangeRecord, party=_party, id=_text, timestamp=_text, m
 def test_any_exchange_list_renders(exchanges: list[ExchangeRecord], cap: int) -> None:
     diagram = build_sequence(exchanges, PARTIES, max_arrows=cap)
     calls = sum(len(e.outbound) for e in exchanges)
-    drawn = len(diagram.arrows) + diagram.omitted
+    drawn = sum(a.repeat for a in diagram.arrows) + diagram.omitted
     # every outbound call is one arrow; an exchange is one more unless it answers one of them or is a
     # background call
     assert calls <= drawn <= calls + len(exchanges) and len(diagram.arrows) <= cap
