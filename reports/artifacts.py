@@ -179,7 +179,9 @@ class Artifacts:
 
 
 def _text(raw: Mapping[str, Any], key: str, *, default: str | None = None) -> str:
-    value = raw.get(key, default)
+    value = raw.get(key)
+    if value is None:
+        value = default
     if value is None:
         raise _Invalid(f"{key} is missing")
     if isinstance(value, bool) or not isinstance(value, str | int | float):
@@ -262,6 +264,14 @@ def _exchange(raw: object, problems: list[str], label: str) -> ExchangeRecord:
     )
 
 
+def _said(raw: object) -> str:
+    """What a placeholder entry says about itself (the suite writes one when a journal was unreachable)."""
+    if isinstance(raw, dict) and isinstance(raw.get("error"), str):
+        party = raw.get("party") if isinstance(raw.get("party"), str) else "?"
+        return f" ({party}: {raw['error']})"
+    return ""
+
+
 def _step(raw: object) -> StepRecord:
     data = _mapping(raw, "step")
     return StepRecord(keyword=_text(data, "keyword", default="").strip(), name=_text(data, "name"),
@@ -298,7 +308,7 @@ def _scenario(raw: object, slug: str) -> ScenarioResult:
         try:
             exchanges.append(_exchange(exchange, problems, label))
         except _Invalid as exc:
-            problems.append(f"{label} dropped: {exc}")
+            problems.append(f"{label} dropped: {exc}{_said(exchange)}")
     return ScenarioResult(
         slug=slug, scenario=_text(data, "scenario"), outcome=_outcome(data.get("outcome")),
         nodeid=_text(data, "nodeid", default=""), feature=_text(data, "feature", default=""),

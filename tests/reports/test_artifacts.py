@@ -78,6 +78,8 @@ def test_bad_entries_are_dropped_and_named_but_the_scenario_is_kept(tmp_path: Pa
         {"party": "bank", "method": "POST", "path": "/otp/send", "status": "teapot"},
         "not an exchange",
         kit.exchange("bank", 3, "POST", "/otp/send", 999),
+        {"party": "biometry", "id": None, "method": None, "path": None, "status": None, "outbound": [],
+         "error": "journal unavailable: connection refused"},
     ])
     document["steps"].append({"keyword": "Then"})
     path = tmp_path / "partial.json"
@@ -91,6 +93,8 @@ def test_bad_entries_are_dropped_and_named_but_the_scenario_is_kept(tmp_path: Pa
     assert any("exchange #3 dropped: exchange #3 is not an object" in p for p in result.problems)
     assert any("exchange #4 dropped: status 999" in p for p in result.problems)
     assert any("step #4 dropped: name is missing" in p for p in result.problems)
+    assert "exchange #5 dropped: method is missing (biometry: journal unavailable: connection refused)" in (
+        result.problems)
 
 
 def test_missing_folder_is_a_typed_error_and_empty_folder_a_problem(tmp_path: Path) -> None:
