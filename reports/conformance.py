@@ -36,6 +36,7 @@ from .template import TEMPLATE
 __all__ = ["ReportSummary", "build_report", "main"]
 
 _MARKS = {"passed": "✔", "failed": "✘", "skipped": "–"}
+_MAX_ERRORS_LISTED = 10
 
 
 @dataclass(frozen=True)
@@ -114,11 +115,15 @@ def build_report(artifacts_dir: Path, out_html: Path, rules_path: Path | None = 
         scenarios_skipped=outcomes["skipped"], artifact_problems=len(artifacts.problems),
     )
     ordered = sorted(artifacts.scenarios, key=lambda s: (s.feature, s.scenario, s.slug))
-    scenarios = [
-        {"scenario": s, "svg": Markup(render_svg(  # built by ElementTree: text escaped
-            build_sequence(s.exchanges, s.parties, max_arrows=max_arrows), id_prefix=f"m-{s.slug}"))}
-        for s in ordered
-    ]
+    scenarios = []
+    for s in ordered:
+        diagram = build_sequence(s.exchanges, s.parties, max_arrows=max_arrows)
+        errors = [f"{a.source} → {a.target}: {a.label}" for a in diagram.arrows if a.failed]
+        scenarios.append({
+            "scenario": s, "errors": errors[:_MAX_ERRORS_LISTED],
+            "more_errors": len(errors) - _MAX_ERRORS_LISTED,
+            "svg": Markup(render_svg(diagram, id_prefix=f"m-{s.slug}")),  # built by ElementTree: text escaped
+        })
     html = _environment().from_string(TEMPLATE).render(
         summary=summary, matrix=matrix, scenarios=scenarios, problems=artifacts.problems,
         failed=[s for s in ordered if s.outcome == "failed"], checks=_checks(artifacts), mark=_MARKS,

@@ -102,6 +102,9 @@ details { margin: 4px 0; } small { color: #607d8b; }
 {% if s.steps %}<ol class="steps">{% for step in s.steps %}
 <li class="o-{{ step.outcome }}">{{ step.keyword }} {{ step.name }} <small>({{ step.outcome }})</small></li>
 {% endfor %}</ol>{% endif %}
+{% if item.errors %}<p class="error-calls">Error answers (a refusal may be the expected one):
+{% for e in item.errors %}<code class="problem">{{ e }}</code>{{ "; " if not loop.last }}{% endfor %}
+{% if item.more_errors > 0 %} … and {{ item.more_errors }} more{% endif %}</p>{% endif %}
 {% if s.problems %}<ul>{% for p in s.problems %}<li class="problem">{{ p }}</li>{% endfor %}</ul>{% endif %}
 <div class="diagram">{{ item.svg }}</div>
 </section>

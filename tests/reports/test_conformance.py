@@ -143,6 +143,9 @@ def test_a_failing_run_shows_what_failed_and_where(write_artifacts: Any, kit: Si
     red = page.classes["failed"]  # the red arrows: the bank's 500, nothing else
     assert len(red) == 1 and "wultra → bank: POST /otp/send → 500" in red[0]
     assert any(f"device → wultra: POST {kit.START} → 200" in text for text in page.classes["arrow"])
+    # the failing scenario names the misbehaving call in words too, the passing one names none
+    assert page.classes["error-calls"] == ["Error answers (a refusal may be the expected one):\n"
+                                           "wultra → bank: POST /otp/send → 500"]
     assert "1 scenarios in cucumber.json have no result file: An honest client gets the OTP by SMS" in html
     assert "@RX-99" in html  # an unknown rule tag is shown
 
