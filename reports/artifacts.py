@@ -133,6 +133,17 @@ class ScenarioResult:
     problems: tuple[str, ...] = ()
 
     @property
+    def example(self) -> str:
+        """The examples row of an outline, as pytest names it in the node id (``…[BLOCKED]``), or ``""``."""
+        name = self.nodeid.rsplit("::", 1)[-1]
+        return name[name.index("[") + 1: -1] if "[" in name and name.endswith("]") else ""
+
+    @property
+    def title(self) -> str:
+        """The scenario's name, with its examples row when it is one of an outline's runs."""
+        return f"{self.scenario} [{self.example}]" if self.example else self.scenario
+
+    @property
     def clean_tags(self) -> tuple[str, ...]:
         """Tags without a leading ``@`` (the suite may write either form)."""
         return tuple(tag.lstrip("@") for tag in self.tags)

@@ -50,7 +50,7 @@ details { margin: 4px 0; } small { color: #607d8b; }
   <div class="count problem"><b>{{ summary.artifact_problems }}</b>unusable artifacts</div>
 </div>
 {% if failed %}
-<p>Failed: {% for s in failed %}<a href="#sc-{{ s.slug }}">{{ s.scenario }}</a>{{ ", " if not loop.last }}{% endfor %}</p>
+<p>Failed: {% for s in failed %}<a href="#sc-{{ s.slug }}">{{ s.title }}</a>{{ ", " if not loop.last }}{% endfor %}</p>
 {% endif %}
 {% if problems %}
 <h2 id="problems">Unusable artifacts</h2>
@@ -73,7 +73,7 @@ details { margin: 4px 0; } small { color: #607d8b; }
   <td class="status s-{{ row.status.name.lower() }}">{{ row.status.value }}
     {% for gap in row.gaps %}<div class="gaps">{{ gap }}</div>{% endfor %}</td>
   {% for side in (row.positive, row.negative) %}
-  <td>{% for s in side %}<a class="scn o-{{ s.outcome }}" href="#sc-{{ s.slug }}">{{ mark[s.outcome] }} {{ s.scenario }}</a>
+  <td>{% for s in side %}<a class="scn o-{{ s.outcome }}" href="#sc-{{ s.slug }}">{{ mark[s.outcome] }} {{ s.title }}</a>
   {% else %}<span class="gaps">none</span>{% endfor %}</td>
   {% endfor %}
 </tr>
@@ -83,18 +83,18 @@ details { margin: 4px 0; } small { color: #607d8b; }
 {% if matrix.unknown_tags %}
 <p class="problem">Tags naming no rule in the rules file:
 {% for tag, found in matrix.unknown_tags.items() %}<span class="tag">@{{ tag }}</span>
-({% for s in found %}<a href="#sc-{{ s.slug }}">{{ s.scenario }}</a>{{ ", " if not loop.last }}{% endfor %})
+({% for s in found %}<a href="#sc-{{ s.slug }}">{{ s.title }}</a>{{ ", " if not loop.last }}{% endfor %})
 {% endfor %}</p>
 {% endif %}
 {% if matrix.untraced %}
 <p>Scenarios that name no rule:
-{% for s in matrix.untraced %}<a href="#sc-{{ s.slug }}">{{ s.scenario }}</a>{{ ", " if not loop.last }}{% endfor %}</p>
+{% for s in matrix.untraced %}<a href="#sc-{{ s.slug }}">{{ s.title }}</a>{{ ", " if not loop.last }}{% endfor %}</p>
 {% endif %}
 
 <h2 id="scenarios">Scenarios</h2>
 {% for item in scenarios %}{% set s = item.scenario %}
 <section class="scenario" id="sc-{{ s.slug }}">
-<h3><span class="o-{{ s.outcome }}">{{ mark[s.outcome] }} {{ s.outcome }}</span> – {{ s.scenario }}</h3>
+<h3><span class="o-{{ s.outcome }}">{{ mark[s.outcome] }} {{ s.outcome }}</span> – {{ s.title }}</h3>
 <small>{{ s.feature }}{% if s.nodeid %} · <code>{{ s.nodeid }}</code>{% endif %} · {{ "%.2f" | format(s.duration_s) }} s
 {% if s.session %} · session <code>{{ s.session }}</code>{% endif %}</small>
 <div>{% for tag in s.clean_tags %}<span class="tag">@{{ tag }}</span>{% endfor %}</div>

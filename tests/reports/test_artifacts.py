@@ -37,6 +37,14 @@ def test_a_good_scenario_file_becomes_typed_records(write_artifacts: Any, kit: S
     assert [e.party for e in result.exchanges] == ["wultra", "bank", "bank", "sms-gateway", "sms-gateway"]
 
 
+def test_an_outline_run_is_titled_with_its_examples_row() -> None:
+    base = ScenarioResult(slug="a", scenario="Phone may reactivate", outcome="passed",
+                          nodeid="features/test_features.py::test_phone_may_reactivate[BLOCKED-3.3]")
+    assert base.example == "BLOCKED-3.3" and base.title == "Phone may reactivate [BLOCKED-3.3]"
+    plain = ScenarioResult(slug="b", scenario="Plain", outcome="passed", nodeid="f.py::test_plain")
+    assert plain.example == "" and plain.title == "Plain"
+
+
 def test_junit_and_cucumber_are_read(write_artifacts: Any, kit: SimpleNamespace) -> None:
     artifacts = load_artifacts(write_artifacts({"a": kit.scenario()}))
     assert artifacts.junit is not None and artifacts.cucumber is not None
