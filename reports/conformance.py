@@ -52,6 +52,8 @@ class ReportSummary:
     scenarios_failed: int
     scenarios_skipped: int
     artifact_problems: int
+    failing_rules: tuple[str, ...] = ()
+    uncovered_rules: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -71,8 +73,14 @@ class ReportSummary:
                 f"{self.scenarios_passed} passed, {self.scenarios_failed} failed, "
                 f"{self.scenarios_skipped} skipped{problems}")
 
+    def details(self) -> list[str]:
+        """Which rules stand in the way, one line per kind (empty when conformant)."""
+        return [f"{kind} rules: {', '.join(ids)}" for kind, ids in
+                (("failing", self.failing_rules), ("uncovered", self.uncovered_rules)) if ids]
+
     def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "out_html": str(self.out_html), "ok": self.ok}
+        return {**asdict(self), "out_html": str(self.out_html), "ok": self.ok,
+                "failing_rules": list(self.failing_rules), "uncovered_rules": list(self.uncovered_rules)}
 
 
 def _checks(artifacts: Artifacts) -> list[str]:
@@ -113,6 +121,8 @@ def build_report(artifacts_dir: Path, out_html: Path, rules_path: Path | None = 
         rules_failing=matrix.count(RuleStatus.FAILING), rules_uncovered=matrix.count(RuleStatus.UNCOVERED),
         scenarios_passed=outcomes["passed"], scenarios_failed=outcomes["failed"],
         scenarios_skipped=outcomes["skipped"], artifact_problems=len(artifacts.problems),
+        failing_rules=tuple(r.rule.id for r in matrix.rows if r.status is RuleStatus.FAILING),
+        uncovered_rules=tuple(r.rule.id for r in matrix.rows if r.status is RuleStatus.UNCOVERED),
     )
     ordered = sorted(artifacts.scenarios, key=lambda s: (s.feature, s.scenario, s.slug))
     scenarios = []
@@ -150,6 +160,8 @@ def conformance_command(artifacts_dir: Path, out_html: Path, rules_path: Path | 
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(2) from None
     click.echo(summary.line())
+    for line in summary.details():
+        click.echo(line)
     click.echo(f"report: {summary.out_html}")
     if strict and not summary.ok:
         raise SystemExit(1)

@@ -134,6 +134,7 @@ def test_a_failing_run_shows_what_failed_and_where(write_artifacts: Any, kit: Si
     assert (summary.rules_passing, summary.rules_failing, summary.rules_uncovered) == (0, 1, 1)
     assert (summary.scenarios_passed, summary.scenarios_failed, summary.scenarios_skipped) == (1, 1, 1)
     assert summary.artifact_problems == 1
+    assert summary.failing_rules == ("RX-02",) and summary.uncovered_rules == ("RX-01",)
     page, html = parse(summary.out_html)
     assert page.errors == []
     assert "<script" not in html and "&lt;script&gt;" in html  # scenario text is escaped, never executed
@@ -182,6 +183,7 @@ def test_command_line(write_artifacts: Any, kit: SimpleNamespace, rules_file: Pa
     assert main([str(root), str(out), "--rules", str(rules_file)]) == 0
     printed = capsys.readouterr().out
     assert "NOT CONFORMANT: rules 0/2 passing, 0 failing, 2 uncovered" in printed and str(out) in printed
+    assert "uncovered rules: RX-01, RX-02" in printed and "failing rules" not in printed
     assert out.exists()
     assert main([str(root), str(out), "--rules", str(rules_file), "--strict"]) == 1
     assert main([str(tmp_path / "nowhere"), str(out)]) == 2
@@ -193,3 +195,4 @@ def test_summary_json_is_serialisable(write_artifacts: Any, kit: SimpleNamespace
     summary = build_report(write_artifacts({"a": kit.scenario()}), tmp_path / "r.html")
     data = json.loads(json.dumps(summary.to_json()))
     assert data["ok"] is False and data["out_html"] == str(tmp_path / "r.html") and data["rules_total"] == 23
+    assert data["uncovered_rules"] == [f"RX-{n:02d}" for n in range(1, 24)]  # RX-02: no negative scenario
