@@ -145,7 +145,8 @@ class ScenarioContext:
 
     def sms_sent(self) -> list[dict[str, Any]]:
         """Every message the SMS gateway accepted for sending in this session (its journal)."""
-        entries = self.admin("sms-gateway").journal(method="POST", path="/Messages", limit=1000)
+        entries = self.admin("sms-gateway").journal(method="POST", path="/Messages", session=self.session,
+                                                  limit=1000)
         return [e for e in entries if e.get("direction", "inbound") == "inbound"]
 
     def close(self) -> None:

@@ -229,4 +229,5 @@ class ScenarioPhone:
         """Steps 1-11 for an honest client: reactivated, PIN set."""
         self.reach_activation_code()
         self.create_activation()
+        self.onboarding.status()  # the app learns the process FINISHED; the server removes the old ones
         self.persist(pin)

@@ -43,9 +43,10 @@ def dependency_error_rate(ctx: ScenarioContext, dependency: str, percent: int) -
 @when(parsers.parse("{dependency} is back"))
 def dependency_back(ctx: ScenarioContext, dependency: str) -> None:
     party, _route = _dependency(dependency)
-    for owner, rule_id in ctx.answers.get("faults", []):
-        if owner == party:
-            ctx.admin(party).remove_faults(rule_id)
+    faults = ctx.answers.get("faults", [])
+    for owner, rule_id in [f for f in faults if f[0] == party]:
+        ctx.admin(party).remove_faults(rule_id)
+        faults.remove((owner, rule_id))
 
 
 @given("SMS messages are dropped")
@@ -55,6 +56,11 @@ def sms_dropped(ctx: ScenarioContext) -> None:
     response = ctx.http.put(ctx.urls["sms-gateway"] + "/_admin/sms-faults",
                             json={"sendSeconds": 0.05, "deliverSeconds": 0.05, "drop": 1.0}, timeout=10)
     assert response.status_code == 200, response.text
+
+
+@when("SMS delivery is back to normal")
+def sms_normal(ctx: ScenarioContext) -> None:
+    ctx.fast_sms()
 
 
 @given(parsers.parse("SMS messages are delayed by {seconds:d} seconds"))

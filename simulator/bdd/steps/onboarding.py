@@ -49,9 +49,10 @@ def start_with_own_otp(ctx: ScenarioContext, otp: str) -> None:
 
 @when(parsers.parse('the client starts the reactivation giving the phone number "{number}"'))
 def start_with_number(ctx: ScenarioContext, number: str) -> None:
+    """The number travels in the start request's free-form ``fdsData``, where an app could put it."""
     phone = ctx.phone()
-    identification = {**phone.world.identification, "phoneNumber": number}
-    ctx.answers["start"] = attempt(ctx, lambda: phone.start(identification))
+    ctx.answers["start"] = attempt(ctx, lambda: phone.onboarding.start(
+        phone.world.identification, fds_data={"phoneNumber": number, "msisdn": number}))
 
 
 @when("the client reads the OTP from the SMS")
@@ -130,3 +131,26 @@ def fail_otp_times(ctx: ScenarioContext, times: int) -> None:
             break
     ctx.answers["verifications"] = answers
     ctx.answers["verification"] = answers[-1] if answers else None
+
+
+@when("the client presents the evidence again")
+def present_again(ctx: ScenarioContext) -> None:
+    """The same evidence once more, in the verification already initialised."""
+    phone = ctx.phone()
+    if phone.world.chip is not None:
+        attempt(ctx, lambda: phone.onboarding.submit_chip(phone.world.chip))
+    else:
+        attempt(ctx, lambda: phone.onboarding.submit_documents(phone.world.photos))
+    if ctx.error is None:
+        ctx.answers["verdict"] = attempt(ctx, phone.wait_for_verdict)
+
+
+@when(parsers.parse("the client starts and cancels the reactivation {times:d} times"))
+def start_and_cancel(ctx: ScenarioContext, times: int) -> None:
+    phone = ctx.phone()
+    accepted = []
+    for _ in range(times):
+        accepted.append(attempt(ctx, phone.start) is not None)
+        if ctx.error is None:
+            attempt(ctx, phone.onboarding.cleanup)
+    ctx.answers["starts"] = accepted
