@@ -1,0 +1,173 @@
+"""Whole reactivation journeys per second at steady state, everything on this machine.
+
+The embedded stack (the four parties, threaded servers) runs in this process; the locust suite runs
+as child process(es) as ``rsim load`` does.  After the evidence warm-up, ``--users`` clients run
+journeys back to back for ``--duration`` seconds.  Prints journeys/s, the p95 journey time, and where
+the CPU went: CPU seconds per journey of the parties (this process) and of the load generator
+(locust), measured with ``psutil``; with ``--profile``, ``py-spy`` samples both processes and the
+hottest functions of each are printed.
+
+Run: ``python -m loadtests.benchmarks.journeys_per_second [--users 10] [--duration 60] [--profile]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+from loadtests.slo import SloThresholds
+from loadtests.targets import TargetsSpec
+from simulator.load.locust_run import LoadPlan, run_load
+from simulator.stack import Stack, StackSettings
+
+
+def _users_running(history: Path) -> bool:
+    """Whether locust's history CSV shows users at work (after start-up and the evidence warm-up)."""
+    try:
+        lines = history.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return False
+    return any(int(line.split(",")[1] or 0) > 0 for line in lines[1:] if line.count(",") > 2)
+
+
+class CpuWatch:
+    """CPU seconds (user + system) of this process and of its children while users run.
+
+    The baseline is taken when locust's history first shows users, so start-up and the evidence
+    warm-up are not charged to the journeys.
+    """
+
+    def __init__(self, history: Path) -> None:
+        self.me = psutil.Process()
+        self.history = history
+        self.children: dict[int, float] = {}
+        self.names: dict[int, str] = {}
+        self.baseline: tuple[float, float] | None = None
+        self.loaded = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    @staticmethod
+    def _cpu(process: psutil.Process) -> float:
+        times = process.cpu_times()
+        return float(times.user + times.system)
+
+    def _poll(self) -> None:
+        while not self._stop.wait(0.25):
+            for child in self.me.children(recursive=True):
+                try:
+                    self.children[child.pid] = self._cpu(child)
+                    self.names.setdefault(child.pid, " ".join(child.cmdline()[2:4]))
+                except psutil.Error:
+                    continue
+            if self.baseline is None and _users_running(self.history):
+                self.baseline = (self._cpu(self.me), sum(self.children.values()))
+                self.loaded.set()
+
+    def start(self) -> CpuWatch:
+        self._thread.start()
+        return self
+
+    def stop(self) -> tuple[float, float]:
+        """(this process's CPU seconds while loaded, the children's CPU seconds while loaded)."""
+        self._stop.set()
+        self._thread.join()
+        me, children = self.baseline or (0.0, 0.0)
+        return self._cpu(self.me) - me, sum(self.children.values()) - children
+
+
+def _py_spy(pid: int, seconds: int, out: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(["py-spy", "record", "--pid", str(pid), "--duration", str(seconds),
+                             "--rate", "50", "--format", "raw", "--nonblocking", "--output", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+_IDLE = ("wait (threading", "select (", "poll (", "_wait_for_tstate_lock", "sleep", "accept (", "switch (",
+         "Hub.run", "run (gevent")
+_PACKAGES = ("mocks/", "simulator/", "loadtests/", "werkzeug/", "flask/", "PIL/", "numpy/", "scipy/",
+             "cryptography/", "requests/", "urllib3/", "locust/", "gevent/")
+
+
+def _hottest(raw: Path, top: int = 15) -> list[tuple[str, float]]:
+    """Inclusive share of busy samples per module (a sample counts once for each module on its stack)."""
+    counts: collections.Counter[str] = collections.Counter()
+    busy = 0
+    for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, n = line.rpartition(" ")
+        if not n.isdigit():
+            continue
+        frames = stack.split(";")
+        if any(idle in frames[-1] for idle in _IDLE):
+            continue
+        busy += int(n)
+        modules = {frame.rpartition("(")[2].partition(":")[0] for frame in frames}
+        for module in modules:
+            if module.startswith(_PACKAGES):
+                counts[module] += int(n)
+    return [(name, n / busy) for name, n in counts.most_common(top)] if busy else []
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=10)
+    parser.add_argument("--spawn-rate", type=float, default=10.0)
+    parser.add_argument("--duration", type=int, default=60, help="seconds of steady load")
+    parser.add_argument("--mix", default="honest-id-card=8,impostor=1,otp-typo=1")
+    parser.add_argument("--seed-pool", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=0, help="locust workers (0 = one local process)")
+    parser.add_argument("--profile", action="store_true", help="sample both processes with py-spy")
+    args = parser.parse_args()
+
+    out = Path(tempfile.mkdtemp(prefix="rsim-jps-"))
+    plan = LoadPlan(users=args.users, spawn_rate=args.spawn_rate, run_time=f"{args.duration}s",
+                    persona_mix=args.mix, seed_pool=args.seed_pool, out=out,
+                    thresholds=SloThresholds(0.0, 1e9, 1e9, 1.0))
+    with Stack(StackSettings(free_ports=True, seed=1)) as stack:
+        spec = TargetsSpec(dict(stack.urls))
+        watch = CpuWatch(out / "load_stats_history.csv").start()
+        spies: list[tuple[str, Path, subprocess.Popen[bytes]]] = []
+        if args.profile:
+            def spy_later() -> None:
+                if not watch.loaded.wait(180):
+                    return
+                time.sleep(3)  # let the users settle into their journeys
+                seconds = max(5, args.duration - 8)
+                targets = [("parties (this process)", psutil.Process().pid)]
+                targets += [(f"load generator ({name})", pid) for pid, name in list(watch.names.items())]
+                for label, pid in targets:
+                    path = out / f"py-spy-{pid}.txt"
+                    spies.append((label, path, _py_spy(pid, seconds, path)))
+            threading.Thread(target=spy_later, daemon=True).start()
+        began = time.monotonic()
+        result = run_load(plan, spec, workers=args.workers, timeout=args.duration + 600)
+        wall = time.monotonic() - began
+        server_cpu, generator_cpu = watch.stop()
+    verdict = result.verdict
+    journeys = int(verdict["journeys"])
+    p95 = next(g["observed"] for g in verdict["gates"] if g["name"] == "p95 journey time")
+    ok = next(g["observed"] for g in verdict["gates"] if g["name"] == "journey success ratio")
+    print(f"users={args.users} duration={args.duration}s mix={args.mix} workers={args.workers} "
+          f"(wall {wall:.0f} s incl. warm-up)")
+    print(f"journeys: {journeys}  ->  {journeys / args.duration:.2f} journeys/s  (target >= 20)")
+    print(f"p95 journey time: {p95:.0f} ms  (target < 2000)   success ratio: {ok}")
+    if journeys:
+        print(f"CPU per journey: parties {server_cpu / journeys * 1000:.0f} ms, "
+              f"load generator {generator_cpu / journeys * 1000:.0f} ms "
+              f"(totals {server_cpu:.0f} s / {generator_cpu:.0f} s while users ran)")
+    for label, path, spy in spies:
+        spy.wait(timeout=60)
+        print(f"busy samples of {label}, by module (inclusive):")
+        for name, share in _hottest(path) if path.exists() else []:
+            print(f"  {share:6.1%}  {name}")
+    print(f"locust output: {out}")
+
+
+if __name__ == "__main__":
+    main()
