@@ -19,7 +19,7 @@ import json
 import math
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -444,5 +444,27 @@ def load_artifacts(directory: Path) -> Artifacts:
             cucumber = _cucumber(directory / "cucumber.json")
         except _Invalid as exc:
             problems.append(ArtifactProblem(str(directory / "cucumber.json"), str(exc)))
+    if junit is not None:
+        problems.extend(_lost_results(directory / "junit.xml", junit, scenarios))
     return Artifacts(directory=directory, scenarios=tuple(scenarios), problems=tuple(problems),
                      junit=junit, cucumber=cucumber)
+
+
+def _lost_results(path: Path, cases: Sequence[JunitCase],
+                  scenarios: Sequence[ScenarioResult]) -> list[ArtifactProblem]:
+    """Scenarios pytest ran (per JUnit) whose result file is missing: the report cannot vouch for them.
+
+    Only cases of the modules the scenarios come from (or of ``features``) are compared, so a JUnit file
+    of a wider run does not flag ordinary unit tests.
+    """
+    have = {s.nodeid for s in scenarios}
+    modules = {nodeid.split("::", 1)[0] for nodeid in have}
+    lost: list[ArtifactProblem] = []
+    for case in cases:
+        module = case.classname.replace(".", "/") + ".py"
+        if module in modules or case.classname.split(".", 1)[0] == "features":
+            nodeid = f"{module}::{case.name}"
+            if nodeid not in have:
+                message = f"{nodeid} ran ({case.outcome}) but left no result file"
+                lost.append(ArtifactProblem(str(path), message))
+    return lost

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
 import pytest
 
@@ -74,7 +75,7 @@ def scenario(name: str = "An honest client gets the OTP by SMS", *, tags: list[s
 
 JUNIT = """<?xml version="1.0" encoding="utf-8"?>
 <testsuites><testsuite name="pytest" errors="0" failures="1" skipped="1" tests="3" time="1.2">
-<testcase classname="features.test_otp" name="test_an_honest_client" time="0.42"/>
+<testcase classname="features.test_otp" name="test_an_honest_client_gets_the_otp_by_sms" time="0.42"/>
 <testcase classname="features.test_otp" name="test_wrong_number" time="0.30">
   <failure message="AssertionError: SMS went to +420600000000">trace</failure></testcase>
 <testcase classname="features.test_chip" name="test_chip" time="0.01"><skipped message="no NFC"/></testcase>
@@ -91,20 +92,38 @@ CUCUMBER = [{
 }]
 
 
+def junit_for(documents: list[dict[str, Any]]) -> str:
+    """The JUnit XML pytest writes for these scenarios (one test case each, by node id)."""
+    cases = []
+    for doc in documents:
+        module, name = doc["nodeid"].split("::", 1)
+        classname = module.removesuffix(".py").replace("/", ".")
+        inner = {"failed": '<failure message="failed">trace</failure>', "skipped": '<skipped message="s"/>'}
+        cases.append(f'<testcase classname={quoteattr(classname)} name={quoteattr(name)} time="0.1">'
+                     f'{inner.get(doc["outcome"], "")}</testcase>')
+    suite = f'<testsuite name="pytest">{"".join(cases)}</testsuite>'
+    return f'<?xml version="1.0"?><testsuites>{suite}</testsuites>'
+
+
 ArtifactWriter = Callable[..., Path]
 
 
 @pytest.fixture
 def write_artifacts(tmp_path: Path) -> ArtifactWriter:
-    """Writes an artifacts folder: ``{slug: document-or-raw-text}``, plus junit.xml and cucumber.json."""
+    """Writes an artifacts folder: ``{slug: document-or-raw-text}``, plus junit.xml and cucumber.json.
 
-    def write(scenarios: dict[str, dict[str, Any] | str], *, junit: str | None = JUNIT,
+    ``junit="auto"`` writes the JUnit file pytest would have written for the scenario documents.
+    """
+
+    def write(scenarios: dict[str, dict[str, Any] | str], *, junit: str | None = "auto",
               cucumber: object = CUCUMBER) -> Path:
         root = tmp_path / "bdd"
         (root / "scenarios").mkdir(parents=True, exist_ok=True)
         for slug, document in scenarios.items():
             text = document if isinstance(document, str) else json.dumps(document)
             (root / "scenarios" / f"{slug}.json").write_text(text, encoding="utf-8")
+        if junit == "auto":
+            junit = junit_for([doc for doc in scenarios.values() if isinstance(doc, dict)])
         if junit is not None:
             (root / "junit.xml").write_text(junit, encoding="utf-8")
         if cucumber is not None:
@@ -119,4 +138,5 @@ def write_artifacts(tmp_path: Path) -> ArtifactWriter:
 def kit() -> SimpleNamespace:
     """The builders above, for test modules (conftest modules are not importable by name)."""
     return SimpleNamespace(PARTIES=PARTIES, START=START, SMS=SMS, INBOX=INBOX, exchange=exchange, call=call,
-                           honest_step2=honest_step2, scenario=scenario, JUNIT=JUNIT, CUCUMBER=CUCUMBER)
+                           junit_for=junit_for, honest_step2=honest_step2, scenario=scenario, JUNIT=JUNIT,
+                           CUCUMBER=CUCUMBER)
