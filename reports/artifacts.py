@@ -19,7 +19,7 @@ import json
 import math
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -131,6 +131,7 @@ class ScenarioResult:
     steps: tuple[StepRecord, ...] = ()
     exchanges: tuple[ExchangeRecord, ...] = ()
     problems: tuple[str, ...] = ()
+    source: str = ""
 
     @property
     def example(self) -> str:
@@ -184,6 +185,10 @@ class Artifacts:
     problems: tuple[ArtifactProblem, ...]
     junit: tuple[JunitCase, ...] | None = None
     cucumber: tuple[CucumberScenario, ...] | None = None
+    #: Result files set aside as not belonging to this run (see :mod:`reports.crosscheck`).
+    stale: tuple[ArtifactProblem, ...] = ()
+    #: What the cross-checks found worth saying, in words.
+    notes: tuple[str, ...] = ()
 
 
 # --- field readers: each raises _Invalid with the field's name --------------------------------------------
@@ -349,7 +354,7 @@ def load_scenario(path: Path) -> ScenarioResult | ArtifactProblem:
     """One ``scenarios/<slug>.json`` file: the checked result, or why it cannot be used."""
     slug = _SLUG_UNSAFE.sub("-", path.stem) or "scenario"
     try:
-        return _scenario(_read_json(path), slug)
+        return replace(_scenario(_read_json(path), slug), source=str(path))
     except _Invalid as exc:
         return ArtifactProblem(str(path), str(exc))
 
@@ -444,27 +449,6 @@ def load_artifacts(directory: Path) -> Artifacts:
             cucumber = _cucumber(directory / "cucumber.json")
         except _Invalid as exc:
             problems.append(ArtifactProblem(str(directory / "cucumber.json"), str(exc)))
-    if junit is not None:
-        problems.extend(_lost_results(directory / "junit.xml", junit, scenarios))
     return Artifacts(directory=directory, scenarios=tuple(scenarios), problems=tuple(problems),
                      junit=junit, cucumber=cucumber)
 
-
-def _lost_results(path: Path, cases: Sequence[JunitCase],
-                  scenarios: Sequence[ScenarioResult]) -> list[ArtifactProblem]:
-    """Scenarios pytest ran (per JUnit) whose result file is missing: the report cannot vouch for them.
-
-    Only cases of the modules the scenarios come from (or of ``features``) are compared, so a JUnit file
-    of a wider run does not flag ordinary unit tests.
-    """
-    have = {s.nodeid for s in scenarios}
-    modules = {nodeid.split("::", 1)[0] for nodeid in have}
-    lost: list[ArtifactProblem] = []
-    for case in cases:
-        module = case.classname.replace(".", "/") + ".py"
-        if module in modules or case.classname.split(".", 1)[0] == "features":
-            nodeid = f"{module}::{case.name}"
-            if nodeid not in have:
-                message = f"{nodeid} ran ({case.outcome}) but left no result file"
-                lost.append(ArtifactProblem(str(path), message))
-    return lost

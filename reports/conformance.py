@@ -28,6 +28,7 @@ from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
 from .artifacts import Artifacts, ArtifactsNotFoundError, load_artifacts
+from .crosscheck import cross_check
 from .matrix import RuleStatus, build_matrix
 from .rules import DEFAULT_RULES_FILE, RulesFileError, load_rules
 from .sequence import DEFAULT_MAX_ARROWS, build_sequence, render_svg
@@ -84,7 +85,7 @@ class ReportSummary:
 
 
 def _checks(artifacts: Artifacts) -> list[str]:
-    """Cross-checks against JUnit and cucumber, so a scenario whose result file was lost is noticed."""
+    """What the run's JUnit and cucumber files say, and what the cross-checks found."""
     lines: list[str] = []
     if artifacts.junit is not None:
         by = Counter(case.outcome for case in artifacts.junit)
@@ -92,12 +93,7 @@ def _checks(artifacts: Artifacts) -> list[str]:
                      f"{by['failed']} failed, {by['skipped']} skipped)")
     if artifacts.cucumber is not None:
         lines.append(f"cucumber.json: {len(artifacts.cucumber)} scenarios")
-        have = Counter(s.scenario for s in artifacts.scenarios)
-        missing = Counter(c.name for c in artifacts.cucumber) - have
-        if missing:
-            names = ", ".join(sorted(missing))
-            lines.append(f"{sum(missing.values())} scenarios in cucumber.json have no result file: {names}")
-    return lines
+    return lines + list(artifacts.notes)
 
 
 def _environment() -> Environment:
@@ -113,7 +109,7 @@ def build_report(artifacts_dir: Path, out_html: Path, rules_path: Path | None = 
     the artifacts is shown in the report and counted in ``artifact_problems`` instead.
     """
     rules = load_rules(rules_path or DEFAULT_RULES_FILE)
-    artifacts = load_artifacts(artifacts_dir)
+    artifacts = cross_check(load_artifacts(artifacts_dir))
     matrix = build_matrix(rules, artifacts.scenarios)
     outcomes = Counter(s.outcome for s in artifacts.scenarios)
     summary = ReportSummary(
@@ -136,6 +132,7 @@ def build_report(artifacts_dir: Path, out_html: Path, rules_path: Path | None = 
         })
     html = _environment().from_string(TEMPLATE).render(
         summary=summary, matrix=matrix, scenarios=scenarios, problems=artifacts.problems,
+        stale=artifacts.stale,
         failed=[s for s in ordered if s.outcome == "failed"], checks=_checks(artifacts), mark=_MARKS,
         artifacts_dir=str(artifacts_dir), generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
     )

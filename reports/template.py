@@ -56,6 +56,11 @@ details { margin: 4px 0; } small { color: #607d8b; }
 <h2 id="problems">Unusable artifacts</h2>
 <ul>{% for p in problems %}<li class="problem broken-artifact"><code>{{ p.path }}</code>: {{ p.message }}</li>{% endfor %}</ul>
 {% endif %}
+{% if stale %}
+<details id="stale"><summary>{{ stale | length }} result files not from this run, not counted</summary>
+<ul>{% for p in stale %}<li class="stale-artifact"><code>{{ p.path }}</code>: {{ p.message }}</li>{% endfor %}</ul>
+</details>
+{% endif %}
 {% if checks %}
 <p>{% for line in checks %}<small>{{ line }}</small><br>{% endfor %}</p>
 {% endif %}
