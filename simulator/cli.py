@@ -11,10 +11,12 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from simulator.bdd.command import bdd_command
 from simulator.demo import run_demo, steps_table
 from simulator.device.cli import device_group
 from simulator.journey.personas import PERSONAS, persona
 from simulator.journey.world import ArrangeError
+from simulator.load.command import load_command
 from simulator.stack import PARTIES, Stack, StackError, StackSettings
 
 
@@ -147,6 +149,8 @@ def serve(host: str, ports: tuple[str, ...], free_ports: bool, externals: tuple[
 
 
 main.add_command(device_group)
+main.add_command(bdd_command, name="bdd")
+main.add_command(load_command, name="load")
 
 
 if __name__ == "__main__":
