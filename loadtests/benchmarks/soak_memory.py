@@ -1,0 +1,103 @@
+"""Memory of the parties under a soak: resident set size after warm-up vs after N minutes of journeys.
+
+The embedded stack (the four parties) runs in this process, the locust suite in a child process
+(``--shape soak``), so this process's RSS is the parties' memory.  RSS is sampled every few seconds;
+the baseline is taken ``--warm-up`` seconds after the first users start (caches, connection pools and
+the first sessions are then in place).  Target: no growth beyond 10% from the baseline to the end -
+every journey leaves a finished process behind, so this shows whether finished state expires.
+
+Short run (figures for orientation): ``python -m loadtests.benchmarks.soak_memory --minutes 2``
+The 10-minute soak: ``python -m loadtests.benchmarks.soak_memory --minutes 10 --users 5``
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+from loadtests.slo import SloThresholds
+from loadtests.targets import TargetsSpec
+from simulator.load.locust_run import LoadPlan, run_load
+from simulator.stack import Stack, StackSettings
+
+MB = 1024 * 1024
+
+
+def _users_started(history: Path) -> bool:
+    try:
+        lines = history.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return False
+    return any(int(line.split(",")[1] or 0) > 0 for line in lines[1:] if line.count(",") > 2)
+
+
+class RssSampler:
+    """(seconds since users started, RSS bytes) of this process, every ``interval`` seconds."""
+
+    def __init__(self, history: Path, interval: float) -> None:
+        self.history, self.interval = history, interval
+        self.samples: list[tuple[float, int]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.process = psutil.Process()
+
+    def _run(self) -> None:
+        started: float | None = None
+        while not self._stop.wait(self.interval):
+            if started is None:
+                if not _users_started(self.history):
+                    continue
+                started = time.monotonic()
+            self.samples.append((time.monotonic() - started, self.process.memory_info().rss))
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=2.0, help="soak length after warm-up")
+    parser.add_argument("--warm-up", type=float, default=30.0, help="seconds of load before the baseline")
+    parser.add_argument("--users", type=int, default=5)
+    parser.add_argument("--mix", default="honest-id-card=8,impostor=1,otp-typo=1")
+    parser.add_argument("--interval", type=float, default=5.0, help="seconds between RSS samples")
+    args = parser.parse_args()
+
+    duration = int(args.warm_up + args.minutes * 60)
+    out = Path(tempfile.mkdtemp(prefix="rsim-soak-"))
+    plan = LoadPlan(users=args.users, spawn_rate=args.users, run_time=f"{duration}s", shape="soak",
+                    persona_mix=args.mix, seed_pool=5, out=out, thresholds=SloThresholds(0.0, 1e9, 1e9, 1.0))
+    with Stack(StackSettings(free_ports=True, seed=1)) as stack:
+        before = psutil.Process().memory_info().rss
+        with RssSampler(out / "load_stats_history.csv", args.interval) as sampler:
+            result = run_load(plan, TargetsSpec(dict(stack.urls)), timeout=duration + 600)
+    samples = sampler.samples
+    baseline = next((rss for t, rss in samples if t >= args.warm_up), None)
+    if baseline is None or not samples:
+        raise SystemExit("no RSS samples after warm-up: the run was too short")
+    end = samples[-1][1]
+    growth = (end - baseline) / baseline
+    journeys = int(result.verdict["journeys"])
+    print(f"users={args.users} warm-up={args.warm_up:.0f}s soak={args.minutes:g} min journeys={journeys} "
+          f"({journeys / duration:.2f}/s)")
+    print(f"RSS of the parties: idle {before / MB:.0f} MB, after warm-up {baseline / MB:.0f} MB, "
+          f"end {end / MB:.0f} MB, peak {max(r for _, r in samples) / MB:.0f} MB")
+    per_minute = [f"{t / 60:.0f}m={rss / MB:.0f}" for t, rss in samples if int(t) % 60 < args.interval]
+    print("RSS by minute (MB): " + " ".join(per_minute))
+    verdict = "within" if growth <= 0.10 else "BEYOND"
+    print(f"growth after warm-up: {growth:+.1%} ({verdict} the 10% target); "
+          f"≈ {(end - baseline) / max(1, journeys) / 1024:.1f} KiB per journey")
+
+
+if __name__ == "__main__":
+    main()
