@@ -7,7 +7,8 @@ positive and a passing negative scenario, no scenario failed and every artifact 
 
 From a shell (CI)::
 
-    python -m reports.conformance build/bdd build/bdd/conformance.html [--rules FILE] [--strict]
+    python -m reports.conformance build/bdd build/bdd/conformance.html \
+        [--rules FILE] [--selection @smoke] [--strict]
 
 prints the summary and exits 0; with ``--strict`` it exits 1 unless the summary is ``ok``.  A missing
 artifacts folder or a broken rules file exits 2 with the reason.
@@ -101,8 +102,11 @@ def _environment() -> Environment:
 
 
 def build_report(artifacts_dir: Path, out_html: Path, rules_path: Path | None = None, *,
-                 max_arrows: int = DEFAULT_MAX_ARROWS) -> ReportSummary:
+                 max_arrows: int = DEFAULT_MAX_ARROWS, selection: str | None = None) -> ReportSummary:
     """Write the report of the run in ``artifacts_dir`` to ``out_html`` and return its summary.
+
+    ``selection`` names the subset the run was limited to (``"@smoke"``), shown on the page so that
+    rules the subset does not exercise are read as "not in this run" rather than as a gap of the suite.
 
     Raises :class:`~reports.artifacts.ArtifactsNotFoundError` when the folder does not exist and
     :class:`~reports.rules.RulesFileError` when the rules file is unusable; anything wrong *inside*
@@ -134,7 +138,8 @@ def build_report(artifacts_dir: Path, out_html: Path, rules_path: Path | None = 
         summary=summary, matrix=matrix, scenarios=scenarios, problems=artifacts.problems,
         stale=artifacts.stale,
         failed=[s for s in ordered if s.outcome == "failed"], checks=_checks(artifacts), mark=_MARKS,
-        artifacts_dir=str(artifacts_dir), generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        selection=selection, artifacts_dir=str(artifacts_dir),
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
     )
     out_html.parent.mkdir(parents=True, exist_ok=True)
     partial = out_html.with_name(out_html.name + ".part")
@@ -148,11 +153,13 @@ def build_report(artifacts_dir: Path, out_html: Path, rules_path: Path | None = 
 @click.argument("out_html", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--rules", "rules_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Rules file (default: features/rules.toml).")
+@click.option("--selection", default=None, help="The subset the run was limited to, e.g. '@smoke' (shown).")
 @click.option("--strict", is_flag=True, help="Exit 1 unless every rule is covered and passing.")
-def conformance_command(artifacts_dir: Path, out_html: Path, rules_path: Path | None, strict: bool) -> None:
+def conformance_command(artifacts_dir: Path, out_html: Path, rules_path: Path | None, selection: str | None,
+                        strict: bool) -> None:
     """Render the HTML conformance report of a BDD run's artifacts."""
     try:
-        summary = build_report(artifacts_dir, out_html, rules_path)
+        summary = build_report(artifacts_dir, out_html, rules_path, selection=selection)
     except (ArtifactsNotFoundError, RulesFileError) as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(2) from None

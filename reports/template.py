@@ -39,6 +39,7 @@ details { margin: 4px 0; } small { color: #607d8b; }
 <body>
 <h1>Conformance report</h1>
 <small>Generated {{ generated }} from {{ artifacts_dir }}</small>
+{% if selection %}<p class="selection">This run was limited to <b>{{ selection }}</b>: a rule no selected scenario checks shows as uncovered here; the full suite decides conformance.</p>{% endif %}
 <p><span class="verdict {{ 'ok' if summary.ok else 'bad' }}">{{ summary.verdict }}</span></p>
 <div class="counts">
   <div class="count"><b>{{ summary.rules_passing }}/{{ summary.rules_total }}</b>rules covered &amp; passing</div>

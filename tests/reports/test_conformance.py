@@ -186,6 +186,9 @@ def test_command_line(write_artifacts: Any, kit: SimpleNamespace, rules_file: Pa
     assert "uncovered rules: RX-01, RX-02" in printed and "failing rules" not in printed
     assert out.exists()
     assert main([str(root), str(out), "--rules", str(rules_file), "--strict"]) == 1
+    assert main([str(root), str(out), "--selection", "@smoke"]) == 0
+    page, _ = parse(out)
+    assert page.classes["selection"][0].startswith("This run was limited to @smoke")
     assert main([str(tmp_path / "nowhere"), str(out)]) == 2
     assert "no artifacts folder" in capsys.readouterr().err
     assert main([]) == 2  # usage error
