@@ -9,10 +9,9 @@ From a shell (CI)::
 
     python -m reports.conformance build/bdd build/bdd/conformance.html --selection @smoke --strict
 
-(options: ``--rules FILE``, ``--selection TEXT``, ``--strict``)
-
-prints the summary and exits 0; with ``--strict`` it exits 1 unless the summary is ``ok``.  A missing
-artifacts folder or a broken rules file exits 2 with the reason.
+(options: ``--rules FILE``, ``--selection TEXT``, ``--strict``).  It prints the summary and exits 0;
+with ``--strict`` it exits 1 unless the summary is ``ok``.  A missing artifacts folder or a broken
+rules file exits 2 with the reason.
 """
 
 from __future__ import annotations
