@@ -65,7 +65,7 @@ def _check(urls: dict[str, Any], external: Any, admin_token: Any) -> TargetsSpec
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             raise TargetsError(f"URL of {name} must start with http:// or https://, got {url!r}")
         clean[name] = url.rstrip("/")
-    names = list(external) if isinstance(external, list | tuple | set | frozenset) else [None]
+    names: list[Any] = list(external) if isinstance(external, list | tuple | set | frozenset) else [None]
     if any(name not in PARTY_NAMES for name in names):
         raise TargetsError(f"'external' must list party names among {', '.join(PARTY_NAMES)}, "
                            f"got {external!r}")

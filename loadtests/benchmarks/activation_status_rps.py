@@ -120,11 +120,11 @@ def check_status(base: str, http: requests.Session, activation_id: str, transpor
 def wultra(server: str, workers: int, threads: int) -> Iterator[tuple[str, str]]:
     """The Wultra mock's base URL and a description of how it is served."""
     if server == "threaded":
-        running = serve_in_thread(create_app({"seed": 1}), "127.0.0.1", 0)
+        threaded = serve_in_thread(create_app({"seed": 1}), "127.0.0.1", 0)
         try:
-            yield running.url, "in-process threaded server (werkzeug), in-memory store"
+            yield threaded.url, "in-process threaded server (werkzeug), in-memory store"
         finally:
-            running.stop()
+            threaded.stop()
         return
     with start_redis() as redis_server, serve_production(
             "mocks.wultra.app:create_app", {"seed": 1, "store": "redis", "redis_url": redis_server.url,
