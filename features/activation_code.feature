@@ -76,3 +76,11 @@ Feature: The activation code
     When 301 seconds pass
     And the phone creates the activation with the code
     Then the activation is refused
+
+  @RX-14 @negative @step-7
+  Scenario: Another person's face gets no activation code, even with the right OTP
+    Given the client has reached the face check
+    When the client scans another person's face
+    And the client types the OTP from the SMS
+    And the phone asks for the activation code
+    Then no activation code is issued

@@ -66,7 +66,7 @@ class ScenarioContext:
 
     @property
     def targets(self) -> Targets:
-        return Targets.from_urls(self.urls, external=frozenset(self.config.external),
+        return Targets.from_urls(self.urls, external=self.config.real_parties,
                                  admin_token=self.config.admin_token)
 
     def is_mocked(self, party: str) -> bool:

@@ -28,6 +28,18 @@ def test_file_and_env_vars_combine_and_env_wins(tmp_path: Path) -> None:
     assert "RSIM_BANK_URL" in config.source and str(file) in config.source
 
 
+def test_parties_at_urls_that_are_mocks_keep_their_admin_api(tmp_path: Path) -> None:
+    file = tmp_path / "targets.toml"
+    file.write_text('[parties]\nbank = "http://proxy.test"\n[admin]\nparties = ["bank"]\n', encoding="utf-8")
+    assert load_targets({"RSIM_TARGETS": str(file)}).is_mocked("bank")
+    config = load_targets({"RSIM_BANK_URL": "http://b.test", "RSIM_SMS_GATEWAY_URL": "http://s.test",
+                           "RSIM_ADMIN_PARTIES": "bank"})
+    assert config.is_mocked("bank") and not config.is_mocked("sms-gateway")
+    assert config.real_parties == {"sms-gateway"}
+    with pytest.raises(TargetsError, match="unknown admin party vault"):
+        load_targets({"RSIM_ADMIN_PARTIES": "bank, vault"})
+
+
 def test_env_var_names_follow_the_party_names() -> None:
     assert ENV_VARS == {"wultra": "RSIM_WULTRA_URL", "bank": "RSIM_BANK_URL",
                         "sms-gateway": "RSIM_SMS_GATEWAY_URL", "biometry": "RSIM_BIOMETRY_URL"}

@@ -8,6 +8,7 @@ from typing import Any
 from pytest_bdd import parsers, then
 
 from simulator.device.face_sdk import FaceBehaviour as FaceKind
+from simulator.device.inbox import InboxError
 from simulator.device.onboarding_client import (
     OnboardingError,
     OnboardingServerError,
@@ -77,7 +78,11 @@ def not_offered(ctx: ScenarioContext) -> None:
 @then("an SMS with an 8-digit OTP reaches the client's handset")
 def sms_with_otp(ctx: ScenarioContext) -> None:
     phone = ctx.phone()
-    otp = phone.read_otp()
+    try:
+        otp = phone.read_otp()
+    except InboxError as exc:
+        raise AssertionError(f"RX-03: no SMS with an OTP reached {phone.world.person.phone_number}, "
+                             f"the number the bank holds for the client ({exc})") from exc
     assert len(otp) == 8 and otp.isdigit(), f"RX-02: the OTP must be 8 digits, got {len(otp)} characters"
 
 
