@@ -138,7 +138,7 @@ def build_report(artifacts_dir: Path, out_html: Path, rules_path: Path | None = 
         summary=summary, matrix=matrix, scenarios=scenarios, problems=artifacts.problems,
         stale=artifacts.stale,
         failed=[s for s in ordered if s.outcome == "failed"], checks=_checks(artifacts), mark=_MARKS,
-        selection=selection, artifacts_dir=str(artifacts_dir),
+        selection=selection, artifacts_dir=str(artifacts_dir), rule_ids={rule.id for rule in rules},
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
     )
     out_html.parent.mkdir(parents=True, exist_ok=True)

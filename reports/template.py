@@ -103,7 +103,7 @@ details { margin: 4px 0; } small { color: #607d8b; }
 <h3><span class="o-{{ s.outcome }}">{{ mark[s.outcome] }} {{ s.outcome }}</span> – {{ s.title }}</h3>
 <small>{{ s.feature }}{% if s.nodeid %} · <code>{{ s.nodeid }}</code>{% endif %} · {{ "%.2f" | format(s.duration_s) }} s
 {% if s.session %} · session <code>{{ s.session }}</code>{% endif %}</small>
-<div>{% for tag in s.clean_tags %}<span class="tag">@{{ tag }}</span>{% endfor %}</div>
+<div>{% for tag in s.clean_tags %}{% if tag.upper() in rule_ids %}<a class="tag" href="#rule-{{ tag.upper() }}">@{{ tag }}</a>{% else %}<span class="tag">@{{ tag }}</span>{% endif %}{% endfor %}</div>
 {% if s.failure %}<pre class="failure">{{ s.failure }}</pre>{% endif %}
 {% if s.steps %}<ol class="steps">{% for step in s.steps %}
 <li class="o-{{ step.outcome }}">{{ step.keyword }} {{ step.name }} <small>({{ step.outcome }})</small></li>

@@ -148,7 +148,8 @@ def test_a_failing_run_shows_what_failed_and_where(write_artifacts: Any, kit: Si
     assert page.classes["error-calls"] == ["Error answers (a refusal may be the expected one):\n"
                                            "wultra → bank: POST /otp/send → 500"]
     assert "1 scenarios in cucumber.json have no result file: An honest client gets the OTP by SMS" in html
-    assert "@RX-99" in html  # an unknown rule tag is shown
+    assert "@RX-99" in html  # an unknown rule tag is shown (not linked: it has no row)
+    assert {value[1:] for _, value in page.links} <= set(page.ids)
 
 
 def test_the_report_is_self_contained_and_its_links_resolve(write_artifacts: Any, kit: SimpleNamespace,
@@ -161,7 +162,7 @@ def test_the_report_is_self_contained_and_its_links_resolve(write_artifacts: Any
     assert not {"script", "link", "img", "iframe", "object"} & page.tags
     assert all(name == "href" and value.startswith("#") for name, value in page.links), page.links
     targets = {value[1:] for _, value in page.links}
-    assert {"sc-a", "sc-b"} <= targets and targets <= set(page.ids)
+    assert {"sc-a", "sc-b", "rule-RX-02", "rule-RX-05"} <= targets and targets <= set(page.ids)
     assert len(page.ids) == len(set(page.ids))  # marker ids too: one prefix per diagram
 
 
