@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Generator, Iterator
 from typing import Any
@@ -62,12 +63,15 @@ def parties(targets_config: TargetsConfig) -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture
-def ctx(request: pytest.FixtureRequest, parties: dict[str, str],
-        targets_config: TargetsConfig) -> Iterator[ScenarioContext]:
+def ctx(request: pytest.FixtureRequest, parties: dict[str, str], targets_config: TargetsConfig,
+        caplog: pytest.LogCaptureFixture) -> Iterator[ScenarioContext]:
     """The scenario's context; at teardown its exchanges are taken from the journals, then its
-    session is reset at every mock."""
+    session is reset at every mock.  Log lines of the parties embedded in this process are kept
+    (``answers["log_text"]``) so rules about secrets in logs can be checked."""
     context = ScenarioContext(session=session_name(request.node.nodeid), urls=dict(parties),
                               config=targets_config)
+    caplog.set_level(logging.DEBUG)
+    context.answers["log_text"] = lambda: caplog.text
     info = request.node.stash.setdefault(_INFO, {})
     info["session"], info["parties"] = context.session, dict(parties)
     context.fast_sms()

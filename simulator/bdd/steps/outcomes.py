@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import Any
 
 from pytest_bdd import parsers, then
@@ -134,9 +135,14 @@ def otp_hidden(ctx: ScenarioContext) -> None:
     leaks = []
     for party in ctx.mocked_parties():
         for entry in ctx.admin(party).journal(session=ctx.session, limit=2000):
-            text = json.dumps(entry, default=str)
-            if otp in text and "/handsets/" not in entry.get("path", "") and "/Messages" not in text:
+            if otp in json.dumps(entry, default=str):
                 leaks.append(f"{party} {entry.get('method')} {entry.get('path')}")
+    start = ctx.answers.get("start")
+    if start is not None and otp in json.dumps(asdict(start), default=str):
+        leaks.append("the start answer to the app")
+    logs = ctx.answers.get("log_text")
+    if callable(logs) and otp in logs():
+        leaks.append("a log line of an embedded party")
     assert not leaks, f"RX-03: the OTP is readable in: {', '.join(leaks)}"
 
 
