@@ -38,18 +38,19 @@ def _users_running(history: Path) -> bool:
 
 
 class CpuWatch:
-    """CPU seconds (user + system) of this process and of its children while users run.
+    """CPU seconds (user + system) of the parties and of the load generator while users run.
 
-    The baseline is taken when locust's history first shows users, so start-up and the evidence
-    warm-up are not charged to the journeys.
+    The load generator is every descendant running locust; the parties are this process (threaded
+    stack) and every other descendant (production workers, Redis).  The baseline is taken when
+    locust's history first shows users, so start-up and the evidence warm-up are not charged.
     """
 
     def __init__(self, history: Path) -> None:
         self.me = psutil.Process()
         self.history = history
-        self.children: dict[int, float] = {}
+        self.cpu: dict[int, float] = {}
         self.names: dict[int, str] = {}
-        self.baseline: tuple[float, float] | None = None
+        self.baseline: dict[int, float] | None = None
         self.loaded = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._poll, daemon=True)
@@ -61,26 +62,31 @@ class CpuWatch:
 
     def _poll(self) -> None:
         while not self._stop.wait(0.25):
-            for child in self.me.children(recursive=True):
+            for process in [self.me, *self.me.children(recursive=True)]:
                 try:
-                    self.children[child.pid] = self._cpu(child)
-                    self.names.setdefault(child.pid, " ".join(child.cmdline()[2:4]))
+                    self.cpu[process.pid] = self._cpu(process)
+                    self.names.setdefault(process.pid, " ".join(process.cmdline()[1:4]))
                 except psutil.Error:
                     continue
             if self.baseline is None and _users_running(self.history):
-                self.baseline = (self._cpu(self.me), sum(self.children.values()))
+                self.baseline = dict(self.cpu)
                 self.loaded.set()
+
+    def is_generator(self, pid: int) -> bool:
+        return "locust" in self.names.get(pid, "")
 
     def start(self) -> CpuWatch:
         self._thread.start()
         return self
 
     def stop(self) -> tuple[float, float]:
-        """(this process's CPU seconds while loaded, the children's CPU seconds while loaded)."""
+        """(the parties' CPU seconds while loaded, the load generator's)."""
         self._stop.set()
         self._thread.join()
-        me, children = self.baseline or (0.0, 0.0)
-        return self._cpu(self.me) - me, sum(self.children.values()) - children
+        base = self.baseline or {}
+        used = {pid: cpu - base.get(pid, 0.0) for pid, cpu in self.cpu.items()}
+        generator = sum(cpu for pid, cpu in used.items() if self.is_generator(pid))
+        return sum(used.values()) - generator, generator
 
 
 def _py_spy(pid: int, seconds: int, out: Path) -> subprocess.Popen[bytes]:
@@ -95,11 +101,14 @@ _PACKAGES = ("mocks/", "simulator/", "loadtests/", "werkzeug/", "flask/", "PIL/"
              "cryptography/", "requests/", "urllib3/", "locust/", "gevent/")
 
 
-def _hottest(raw: Path, top: int = 15) -> list[tuple[str, float]]:
-    """Inclusive share of busy samples per module (a sample counts once for each module on its stack)."""
+def _hottest(raws: list[Path], top: int = 15) -> list[tuple[str, float]]:
+    """Inclusive share of busy samples per module (a sample counts once for each module on its stack),
+    over every sampled process of one kind."""
     counts: collections.Counter[str] = collections.Counter()
     busy = 0
-    for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
+    lines = [line for raw in raws if raw.exists()
+             for line in raw.read_text(encoding="utf-8", errors="replace").splitlines()]
+    for line in lines:
         stack, _, n = line.rpartition(" ")
         if not n.isdigit():
             continue
@@ -122,6 +131,8 @@ def main() -> None:
     parser.add_argument("--mix", default="honest-id-card=8,impostor=1,otp-typo=1")
     parser.add_argument("--seed-pool", type=int, default=5)
     parser.add_argument("--workers", type=int, default=0, help="locust workers (0 = one local process)")
+    parser.add_argument("--stack-workers", type=int, default=1,
+                        help="worker processes per party (>1: granian + a private Redis)")
     parser.add_argument("--profile", action="store_true", help="sample both processes with py-spy")
     args = parser.parse_args()
 
@@ -129,7 +140,7 @@ def main() -> None:
     plan = LoadPlan(users=args.users, spawn_rate=args.spawn_rate, run_time=f"{args.duration}s",
                     persona_mix=args.mix, seed_pool=args.seed_pool, out=out,
                     thresholds=SloThresholds(0.0, 1e9, 1e9, 1.0))
-    with Stack(StackSettings(free_ports=True, seed=1)) as stack:
+    with Stack(StackSettings(free_ports=True, seed=1, workers=args.stack_workers)) as stack:
         spec = TargetsSpec(dict(stack.urls))
         watch = CpuWatch(out / "load_stats_history.csv").start()
         spies: list[tuple[str, Path, subprocess.Popen[bytes]]] = []
@@ -139,8 +150,8 @@ def main() -> None:
                     return
                 time.sleep(3)  # let the users settle into their journeys
                 seconds = max(5, args.duration - 8)
-                targets = [("parties (this process)", psutil.Process().pid)]
-                targets += [(f"load generator ({name})", pid) for pid, name in list(watch.names.items())]
+                targets = [("load generator" if watch.is_generator(pid) else "parties", pid)
+                           for pid, name in list(watch.names.items()) if "redis" not in name]
                 for label, pid in targets:
                     path = out / f"py-spy-{pid}.txt"
                     spies.append((label, path, _py_spy(pid, seconds, path)))
@@ -153,7 +164,8 @@ def main() -> None:
     journeys = int(verdict["journeys"])
     p95 = next(g["observed"] for g in verdict["gates"] if g["name"] == "p95 journey time")
     ok = next(g["observed"] for g in verdict["gates"] if g["name"] == "journey success ratio")
-    print(f"users={args.users} duration={args.duration}s mix={args.mix} workers={args.workers} "
+    print(f"users={args.users} duration={args.duration}s mix={args.mix} locust workers={args.workers} "
+          f"party workers={args.stack_workers} "
           f"(wall {wall:.0f} s incl. warm-up)")
     print(f"journeys: {journeys}  ->  {journeys / args.duration:.2f} journeys/s  (target >= 20)")
     print(f"p95 journey time: {p95:.0f} ms  (target < 2000)   success ratio: {ok}")
@@ -161,11 +173,14 @@ def main() -> None:
         print(f"CPU per journey: parties {server_cpu / journeys * 1000:.0f} ms, "
               f"load generator {generator_cpu / journeys * 1000:.0f} ms "
               f"(totals {server_cpu:.0f} s / {generator_cpu:.0f} s while users ran)")
-    for label, path, spy in spies:
+    for _, _, spy in spies:
         spy.wait(timeout=60)
-        print(f"busy samples of {label}, by module (inclusive):")
-        for name, share in _hottest(path) if path.exists() else []:
-            print(f"  {share:6.1%}  {name}")
+    for kind in ("parties", "load generator"):
+        paths = [path for label, path, _ in spies if label == kind]
+        if paths:
+            print(f"busy samples of the {kind} ({len(paths)} processes), by module (inclusive):")
+            for name, share in _hottest(paths):
+                print(f"  {share:6.1%}  {name}")
     print(f"locust output: {out}")
 
 

@@ -6,9 +6,11 @@ Example::
     rsim load --users 20 --run-time 5m --shape spike --persona-mix "honest-id-card=8,impostor=1,otp-typo=1"
     rsim load --target bank=https://bank.example/adapter --users 10 --run-time 2m --out build/bank-load
 
-How it runs (decided here): the parties not given by ``--target`` are started in *this* process on
-free loopback ports (threads, as ``rsim demo`` does); locust runs as a child process of its own CLI
-(:mod:`simulator.load.locust_run` says why), with ``--workers N`` as a master and N local workers.
+How it runs (decided here): the parties not given by ``--target`` are started on free loopback ports
+by this process - in its threads, as ``rsim demo`` does, or with ``--stack-workers N`` under the
+production server with N worker processes each, sharing state through Redis; locust runs as a child
+process of its own CLI (:mod:`simulator.load.locust_run` says why), with ``--workers N`` as a master
+and N local workers.
 Files in ``--out`` (default ``build/load``): locust's CSVs (``load_stats.csv`` ...), ``report.html``,
 ``slo-junit.xml``, ``slo.json``, ``locust.log``.  Exit code: 0 when every SLO gate passed, 1 when
 one failed, 2 for bad options or a run that produced no verdict.
@@ -82,6 +84,10 @@ def _targets(values: tuple[str, ...]) -> dict[str, str]:
               type=click.Path(file_okay=False, path_type=Path), help="Folder for CSV, HTML and JUnit.")
 @click.option("--workers", default=0, show_default=True, type=click.IntRange(0, 64),
               help="Run locust distributed: a master and this many local worker processes.")
+@click.option("--stack-workers", default=1, show_default=True, type=click.IntRange(1, 16),
+              help="Worker processes per embedded party (>1: production server, state in Redis).")
+@click.option("--redis-url", envvar="RSIM_REDIS_URL",
+              help="Redis for the parties' shared state with --stack-workers > 1 (default: a private one).")
 @click.option("--seed", default=1, show_default=True, help="Seed of every embedded mock.")
 @click.option("--seed-pool", default=10, show_default=True, type=click.IntRange(1, 256),
               help="Distinct clients per persona (their evidence is rendered once, before the run).")
@@ -98,7 +104,8 @@ def _targets(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--slo-error-ratio", default=0.01, show_default=True, type=click.FloatRange(0, 1),
               help="Gate: maximum ratio of steps failing unexpectedly.")
 def load_command(users: int, spawn_rate: float, run_time: str, shape: str, persona_mix: str,
-                 targets: tuple[str, ...], admin_token: str | None, out_dir: Path, workers: int, seed: int,
+                 targets: tuple[str, ...], admin_token: str | None, out_dir: Path, workers: int,
+                 stack_workers: int, redis_url: str | None, seed: int,
                  seed_pool: int, sms_seconds: str, think_time: float, slo_success: float,
                  slo_p95_journey_ms: float, slo_p95_step_ms: float, slo_error_ratio: float) -> None:
     """Run the locust suite headless: tables per step and persona, SLO verdict, exit code from the gates."""
@@ -118,7 +125,8 @@ def load_command(users: int, spawn_rate: float, run_time: str, shape: str, perso
                     persona_mix=persona_mix, seed_pool=seed_pool, sms_seconds=sms_seconds,
                     think_time=think_time, thresholds=limits, out=out_dir)
     console = Console()
-    settings = StackSettings(free_ports=True, seed=seed, external=external, admin_token=admin_token)
+    settings = StackSettings(free_ports=True, seed=seed, external=external, admin_token=admin_token,
+                             workers=stack_workers, redis_url=redis_url)
     try:
         with Stack(settings) as stack:
             spec = TargetsSpec(dict(stack.urls), frozenset(external), admin_token)
