@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from simulator.bdd.artifacts import (
+    Outcome,
     ScenarioArtifact,
     StepRecord,
     artifacts_dir,
@@ -120,15 +121,15 @@ def _artifact(item: pytest.Item, info: dict[str, Any]) -> ScenarioArtifact:
     reports: list[pytest.TestReport] = info["reports"]
     failed = next((r for r in reports if r.failed), None)
     skipped = next((r for r in reports if r.skipped), None)
-    outcome = "failed" if failed else "skipped" if skipped else "passed"
+    outcome: Outcome = "failed" if failed else "skipped" if skipped else "passed"
     failure = None
     if failed is not None:
-        failure = str(failed.longrepr.reprcrash.message) if hasattr(failed.longrepr, "reprcrash") \
-            else str(failed.longrepr)
+        crash = getattr(failed.longrepr, "reprcrash", None)
+        failure = str(getattr(crash, "message", None) or failed.longreprtext)
     elif skipped is not None and isinstance(skipped.longrepr, tuple):
         failure = str(skipped.longrepr[2])
     done: list[str] = info.get("done", [])
-    steps = [StepRecord(keyword, name, done[i] if i < len(done) else "skipped")  # type: ignore[arg-type]
+    steps = [StepRecord(keyword, name, _step_outcome(done[i]) if i < len(done) else "skipped")
              for i, (keyword, name) in enumerate(info.get("planned", []))]
     return ScenarioArtifact(
         nodeid=item.nodeid, feature=info["feature"], scenario=info["scenario"], tags=info["tags"],
@@ -136,3 +137,7 @@ def _artifact(item: pytest.Item, info: dict[str, Any]) -> ScenarioArtifact:
         session=info.get("session", ""), parties=info.get("parties", {}), steps=steps,
         exchanges=info.get("exchanges", []),
     )
+
+
+def _step_outcome(seen: str) -> Outcome:
+    return "failed" if seen == "failed" else "passed"

@@ -29,6 +29,7 @@ from mocks.framework import AdminClient, AdminError
 __all__ = [
     "ARTIFACTS_VAR",
     "DEFAULT_ARTIFACTS_DIR",
+    "Outcome",
     "ScenarioArtifact",
     "StepRecord",
     "artifacts_dir",

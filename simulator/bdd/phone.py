@@ -30,6 +30,7 @@ from simulator.device.onboarding_client import (
     VerificationState,
 )
 from simulator.device.powerauth_sdk import ActivationResult, PowerAuthConfig, PowerAuthSDK
+from simulator.device.powerauth_sdk.config import parse_device_version
 from simulator.journey.personas import Persona
 from simulator.journey.world import ClientWorld, Targets, arrange
 from simulator.powerauth.headers import AuthorizationHeader
@@ -74,7 +75,7 @@ class ScenarioPhone:
         self.world: ClientWorld = arrange(targets, persona, seed, session, self.back_office)
         config = self.world.config
         self.config = PowerAuthConfig(config.application_key, config.application_secret,
-                                      config.master_public_key, version)
+                                      config.master_public_key, parse_device_version(version))
         self.sdk = PowerAuthSDK(self.config, self.world.storage, targets.wultra, session=session)
         self.onboarding = OnboardingClient(targets.wultra, self.world.app, session=session, http=self._http())
         self.inbox = SmsInbox(targets.sms_gateway, self.world.person.phone_number, http=self._http())
@@ -92,7 +93,7 @@ class ScenarioPhone:
     def close(self) -> None:
         for closable in (self.onboarding, self.inbox, self.back_office):
             closable.close()
-        self.sdk.transport.close()
+        self.sdk.close()
 
     # ------------------------------------------------------------------ step 1
 

@@ -41,7 +41,7 @@ def create_elsewhere(ctx: ScenarioContext) -> None:
         ctx.answers["second_activation"] = attempt(
             ctx, lambda: other.create_activation(issued.code, signature=issued.signature))
     finally:
-        other.transport.close()
+        other.close()
 
 
 @when("the phone creates the activation with a mistyped code")
