@@ -10,6 +10,10 @@ connections.  Prints requests/s, latency and the count of non-200 answers.
 
 Run: ``python -m loadtests.benchmarks.activation_status_rps [--workers 2] [--duration 10]``
 (needs ``wrk`` and ``redis-server``, Debian packages of the same names).
+
+Measured on the 2-core development machine (wrk on the same cores, 16 connections, 10 s, 20
+activations): granian with 2 workers x 4 threads on Redis ≈ 690 requests/s (p50 22 ms, p99 48 ms);
+the threaded server with the in-memory store ≈ 425 requests/s (p50 35 ms, p99 64 ms); no non-200.
 """
 
 from __future__ import annotations

@@ -8,6 +8,22 @@ the CPU went: CPU seconds per journey of the parties (this process) and of the l
 hottest functions of each are printed.
 
 Run: ``python -m loadtests.benchmarks.journeys_per_second [--users 10] [--duration 60] [--profile]``
+(``--stack-workers 2`` serves every party under granian with 2 workers and a private Redis).
+
+Measured on the 2-core development machine (mix 8:1:1 honest-id-card/impostor/otp-typo, seed pool 5):
+
+* threaded parties, 10 users, 40 s: 2.1 journeys/s, p95 journey 4.9 s; CPU per journey: parties
+  ≈ 315 ms, load generator ≈ 236 ms.  ``rsim load --users 50 --run-time 60s``: 1.9 journeys/s, p95 24 s
+  (saturated: the users queue for CPU).  3 users: ≈ 2 journeys/s with p95 1.4 s.
+* ``--stack-workers 2`` (granian + Redis), 10 users: 1.5 journeys/s, p95 6.7 s; parties ≈ 750 ms CPU
+  per journey (the shared store's round trips cost more than they parallelise on 2 cores).
+
+So the 20 journeys/s target is about ten times away on this machine: a journey costs ≈ 0.55-0.9 CPU
+seconds in all.  Where it goes (py-spy, inclusive): in the parties, the document provider reading the
+photographed pages (``simulator.identity.documents.reader`` via ``mocks.biometry.documents``, ≈ 25%),
+the face provider's matcher and liveness (``simulator.identity.faces``, ≈ 20%), request handling and
+the store; in the load generator, rendering the liveness frames of each face scan
+(``simulator.identity.faces.liveness_capture``, ≈ 30-38%) and the HTTP client.
 """
 
 from __future__ import annotations

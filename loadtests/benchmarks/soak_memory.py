@@ -8,6 +8,10 @@ every journey leaves a finished process behind, so this shows whether finished s
 
 Short run (figures for orientation): ``python -m loadtests.benchmarks.soak_memory --minutes 2``
 The 10-minute soak: ``python -m loadtests.benchmarks.soak_memory --minutes 10 --users 5``
+
+Measured (2 minutes after a 30 s warm-up, 5 users, threaded parties): RSS 342 MB after warm-up,
+416 MB at the end (+22%, ≈ 265 KiB per journey), still climbing: most likely the state each finished
+journey leaves in its own isolation session, which nothing expires yet (not traced further).
 """
 
 from __future__ import annotations

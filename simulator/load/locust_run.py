@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -93,8 +94,9 @@ def free_port(host: str = "127.0.0.1") -> int:
 def write_targets(spec: TargetsSpec, path: Path) -> Path:
     """The targets as the locustfile reads them (a file, so an admin token is not on a command line)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(spec.to_json(), indent=2), encoding="utf-8")
-    path.chmod(0o600)
+    path.unlink(missing_ok=True)
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as out:
+        out.write(json.dumps(spec.to_json(), indent=2))
     return path
 
 
