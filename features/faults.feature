@@ -49,3 +49,20 @@ Feature: Failing dependencies
     And 31 seconds pass
     And the client asks for a new OTP
     Then a new OTP reaches the client's handset
+
+  @RX-23 @positive @step-2
+  Scenario: A late SMS still brings a valid OTP
+    Given a bank client
+    And SMS messages are delayed by 120 seconds
+    When the client starts the reactivation
+    Then the client's handset receives no SMS
+    When 2 minutes pass
+    Then an SMS with an 8-digit OTP reaches the client's handset
+
+  @RX-23 @negative @step-2
+  Scenario: The bank adapter is down when the OTP is to be sent
+    Given a bank client
+    And the bank adapter is down
+    When the client starts the reactivation
+    Then the client's handset receives no SMS
+    And no activation of the client is ACTIVE

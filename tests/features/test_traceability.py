@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from reports.rules import AREAS, load_rules
-from simulator.bdd.traceability import AREA_FILES, ScenarioTags, coverage_problems, scenario_tags
+from simulator.bdd.steps import catalogue
+from simulator.bdd.traceability import (
+    AREA_FILES,
+    FEATURES_DIR,
+    ScenarioTags,
+    coverage_problems,
+    scenario_tags,
+)
 
 
 def test_every_rule_has_a_positive_and_a_negative_scenario() -> None:
@@ -42,3 +49,9 @@ def test_gaps_are_reported_in_words(tmp_path: Path) -> None:
 def test_tags_of_the_feature_count_for_its_scenarios() -> None:
     tagged = ScenarioTags("x.feature", "s", frozenset({"RX-01", "step-1", "step-11", "smoke"}))
     assert tagged.rules == {"RX-01"} and tagged.steps == {1, 11}
+
+
+def test_the_readme_lists_every_step_phrase() -> None:
+    readme = (FEATURES_DIR / "README.md").read_text(encoding="utf-8")
+    missing = [p.phrase for p in catalogue() if f"`{p.phrase}`" not in readme]
+    assert missing == [], f"features/README.md does not list: {missing}"

@@ -8,10 +8,13 @@ without touching Python (``features/README.md`` lists them).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-__all__ = ["MODULES", "step_fixtures"]
+from pytest_bdd.steps import step_function_context_registry
+
+__all__ = ["MODULES", "StepPhrase", "catalogue", "step_fixtures"]
 
 #: The step modules, one area of the flow each.
 MODULES = ("world", "faults", "onboarding", "face", "activation", "outcomes")
@@ -31,3 +34,25 @@ def step_fixtures() -> dict[str, Any]:
                     key += "_"
                 found[key] = value
     return found
+
+
+@dataclass(frozen=True)
+class StepPhrase:
+    """One phrase of the library: its keyword (given/when/then), its pattern and what it does."""
+
+    keyword: str
+    phrase: str
+    doc: str
+
+
+def catalogue() -> list[StepPhrase]:
+    """Every phrase of the library, in module order (what ``features/README.md`` lists)."""
+    phrases: list[StepPhrase] = []
+    for fixture in step_fixtures().values():
+        marker = getattr(fixture, "_get_wrapped_function", lambda: None)()
+        context = step_function_context_registry.get(marker)
+        if context is None:
+            continue
+        doc = (context.step_func.__doc__ or "").strip().split("\n")[0]
+        phrases.append(StepPhrase(str(context.type), context.parser.name, doc))
+    return phrases

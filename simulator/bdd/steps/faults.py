@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import parse
 from pytest_bdd import given, parsers, when
 
 from ..context import ScenarioContext
@@ -77,8 +78,14 @@ def forced_face_failure(ctx: ScenarioContext) -> None:
     ctx.admin("biometry").push_verdict("face-verify", {"passed": False, "reason": "forced_by_scenario"})
 
 
-@when(parsers.re(r"(?P<amount>\d+) (?P<unit>seconds?|minutes?|hours?) pass(?:es)?"))
-def time_passes(ctx: ScenarioContext, amount: str, unit: str) -> None:
+@parse.with_pattern(r"seconds?|minutes?|hours?")
+def _unit(text: str) -> int:
+    return _UNITS[text]
+
+
+@when(parsers.parse("{amount:d} {unit:Unit} pass", extra_types={"Unit": _unit}))
+@when(parsers.parse("{amount:d} {unit:Unit} passes", extra_types={"Unit": _unit}))
+def time_passes(ctx: ScenarioContext, amount: int, unit: int) -> None:
     """Every mocked party's virtual clock moves on, for this scenario only; nothing sleeps."""
-    ctx.advance_clocks(int(amount) * _UNITS[unit])
+    ctx.advance_clocks(amount * unit)
 
