@@ -83,3 +83,22 @@ def test_percentile_of_histogram_is_nearest_rank(values: list[int], fraction: fl
 
 def test_percentile_of_nothing_is_none() -> None:
     assert percentile({}, 0.95) is None
+
+
+_entry = st.builds(
+    lambda kind, name, n, f, times: EntryStats(kind, name, n, min(f, n), times),
+    st.sampled_from([JOURNEY, STEP, "GET"]), st.sampled_from(["a", "b", "01 x", "02 y"]),
+    st.integers(0, 500), st.integers(0, 500),
+    st.dictionaries(st.integers(0, 10_000), st.integers(1, 50), max_size=5))
+
+
+@given(st.lists(_entry, max_size=8, unique_by=lambda e: (e.method, e.name)))
+def test_gates_follow_from_the_entries(entries: list[EntryStats]) -> None:
+    verdict = evaluate(entries)
+    steps = [e for e in entries if e.method == STEP]
+    assert len(verdict.gates) == 3 + len(steps)
+    assert verdict.journeys == sum(e.requests for e in entries if e.method == JOURNEY)
+    assert verdict.passed == all(g.passed for g in verdict.gates)
+    errors = next(g for g in verdict.gates if g.name == "error ratio")
+    runs = sum(e.requests for e in steps)
+    assert errors.observed == (sum(e.failures for e in steps) / runs if runs else None)
