@@ -94,8 +94,9 @@ def ctx(request: pytest.FixtureRequest, parties: dict[str, str], targets_config:
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
     info = request.node.stash.setdefault(_INFO, {})
     tags = sorted(set(scenario.tags) | set(getattr(feature, "tags", ())))
-    info.update(feature=feature.name, scenario=scenario.name, tags=tags,
-                planned=[(step.keyword, step.name) for step in scenario.steps], done=[])
+    info.update(feature=feature.name, scenario=scenario.name, tags=tags, uri=feature.rel_filename,
+                line=scenario.line_number, done=[],
+                planned=[(step.keyword, step.name, step.line_number) for step in scenario.steps])
 
 
 def pytest_bdd_after_step(request: pytest.FixtureRequest, step: Any, **_: Any) -> None:
@@ -129,13 +130,13 @@ def _artifact(item: pytest.Item, info: dict[str, Any]) -> ScenarioArtifact:
     elif skipped is not None and isinstance(skipped.longrepr, tuple):
         failure = str(skipped.longrepr[2])
     done: list[str] = info.get("done", [])
-    steps = [StepRecord(keyword, name, _step_outcome(done[i]) if i < len(done) else "skipped")
-             for i, (keyword, name) in enumerate(info.get("planned", []))]
+    steps = [StepRecord(keyword, name, _step_outcome(done[i]) if i < len(done) else "skipped", line)
+             for i, (keyword, name, line) in enumerate(info.get("planned", []))]
     return ScenarioArtifact(
         nodeid=item.nodeid, feature=info["feature"], scenario=info["scenario"], tags=info["tags"],
         outcome=outcome, failure=failure, duration_s=sum(r.duration for r in reports),
         session=info.get("session", ""), parties=info.get("parties", {}), steps=steps,
-        exchanges=info.get("exchanges", []),
+        exchanges=info.get("exchanges", []), uri=info.get("uri", ""), line=info.get("line", 0),
     )
 
 

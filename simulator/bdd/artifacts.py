@@ -6,7 +6,10 @@
      "failure": str|null, "duration_s", "session", "parties": {name: url},
      "steps": [{"keyword", "name", "outcome"}],
      "exchanges": [{"party", "id", "timestamp", "method", "path", "status", "durationMs",
-                    "outbound": [{"method", "url", "status", "durationMs"}]}]}
+                    "outbound": [{"method", "url", "status", "durationMs"}]}],
+     "uri": "<feature file>", "line": <scenario line>}
+
+(steps also carry their ``line``; both serve the cucumber JSON written from these files.)
 
 ``exchanges`` are the mocked parties' journal entries for the scenario's session, ordered by the
 real time they happened (virtual clocks are moved by scenarios, so their stamps can run ahead);
@@ -63,6 +66,7 @@ class StepRecord:
     keyword: str
     name: str
     outcome: Outcome
+    line: int | None = None
 
 
 @dataclass
@@ -78,6 +82,8 @@ class ScenarioArtifact:
     parties: dict[str, str]
     steps: list[StepRecord] = field(default_factory=list)
     exchanges: list[dict[str, Any]] = field(default_factory=list)
+    uri: str = ""
+    line: int = 0
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -22,6 +22,7 @@ from typing import Any
 import click
 
 from .artifacts import ARTIFACTS_VAR, artifacts_dir
+from .cucumber import write_cucumber_if_empty
 from .targets import TARGETS_FILE_VAR
 from .traceability import FEATURES_DIR
 
@@ -102,6 +103,7 @@ def bdd_command(tags: str | None, workers: str, artifacts_path: Path | None, rep
     code = _run(pytest_args(artifacts, workers=workers, tags=tags, extra=pytest_extra), env)
     out_html = (report_path or artifacts / "report.html").resolve()
     if (artifacts / "scenarios").is_dir():
+        write_cucumber_if_empty(artifacts)
         summary = build_html_report(artifacts, out_html)
         if summary is not None:
             click.echo(f"conformance report: {out_html} - rules passing "

@@ -48,12 +48,15 @@ def test_a_run_writes_junit_cucumber_artifacts_and_exits_with_pytests_code(tmp_p
     stale = tmp_path / "scenarios" / "old.json"
     stale.parent.mkdir(parents=True)
     stale.write_text("{}", encoding="utf-8")
-    result = CliRunner().invoke(bdd_command, ["--tags", "@RX-01 and @negative and @smoke", "-n", "0",
+    result = CliRunner().invoke(bdd_command, ["--tags", "@RX-01 and @negative and @smoke", "-n", "2",
                                               "--artifacts", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "junit.xml").is_file()
     cucumber = json.loads((tmp_path / "cucumber.json").read_text(encoding="utf-8"))
     assert [f["name"] for f in cucumber] == ["Status check before reactivation"]
+    assert [e["name"] for e in cucumber[0]["elements"]] == [
+        "A phone whose activation is still active is not offered reactivation"]
+    assert {s["result"]["status"] for s in cucumber[0]["elements"][0]["steps"]} == {"passed"}
     scenarios = [json.loads(p.read_text(encoding="utf-8")) for p in (tmp_path / "scenarios").glob("*.json")]
     assert not stale.exists(), "artifacts of an earlier run are cleared"
     assert len(scenarios) == 1 and scenarios[0]["outcome"] == "passed"
