@@ -36,8 +36,7 @@ import requests
 from simulator.journey.events import JourneyRun, StepEvent
 from simulator.journey.personas import Persona
 from simulator.journey.runner import SESSION_HEADER, JourneyOptions, run_journey
-from simulator.journey.world import ArrangeError, person_for
-from simulator.journey.world import _evidence as evidence_for
+from simulator.journey.world import EVIDENCE_CACHE_SIZE, ArrangeError, warm_evidence
 
 from .mix import PersonaMix
 from .slo import JOURNEY, STEP
@@ -48,8 +47,6 @@ __all__ = [
     "StepFailedUnexpectedly", "step_name",
 ]
 
-#: Size of the journey world's evidence cache (``functools.lru_cache`` on ``_evidence``).
-EVIDENCE_CACHE_SIZE = 256
 #: The request name under which a failure to set up the world before step 1 is reported.
 ARRANGE_STEP = "00 world before step 1"
 
@@ -118,7 +115,7 @@ class JourneyDriver:
         count = 0
         for who in self.settings.mix.personas:
             for seed in self._seeds():
-                evidence_for(who, person_for(who, seed), seed)
+                warm_evidence(who, seed)
                 count += 1
         return count
 

@@ -35,7 +35,9 @@ from simulator.powerauth.codec import b64decode
 
 from .personas import DocumentChoice, DocumentFault, Persona
 
-__all__ = ["ArrangeError", "ClientWorld", "Targets", "arrange", "person_for"]
+__all__ = [
+    "EVIDENCE_CACHE_SIZE", "ArrangeError", "ClientWorld", "Targets", "arrange", "person_for", "warm_evidence",
+]
 
 APPLICATION_ID = "rsim-mobile-banking"
 OLD_PIN = "2580"
@@ -153,7 +155,16 @@ def _old_phone(rest: _Rest, targets: Targets, config: PowerAuthConfig, user_id: 
     return storage, str(init["activationId"])
 
 
-@lru_cache(maxsize=256)
+#: How many clients' evidence stays cached (load runs size their pool of clients to fit).
+EVIDENCE_CACHE_SIZE = 256
+
+
+def warm_evidence(persona: Persona, seed: int) -> None:
+    """Render the persona's evidence for ``seed`` now, so a later journey with them finds it cached."""
+    _evidence(persona, person_for(persona, seed), seed)
+
+
+@lru_cache(maxsize=EVIDENCE_CACHE_SIZE)
 def _evidence(persona: Persona, person: Person, seed: int) -> tuple[list[DocumentPhoto], ChipEvidence | None]:
     """The photos or chip files in the client's pocket; deterministic per (persona, person, seed), so
     cached - rendering and photographing a document costs real CPU, and load runs reuse clients.
