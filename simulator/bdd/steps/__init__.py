@@ -50,7 +50,7 @@ def catalogue() -> list[StepPhrase]:
     phrases: list[StepPhrase] = []
     for fixture in step_fixtures().values():
         marker = getattr(fixture, "_get_wrapped_function", lambda: None)()
-        context = step_function_context_registry.get(marker)
+        context = step_function_context_registry.get(marker) if callable(marker) else None
         if context is None:
             continue
         doc = (context.step_func.__doc__ or "").strip().split("\n")[0]

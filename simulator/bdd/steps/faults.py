@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import parse
 from pytest_bdd import given, parsers, when
 
 from ..context import ScenarioContext
@@ -78,14 +77,11 @@ def forced_face_failure(ctx: ScenarioContext) -> None:
     ctx.admin("biometry").push_verdict("face-verify", {"passed": False, "reason": "forced_by_scenario"})
 
 
-@parse.with_pattern(r"seconds?|minutes?|hours?")
-def _unit(text: str) -> int:
-    return _UNITS[text]
-
-
-@when(parsers.parse("{amount:d} {unit:Unit} pass", extra_types={"Unit": _unit}))
-@when(parsers.parse("{amount:d} {unit:Unit} passes", extra_types={"Unit": _unit}))
-def time_passes(ctx: ScenarioContext, amount: int, unit: int) -> None:
+@when(parsers.parse("{amount:d} {unit} pass"))
+@when(parsers.parse("{amount:d} {unit} passes"))
+def time_passes(ctx: ScenarioContext, amount: int, unit: str) -> None:
     """Every mocked party's virtual clock moves on, for this scenario only; nothing sleeps."""
-    ctx.advance_clocks(amount * unit)
+    if unit not in _UNITS:
+        raise ValueError(f"time passes in seconds, minutes or hours, not {unit!r}")
+    ctx.advance_clocks(amount * _UNITS[unit])
 
