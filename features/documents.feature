@@ -40,3 +40,15 @@ Feature: Identity documents
       | persona         |
       | honest-id-card  |
       | honest-passport |
+
+  @RX-07 @negative
+  Scenario Outline: Document data that differs from the bank's record is not accepted
+    Given a bank client whose bank record has another <datum>
+    When the client starts the reactivation
+    And the client presents the evidence
+    Then the evidence is not accepted
+
+    Examples:
+      | datum          |
+      | family name    |
+      | ID card number |

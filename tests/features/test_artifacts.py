@@ -65,8 +65,9 @@ def test_artifact_file_has_the_contract_fields(tmp_path: Path) -> None:
     assert data == {"nodeid": artifact.nodeid, "feature": "F", "scenario": "S", "tags": ["RX-01", "smoke"],
                     "outcome": "failed", "failure": "RX-01: boom", "duration_s": 1.235, "session": "s",
                     "parties": {"bank": "http://b"},
-                    "steps": [{"keyword": "Given", "name": "a bank client", "outcome": "passed"}],
-                    "exchanges": []}
+                    "steps": [{"keyword": "Given", "name": "a bank client", "outcome": "passed",
+                               "line": None}],
+                    "exchanges": [], "uri": "", "line": 0}
     assert list(tmp_path.glob("scenarios/*.tmp")) == []
 
 

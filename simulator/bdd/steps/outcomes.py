@@ -200,6 +200,17 @@ def evidence_verified(ctx: ScenarioContext) -> None:
         f"{verdict.phase}/{verdict.status}" if verdict else "no verdict")
 
 
+@then("the evidence is not accepted")
+def evidence_not_accepted(ctx: ScenarioContext) -> None:
+    verdict = ctx.answers.get("verdict")
+    if ctx.error is not None:
+        _refused(ctx, "RX-07: evidence that does not hold")
+        return
+    assert verdict is not None, "no verdict on the evidence"
+    assert verdict.state is not VerificationState.PRESENCE_CHECK, (
+        "RX-07: the evidence was accepted although it does not match the bank's record or does not hold")
+
+
 @then("the verification waits for more evidence")
 def waits_for_evidence(ctx: ScenarioContext) -> None:
     verdict = ctx.answers.get("verdict")

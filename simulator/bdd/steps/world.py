@@ -6,7 +6,9 @@ from dataclasses import replace
 
 from pytest_bdd import given, parsers
 
+from mocks.bank.models import Customer
 from simulator.journey.personas import DocumentChoice, persona
+from simulator.journey.world import person_for
 
 from ..context import ScenarioContext
 
@@ -64,3 +66,19 @@ def given_version(ctx: ScenarioContext, version: str) -> None:
     if version not in ("3.1", "3.2", "3.3"):
         raise ValueError(f"the phone speaks 3.1, 3.2 or 3.3, not {version!r}")
     ctx.version = version
+
+
+@given(parsers.parse("a bank client whose bank record has another {field}"))
+def given_record_mismatch(ctx: ScenarioContext, field: str) -> None:
+    """The bank holds the client with one datum different from their document (registered before the
+    phone is set up, so the set-up finds the client already known)."""
+    fields = {"family name": "familyName", "given name": "givenNames", "ID card number": "idCardNumber"}
+    if field not in fields:
+        raise ValueError(f"say one of: {', '.join(fields)}")
+    ctx.persona = persona("honest-id-card")
+    record = Customer.from_person(person_for(ctx.persona, ctx.seed)).to_record()
+    key = fields[field]
+    record[key] = "Novák" if key == "familyName" else "Jana" if key == "givenNames" else "123456789"
+    ctx.admin("bank")
+    response = ctx.http.post(ctx.urls["bank"] + "/_admin/clients", json=record, timeout=10)
+    assert response.status_code == 201, f"the bank refused the record: {response.text[:200]}"
