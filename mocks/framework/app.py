@@ -153,6 +153,8 @@ def _begin_request() -> WerkzeugResponse | None:
         g.sim_session = DEFAULT_SESSION  # so error rendering never re-reads the bad header
         raise
     g.sim_session = session
+    if runtime.sessions is not None:
+        runtime.sessions.touch(session)  # keeps the session from the idle sweep (see .sessions)
     if not admin:
         exchange: Exchange = g.mock_exchange
         exchange.session = session

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .errors import ErrorEnvelope, problem_envelope
 from .faults import DEFAULT_DELAY_CAP, MAX_DELAY_CAP
 from .journal import MAX_JOURNAL_CAPACITY
+from .sessions import DEFAULT_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT
 from .store import InMemoryStore, SessionClock, StateStore
 
 if TYPE_CHECKING:
@@ -44,6 +45,11 @@ class MockConfig(BaseModel):
     backend can be plugged in without touching models.  ``store="redis"`` shares records, clock and
     random streams between worker processes through the server at ``redis_url``, under keys
     starting with ``redis_prefix`` (see :mod:`mocks.framework.redis_store`).
+
+    ``session_idle_timeout``: real seconds after its last request when an isolation session is swept
+    entirely (records, journal, clock offset, faults ...; see :mod:`.sessions`), ``0`` = never;
+    ``default`` is kept unless ``expire_default_session``.  ``journal_session_capacity`` bounds one
+    session's journal entries (default: ``journal_capacity``, the bound over all sessions).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
@@ -52,6 +58,9 @@ class MockConfig(BaseModel):
     max_request_bytes: int = Field(default=DEFAULT_MAX_REQUEST_BYTES, ge=1024, le=64 * 1024 * 1024)
     journal_capacity: int = Field(default=1000, ge=1, le=MAX_JOURNAL_CAPACITY)
     journal_body_limit: int = Field(default=4096, ge=64, le=1024 * 1024)
+    journal_session_capacity: int | None = Field(default=None, ge=1, le=MAX_JOURNAL_CAPACITY)
+    session_idle_timeout: float = Field(default=DEFAULT_IDLE_TIMEOUT, ge=0, le=MAX_IDLE_TIMEOUT)
+    expire_default_session: bool = False
     admin_token: str | None = Field(default=None, min_length=8, max_length=256)
     delay_cap: float = Field(default=DEFAULT_DELAY_CAP, ge=0, le=MAX_DELAY_CAP)
     outbound_connect_timeout: float = Field(default=2.0, gt=0, le=60)

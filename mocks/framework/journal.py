@@ -10,6 +10,7 @@ secret.
 
 from __future__ import annotations
 
+import heapq
 import json
 import threading
 from collections import deque
@@ -165,15 +166,37 @@ def _truncate(text: str, limit: int, note: str | None = None) -> str:
 
 
 class Journal:
-    """Thread-safe ring buffer of :class:`Exchange` records."""
+    """Thread-safe bounded record of :class:`Exchange` entries: in total and per session.
 
-    def __init__(self, capacity: int = 1000, body_limit: int = DEFAULT_BODY_LIMIT) -> None:
+    Two bounds, each dropping the oldest entries first (counted in ``dropped``):
+
+    * ``capacity`` entries in total (a ring over every session), so a long load test cannot grow
+      the mock's memory;
+    * ``session_capacity`` entries per session (default: the total), so one chatty session (a poll
+      loop) cannot push every other session's history out of the ring.
+
+    Entries are kept per session in recording order, with a global sequence number; a search of one
+    session reads only that session's entries, a search of all merges them in recording order.
+    Dropping a session (:meth:`clear`, :meth:`clear_sessions`, the idle-session sweep of
+    :mod:`.sessions`) costs O(1) per session.
+    """
+
+    def __init__(self, capacity: int = 1000, body_limit: int = DEFAULT_BODY_LIMIT,
+                 session_capacity: int | None = None) -> None:
         if capacity < 1:
             raise ValueError("journal capacity must be ≥ 1")
+        if session_capacity is not None and session_capacity < 1:
+            raise ValueError("journal session capacity must be ≥ 1")
         self.capacity = min(capacity, MAX_JOURNAL_CAPACITY)
+        self.session_capacity = min(session_capacity or self.capacity, self.capacity)
         self.body_limit = body_limit
         self._lock = threading.Lock()
-        self._entries: deque[Exchange] = deque(maxlen=self.capacity)
+        self._sessions: dict[str, deque[tuple[int, Exchange]]] = {}
+        # Recording order as (sequence, session); may hold stale references to entries already
+        # dropped by a per-session bound or a clear - skipped on eviction, compacted when too many.
+        self._order: deque[tuple[int, str]] = deque()
+        self._size = 0
+        self._seq = 0
         self._next_id = 1
         self._dropped = 0
 
@@ -186,38 +209,92 @@ class Journal:
 
     def record(self, exchange: Exchange) -> None:
         with self._lock:
-            if len(self._entries) == self.capacity:
+            self._seq += 1
+            entries = self._sessions.get(exchange.session)
+            if entries is None:
+                entries = self._sessions[exchange.session] = deque()
+            elif len(entries) >= self.session_capacity:
+                entries.popleft()
+                self._size -= 1
                 self._dropped += 1
-            self._entries.append(exchange)
+            entries.append((self._seq, exchange))
+            self._order.append((self._seq, exchange.session))
+            self._size += 1
+            while self._size > self.capacity:
+                self._evict_oldest()
+            if len(self._order) > 2 * self.capacity + 64:
+                self._compact()
+
+    def _evict_oldest(self) -> None:
+        """Drop the oldest live entry of all sessions (lock held)."""
+        while self._order:
+            seq, session = self._order.popleft()
+            entries = self._sessions.get(session)
+            if entries and entries[0][0] == seq:
+                entries.popleft()
+                if not entries:
+                    del self._sessions[session]
+                self._size -= 1
+                self._dropped += 1
+                return
+
+    def _compact(self) -> None:
+        """Rebuild the recording order from the live entries (lock held; amortised over records)."""
+        live = sorted((seq, session) for session, entries in self._sessions.items() for seq, _ in entries)
+        self._order = deque(live)
+
+    def _snapshot(self, session: str | None) -> list[Exchange]:
+        """Entries in recording order, of one session or of all (lock held)."""
+        if session is not None:
+            return [e for _, e in self._sessions.get(session, ())]
+        merged = heapq.merge(*(list(entries) for entries in self._sessions.values()), key=lambda p: p[0])
+        return [e for _, e in merged]
 
     def search(self, query: JournalQuery | None = None) -> list[Exchange]:
         """Matching exchanges in chronological order, at most ``query.limit`` (the newest ones)."""
         query = query or JournalQuery()
         with self._lock:
-            snapshot = list(self._entries)
+            snapshot = self._snapshot(query.session)
         hits = [e for e in snapshot if query.matches(e)]
         limit = max(0, query.limit)
         return hits[-limit:] if limit else []
 
     def get(self, exchange_id: int) -> Exchange | None:
         with self._lock:
-            return next((e for e in self._entries if e.id == exchange_id), None)
+            for entries in self._sessions.values():
+                for _, exchange in entries:
+                    if exchange.id == exchange_id:
+                        return exchange
+            return None
 
     def clear(self, session: str | None = None) -> int:
         """Drop every entry, or those of one session; returns how many were dropped."""
+        if session is not None:
+            return self.clear_sessions([session])
         with self._lock:
-            before = len(self._entries)
-            if session is None:
-                self._entries.clear()
-            else:
-                kept: Iterable[Exchange] = [e for e in self._entries if e.session != session]
-                self._entries = deque(kept, maxlen=self.capacity)
-            return before - len(self._entries)
+            removed = self._size
+            self._sessions.clear()
+            self._order.clear()
+            self._size = 0
+            return removed
+
+    def clear_sessions(self, sessions: Iterable[str]) -> int:
+        """Drop the entries of several sessions at once (the idle-session sweep); returns how many."""
+        removed = 0
+        with self._lock:
+            for session in sessions:
+                entries = self._sessions.pop(session, None)
+                if entries:
+                    removed += len(entries)
+            self._size -= removed
+            if len(self._order) > 2 * self._size + 64:
+                self._compact()
+        return removed
 
     def stats(self) -> dict[str, int]:
         with self._lock:
-            return {"size": len(self._entries), "capacity": self.capacity, "dropped": self._dropped}
+            return {"size": self._size, "capacity": self.capacity, "dropped": self._dropped}
 
     def __len__(self) -> int:
         with self._lock:
-            return len(self._entries)
+            return self._size

@@ -31,7 +31,8 @@ class RandomSource:
     def __init__(self, seed: int | str | None = None) -> None:
         self._seed = seed
         self._lock = threading.Lock()
-        self._streams: dict[tuple[str, str], _random.Random] = {}
+        # session -> purpose -> stream, so forgetting one session (a reset, the idle sweep) is O(1).
+        self._streams: dict[str, dict[str, _random.Random]] = {}
 
     @property
     def seeded(self) -> bool:
@@ -48,15 +49,17 @@ class RandomSource:
 
     def for_session(self, session: str, purpose: str = "ids") -> _random.Random:
         """The generator of ``session`` for ``purpose``, created on first use."""
-        key = (session, purpose)
         with self._lock:
-            rng = self._streams.get(key)
+            streams = self._streams.get(session)
+            if streams is None:
+                streams = self._streams[session] = {}
+            rng = streams.get(purpose)
             if rng is None:
                 if self.seeded:
                     rng = _random.Random(self.derive_seed(session, purpose))
                 else:
                     rng = _random.SystemRandom()
-                self._streams[key] = rng
+                streams[purpose] = rng
             return rng
 
     def reset(self, session: str | None = None) -> None:
@@ -65,8 +68,7 @@ class RandomSource:
             if session is None:
                 self._streams.clear()
             else:
-                for key in [k for k in self._streams if k[0] == session]:
-                    del self._streams[key]
+                self._streams.pop(session, None)
 
     def reseed(self, seed: int | str | None) -> None:
         """Replace the seed and restart every stream."""

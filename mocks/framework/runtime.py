@@ -24,6 +24,7 @@ from .isolation import current_session
 from .journal import Journal
 from .outbound import OutboundClient
 from .random import RandomSource
+from .sessions import SessionSweeper, build_sweeper
 from .store import SessionStore, StateStore
 from .transitions import TransitionPolicy, Transitions
 from .verdicts import VerdictQueue
@@ -59,6 +60,8 @@ class MockRuntime:
     verdicts: VerdictQueue
     transitions: Transitions
     outbound: OutboundClient
+    sessions: SessionSweeper | None = None
+    """Sweeps idle sessions (``None`` when ``session_idle_timeout`` is 0); see :mod:`.sessions`."""
     _reset_hooks: list[ResetHook] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -73,9 +76,10 @@ class MockRuntime:
             clock = VirtualClock()
             random_source = RandomSource(config.seed)
             store = config.make_store(clock.timestamp)
-            journal = Journal(config.journal_capacity, config.journal_body_limit)
+            journal = Journal(config.journal_capacity, config.journal_body_limit,
+                              config.journal_session_capacity)
             faults = FaultInjector(config.seed, config.delay_cap)
-        return cls(
+        runtime = cls(
             party=party,
             config=config,
             clock=clock,
@@ -92,6 +96,8 @@ class MockRuntime:
                 timeout=(config.outbound_connect_timeout, config.outbound_read_timeout),
             ),
         )
+        runtime.sessions = build_sweeper(runtime)
+        return runtime
 
     def add_reset_hook(self, hook: ResetHook) -> None:
         """Run ``hook(session_or_None)`` on every reset (for party state kept outside the store)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterable
 from typing import Any
 
 from ..journal import Exchange, Journal, JournalQuery, OutboundCall
@@ -32,14 +33,17 @@ end
 return 1
 """
 
+# ARGV: the sessions whose entries go (one pass over the list, whatever their number).
 _CLEAR_SESSION = r"""
+local gone = {}
+for _, s in ipairs(ARGV) do gone[s] = true end
 local all = redis.call('LRANGE', KEYS[1], 0, -1)
-local prefix = ARGV[1] .. '\0'
-local n = string.len(prefix)
 local kept = {}
 for i = #all, 1, -1 do
-  if string.sub(all[i], 1, n) ~= prefix then table.insert(kept, all[i]) end
+  local cut = string.find(all[i], '\0', 1, true)
+  if not cut or not gone[string.sub(all[i], 1, cut - 1)] then table.insert(kept, all[i]) end
 end
+if #kept == #all then return 0 end
 redis.call('DEL', KEYS[1])
 for i = 1, #kept, 1000 do
   redis.call('LPUSH', KEYS[1], unpack(kept, i, math.min(i + 999, #kept)))
@@ -115,7 +119,14 @@ class RedisJournal(Journal):
                     return int(pipe.execute()[0])
 
             return int(self._guard(drop))
-        return int(self._guard(lambda: self._clear_session(keys=[self._list], args=[session])))
+        return self.clear_sessions([session])
+
+    def clear_sessions(self, sessions: Iterable[str]) -> int:
+        """Drop the entries of several sessions in one script (one pass over the shared list)."""
+        names = list(sessions)
+        if not names:
+            return 0
+        return int(self._guard(lambda: self._clear_session(keys=[self._list], args=names)))
 
     def stats(self) -> dict[str, int]:
         def read() -> tuple[int, Any]:
