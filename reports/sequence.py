@@ -9,10 +9,11 @@ background call (journaled on its own, outside any request), which is drawn from
 Outbound URLs are mapped to parties by the URLs the scenario ran against; a URL of no known party is
 an ``external`` lifeline, so a call leaving the stack is visible rather than lost.
 
-Arrows are labelled ``METHOD path → status`` and drawn red when the answer was 4xx/5xx or no answer
-came at all, which is what shows, on a failing scenario, which party misbehaved.  The SVG is plain
-markup built with :mod:`xml.etree.ElementTree` (always well-formed, text escaped), with no script and no
-external reference, so the report stays one file that opens offline.
+Arrows are labelled ``METHOD path → status``.  A 4xx answer is a refusal, drawn amber: negative
+scenarios expect them (a wrong OTP, a stranger's face), so they must not look like breakage.  A 5xx
+or no answer at all is drawn red: that is what shows, on a failing scenario, which party misbehaved.
+The SVG is plain markup built with :mod:`xml.etree.ElementTree` (always well-formed, text escaped),
+with no script and no external reference, so the report stays one file that opens offline.
 """
 
 from __future__ import annotations
@@ -71,6 +72,16 @@ class Arrow:
     def failed(self) -> bool:
         """A 4xx/5xx answer, or none at all (connection refused, reset, timeout)."""
         return self.status is None or self.status >= 400 or self.error is not None
+
+    @property
+    def broken(self) -> bool:
+        """A 5xx answer or none at all: a party misbehaved or was unreachable (drawn red)."""
+        return self.failed and not self.refused
+
+    @property
+    def refused(self) -> bool:
+        """A 4xx answer: the party understood and said no (drawn amber)."""
+        return self.status is not None and 400 <= self.status < 500 and self.error is None
 
     @property
     def outcome(self) -> str:
@@ -261,7 +272,7 @@ _TOP = _MARGIN + _BOX_H + 18
 _ROW = 26
 _LABEL_ROOM = 360
 _MAX_LABEL = 72
-_INK, _RED, _GREY = "#263238", "#c62828", "#90a4ae"
+_INK, _RED, _AMBER, _GREY = "#263238", "#c62828", "#b26a00", "#90a4ae"
 
 
 #: Characters XML 1.0 cannot carry at all (a journal may hold any text a client sent).
@@ -299,9 +310,10 @@ def render_svg(diagram: SequenceDiagram, *, id_prefix: str = "seq") -> str:
     })
     _sub(svg, "title", f"{len(diagram.arrows)} calls between {', '.join(diagram.lifelines)}")
     defs = _sub(svg, "defs")
-    ok_marker, red_marker = f"{id_prefix}-ok", f"{id_prefix}-red"
+    ok_marker, red_marker, amber_marker = f"{id_prefix}-ok", f"{id_prefix}-red", f"{id_prefix}-amber"
     _arrowhead(defs, ok_marker, _INK)
     _arrowhead(defs, red_marker, _RED)
+    _arrowhead(defs, amber_marker, _AMBER)
     for name, cx in x.items():
         group = _sub(svg, "g", class_="lifeline", data_party=name)
         _sub(group, "line", x1=cx, y1=_MARGIN + _BOX_H, x2=cx, y2=height - _MARGIN // 2, stroke=_GREY,
@@ -313,12 +325,17 @@ def render_svg(diagram: SequenceDiagram, *, id_prefix: str = "seq") -> str:
         _sub(svg, "text", "no calls journaled for this scenario", x=_MARGIN, y=_TOP + 10, fill=_GREY)
     for row, arrow in enumerate(diagram.arrows):
         y = _TOP + row * _ROW + 10
-        colour = _RED if arrow.failed else _INK
-        group = _sub(svg, "g", class_="arrow failed" if arrow.failed else "arrow", data_source=arrow.source,
-                     data_target=arrow.target, data_depth=arrow.depth)
+        if arrow.broken:
+            colour, kind, marker_id = _RED, "arrow failed", red_marker
+        elif arrow.refused:
+            colour, kind, marker_id = _AMBER, "arrow refused", amber_marker
+        else:
+            colour, kind, marker_id = _INK, "arrow", ok_marker
+        group = _sub(svg, "g", class_=kind, data_source=arrow.source, data_target=arrow.target,
+                     data_depth=arrow.depth)
         _sub(group, "title", f"{arrow.source} → {arrow.target}: {arrow.label} ({arrow.duration_ms:.1f} ms)")
         x1, x2 = x[arrow.source], x[arrow.target]
-        marker = f"url(#{red_marker if arrow.failed else ok_marker})"
+        marker = f"url(#{marker_id})"
         if x1 == x2:
             _sub(group, "path", d=f"M{x1},{y - 6} h28 v12 h-26", fill="none", stroke=colour,
                  marker_end=marker)

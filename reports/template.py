@@ -98,6 +98,7 @@ details { margin: 4px 0; } small { color: #607d8b; }
 {% endif %}
 
 <h2 id="scenarios">Scenarios</h2>
+<p class="legend">In the diagrams, <span style="color:#b26a00">amber</span> arrows are refusals (4xx: often the answer a negative scenario expects), <span style="color:#c62828">red</span> ones a 5xx or no answer at all.</p>
 {% for item in scenarios %}{% set s = item.scenario %}
 <section class="scenario" id="sc-{{ s.slug }}">
 <h3><span class="o-{{ s.outcome }}">{{ mark[s.outcome] }} {{ s.outcome }}</span> – {{ s.title }}</h3>

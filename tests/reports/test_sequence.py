@@ -1,4 +1,5 @@
-"""Sequence diagrams: calls folded under their callers, in order, failures red, unknown URLs external."""
+"""Sequence diagrams: calls folded under their callers, in order, refusals amber, breakage red,
+unknown URLs external."""
 
 from __future__ import annotations
 
@@ -140,27 +141,30 @@ def test_long_scenarios_are_capped_with_a_note() -> None:
     assert note.text is not None and "50 more calls not drawn" in note.text
 
 
-def test_svg_draws_each_arrow_in_order_with_red_failures() -> None:
+def test_svg_draws_each_arrow_in_order_refusals_amber_breakage_red() -> None:
     diagram = build_sequence([
         ex("wultra", "POST", "/start", 200, out("bank", "/user/lookup", 404)),
         ex("bank", "POST", "/user/lookup", 404),
         ex("wultra", "POST", "/self", 200, out("wultra", "/powerauth-java-server/rest/v3/x", 200)),
+        ex("wultra", "POST", "/broken", 503),
     ], PARTIES)
     root = ET.fromstring(render_svg(diagram, id_prefix="s1"))
     lifelines = [g.get("data-party") for g in root.iter(f"{SVG}g") if g.get("class") == "lifeline"]
     assert lifelines == list(LIFELINES)
     arrows = [g for g in root.iter(f"{SVG}g") if (g.get("class") or "").startswith("arrow")]
     assert [(g.get("data-source"), g.get("data-target"), g.get("class")) for g in arrows] == [
-        ("device", "wultra", "arrow"), ("wultra", "bank", "arrow failed"),
-        ("device", "wultra", "arrow"), ("wultra", "wultra", "arrow"),
+        ("device", "wultra", "arrow"), ("wultra", "bank", "arrow refused"),
+        ("device", "wultra", "arrow"), ("wultra", "wultra", "arrow"), ("device", "wultra", "arrow failed"),
     ]
     labels = [g.find(f"{SVG}text").text for g in arrows]  # type: ignore[union-attr]
     assert labels[1] == "POST /user/lookup → 404"
-    assert arrows[1].find(f"{SVG}text").get("fill") == "#c62828"  # type: ignore[union-attr]
-    assert arrows[1].find(f"{SVG}line").get("marker-end") == "url(#s1-red)"  # type: ignore[union-attr]
+    assert arrows[1].find(f"{SVG}text").get("fill") == "#b26a00"  # type: ignore[union-attr]
+    assert arrows[1].find(f"{SVG}line").get("marker-end") == "url(#s1-amber)"  # type: ignore[union-attr]
+    assert arrows[4].find(f"{SVG}text").get("fill") == "#c62828"  # type: ignore[union-attr]
+    assert arrows[4].find(f"{SVG}line").get("marker-end") == "url(#s1-red)"  # type: ignore[union-attr]
     assert arrows[3].find(f"{SVG}path") is not None  # a call to itself is a loop
     ys = [float(g.find(f"{SVG}text").get("y")) for g in arrows]  # type: ignore[union-attr, arg-type]
-    assert ys == sorted(ys) and len(set(ys)) == 4
+    assert ys == sorted(ys) and len(set(ys)) == 5
 
 
 def test_an_empty_scenario_says_so() -> None:
