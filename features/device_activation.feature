@@ -24,6 +24,22 @@ Feature: Device activation
     Then the phone refuses the code before sending it
     And the old activation is BLOCKED
 
+  @RX-17 @negative
+  Scenario: The phone rejects an activation answer altered on the way
+    Given the client has been issued an activation code
+    And the network alters the MAC of the server's activation answer
+    When the phone creates the activation with the code
+    Then the phone rejects the server's answer
+    And the phone holds no activation
+
+  @RX-17 @negative
+  Scenario: The server refuses an activation request altered on the way
+    Given the client has been issued an activation code
+    And the network alters the MAC of the phone's activation request
+    When the phone creates the activation with the code
+    Then the server refuses the activation request
+    And the phone holds no activation
+
   @RX-22 @positive @step-2 @step-3 @step-8
   Scenario: Every call between the app and the onboarding server is encrypted
     Given the client has been issued an activation code

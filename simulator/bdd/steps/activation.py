@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+
 from pytest_bdd import given, parsers, when
 
 from simulator.device.powerauth_sdk import DeviceStorage, PowerAuthSDK
+from simulator.device.powerauth_sdk.http import HttpAnswer
+from simulator.powerauth.codec import b64decode, b64encode
 
 from ..context import ScenarioContext
 from ._common import attempt
@@ -52,6 +57,38 @@ def create_mistyped(ctx: ScenarioContext) -> None:
     code = issued.code
     swapped = ("B" if code[0] != "B" else "C") + code[1:]
     ctx.answers["activation"] = attempt(ctx, lambda: phone.create_activation(swapped, None))
+
+
+ACTIVATION_CREATE = "/pa/v3/activation/create"
+
+
+def _flip_mac(body: bytes) -> bytes:
+    """The same JSON with one bit of its ECIES ``mac`` flipped, as a meddling network would."""
+    envelope = json.loads(body)
+    mac = bytearray(b64decode(envelope["mac"]))
+    mac[0] ^= 0x01
+    envelope["mac"] = b64encode(bytes(mac))
+    return json.dumps(envelope).encode()
+
+
+@given(parsers.parse("the network alters the MAC of the {direction} activation {message}"))
+def tamper_activation(ctx: ScenarioContext, direction: str, message: str) -> None:
+    """(direction: phone's or server's; message: request or answer) One bit of the ECIES MAC of
+    ``activation/create`` flips between the phone and the Enrollment Server."""
+    if (direction, message) not in (("phone's", "request"), ("server's", "answer")):
+        raise ValueError("say 'the phone's activation request' or 'the server's activation answer'")
+    transport = ctx.phone().sdk.transport
+    honest_post = transport.post
+
+    def meddling_post(path: str, body: bytes, headers: Mapping[str, str]) -> HttpAnswer:
+        if not path.endswith(ACTIVATION_CREATE):
+            return honest_post(path, body, headers)
+        if message == "request":
+            return honest_post(path, _flip_mac(body), headers)
+        answer = honest_post(path, body, headers)
+        return HttpAnswer(answer.status, _flip_mac(answer.body)) if answer.status == 200 else answer
+
+    transport.post = meddling_post  # type: ignore[method-assign]
 
 
 @when(parsers.parse("the client sets the PIN"))

@@ -17,7 +17,12 @@ from simulator.device.onboarding_client import (
     OtpVerification,
     VerificationState,
 )
-from simulator.device.powerauth_sdk import ActivationSignatureError, InvalidActivationCodeError
+from simulator.device.powerauth_sdk import (
+    ActivationSignatureError,
+    InvalidActivationCodeError,
+    ServerError,
+    ServerResponseError,
+)
 from simulator.journey.world import person_for
 from simulator.powerauth.activation_code import is_valid_activation_code
 from simulator.powerauth.status_blob import ActivationStatus
@@ -366,6 +371,28 @@ def code_well_formed(ctx: ScenarioContext) -> None:
 def refused_locally(ctx: ScenarioContext) -> None:
     assert isinstance(ctx.error, InvalidActivationCodeError | ActivationSignatureError), (
         f"RX-17: the phone must refuse a mistyped code itself, got {ctx.error!r}")
+
+
+@then("the phone rejects the server's answer")
+def answer_rejected(ctx: ScenarioContext) -> None:
+    """RX-17: the device checks the MAC of the server's activation answer before trusting it."""
+    assert isinstance(ctx.error, ServerResponseError), (
+        f"RX-17: the phone must reject an activation answer whose MAC does not verify, got {ctx.error!r}")
+
+
+@then("the server refuses the activation request")
+def request_refused(ctx: ScenarioContext) -> None:
+    """RX-17: the server checks the MAC of the phone's ECIES request before using it."""
+    assert isinstance(ctx.error, ServerError), (
+        f"RX-17: the server must refuse an activation request whose MAC does not verify, got {ctx.error!r}")
+    assert 400 <= ctx.error.http_status < 500, f"RX-17: refused with HTTP {ctx.error.http_status}, not a 4xx"
+
+
+@then("the phone holds no activation")
+def no_local_activation(ctx: ScenarioContext) -> None:
+    phone = ctx.phone()
+    assert not phone.sdk.has_valid_activation() and not phone.sdk.has_pending_activation(), (
+        "RX-17: the phone kept an activation from an exchange it could not verify")
 
 
 @then("the second activation is refused")
