@@ -69,6 +69,7 @@ def send_message(req: SendRequest, acct: Account) -> dict[str, Any]:
     faults = load_faults(s)
     plan = draw_plan(faults, number, rng("sms-faults"))
     info = count_segments(req.body)
+    moment = now().timestamp()
     record: dict[str, Any] = {
         "sid": sid,
         "seq": number,
@@ -81,8 +82,8 @@ def send_message(req: SendRequest, acct: Account) -> dict[str, Any]:
         "encoding": info.encoding,
         "statusCallback": req.status_callback,
         "callbackAttempts": faults.callback_attempts,
-        "createdAt": now().timestamp(),
-        "updatedAt": now().timestamp(),
+        "createdAt": moment,
+        "updatedAt": moment,
         "sentAt": None,
         "status": "queued",
         "step": 0,
@@ -90,7 +91,9 @@ def send_message(req: SendRequest, acct: Account) -> dict[str, Any]:
         "plan": plan.to_record(),
     }
     s.put(f"msg:{sid}", record)
-    return advance(s, sid, acct) or record
+    # The record just written is the current one, unless a racing request already advanced it -
+    # then the compare-and-set in advance() fails and it re-reads; no read-back needed.
+    return advance(s, sid, acct, known=record) or record
 
 
 def _advanced(record: dict[str, Any], elapsed: float) -> dict[str, Any] | None:
@@ -118,12 +121,19 @@ def _deliver_copies(s: SessionStore, record: dict[str, Any], elapsed: float) -> 
             )
 
 
-def advance(s: SessionStore, sid: str, acct: Account) -> dict[str, Any] | None:
-    """Bring one message up to the session's virtual 'now'; report newly reached states."""
+def advance(s: SessionStore, sid: str, acct: Account, *,
+            known: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """Bring one message up to the session's virtual 'now'; report newly reached states.
+
+    ``known``: the record as this request just wrote it, used for the first attempt instead of a
+    read.  A stale ``known`` is harmless: a transition computed from it loses the compare-and-set and
+    the loop re-reads; with no transition due, it is what a read made just before the other writer's
+    change would have returned.
+    """
     key = f"msg:{sid}"
     moment = now().timestamp()
     while True:
-        current = s.get(key)
+        current, known = (known, None) if known is not None else (s.get(key), None)
         if current is None:
             return None
         elapsed = moment - current["createdAt"]
