@@ -20,7 +20,7 @@ from typing import TypeVar
 import redis
 from flask import g, has_app_context
 
-from .connection import KeySpace, StoreUnavailableError
+from .connection import KeySpace, StoreUnavailableError, pinned
 
 __all__ = ["FAULTS_FIELD", "GLOBAL_FIELD", "SEED_FIELD", "ControlSnapshot", "SharedControl", "session_field"]
 
@@ -49,6 +49,7 @@ class SharedControl:
 
     def __init__(self, client: redis.Redis, keys: KeySpace) -> None:
         self.client = client
+        self.commands = pinned(client)
         self.key = keys.control
         self._cache_name = f"_rsim_control_{id(self)}"
 
@@ -63,7 +64,7 @@ class SharedControl:
             if hit is not None:
                 return hit
         fields = [GLOBAL_FIELD, session_field(session), SEED_FIELD, FAULTS_FIELD]
-        values = self.guard(lambda: self.client.hmget(self.key, fields))
+        values = self.guard(lambda: self.commands.execute("HMGET", self.key, *fields))
         raw_global, raw_session, raw_seed, raw_faults = (None if v is None else str(v) for v in values)
         snap = ControlSnapshot(float(raw_global or 0.0), float(raw_session or 0.0), raw_seed or "null",
                                int(raw_faults or 0))

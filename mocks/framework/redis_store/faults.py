@@ -61,6 +61,7 @@ class RedisFaultInjector(FaultInjector):
         super().__init__(None, delay_cap)
         self._control = control
         self._client = control.client
+        self._commands = control.commands
         self._keys = keys
         self._match = self._client.register_script(_MATCH)
         self._fire = self._client.register_script(_FIRE)
@@ -192,7 +193,7 @@ class RedisFaultInjector(FaultInjector):
             keys = [self._keys.fault_counters, self._keys.fault_matches(rule_id)]
             args = [rule_id, session, -1 if rule.times is None else rule.times,
                     -1 if rule.every_nth is None else rule.every_nth, "1" if rule.probability >= 1.0 else "0"]
-            verdict, nth = self._guard(lambda k=keys, a=args: self._match(keys=k, args=a))
+            verdict, nth = self._guard(lambda k=keys, a=args: self._commands.script(self._match, k, a))
             if verdict in (0, 2):
                 continue
             rng = self._draws(rule, session, int(nth))

@@ -94,7 +94,8 @@ class RedisJournal(Journal):
         # vars(), not dataclasses.asdict: asdict deep-copies every header and body on every request.
         fields = {**vars(exchange), "outbound": [vars(call) for call in exchange.outbound]}
         entry = f"{exchange.session}\x00{json.dumps(fields, default=str)}"
-        self._guard(lambda: self._record(keys=[self._list, self._stats], args=[entry, self.capacity]))
+        self._guard(lambda: self._control.commands.script(self._record, [self._list, self._stats],
+                                                         [entry, self.capacity]))
 
     def _all(self) -> list[Exchange]:
         """Every entry, oldest first."""

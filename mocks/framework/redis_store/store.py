@@ -49,7 +49,7 @@ from ..store import (
     _encode,
     _encode_value,
 )
-from .connection import KeySpace, StoreUnavailableError, unlink_matching
+from .connection import KeySpace, StoreUnavailableError, pinned, unlink_matching
 
 __all__ = ["RedisStore"]
 
@@ -189,6 +189,7 @@ class RedisStore(StateStore):
         self._keys = keys
         self._clock: SessionClock = clock if clock is not None else (lambda _session: time.time())
         self._script = client.register_script(_SCRIPT)
+        self._commands = pinned(client)
         self._cas_retries = cas_retries
         self._writes = itertools.count(1)
 
@@ -245,7 +246,7 @@ class RedisStore(StateStore):
         """Run one store operation as a script; ``now`` is the session's virtual time (read if absent)."""
         when = repr(self._now(session) if now is None else now)
         keys = [self._keys.data(session), self._keys.expiry(session)]
-        return self._call(lambda: self._script(keys=keys, args=[op, when, *args]))
+        return self._call(lambda: self._commands.script(self._script, keys, [op, when, *args]))
 
     @staticmethod
     def _spec(now: float, ttl: TTL) -> str:
