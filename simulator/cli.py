@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from mocks.framework.sessions import DEFAULT_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT
 from simulator.bdd.command import bdd_command
 from simulator.demo import run_demo, steps_table
 from simulator.device.cli import device_group
@@ -117,9 +118,12 @@ _PARTY_LIST = ", ".join(f"{p.name} ({p.default_port})" for p in PARTIES)
                    "in Redis.")
 @click.option("--redis-url", envvar="RSIM_REDIS_URL",
               help="Redis for --workers > 1 (default: a private redis-server started for the run).")
+@click.option("--session-idle-timeout", default=DEFAULT_IDLE_TIMEOUT, show_default=True,
+              type=click.FloatRange(0, MAX_IDLE_TIMEOUT), metavar="SECONDS",
+              help="Sweep an isolation session (X-Sim-Session) nobody used for this long; 0 = never.")
 def serve(host: str, ports: tuple[str, ...], free_ports: bool, externals: tuple[str, ...], seed: int | None,
           admin_token: str | None, allow_remote: bool, clients: int, workers: int,
-          redis_url: str | None) -> None:
+          redis_url: str | None, session_idle_timeout: float) -> None:
     """Run every party of the reactivation on its port until Ctrl-C.
 
     Prints one ready line: `rsim serve ready: NAME=URL ...`.
@@ -129,7 +133,7 @@ def serve(host: str, ports: tuple[str, ...], free_ports: bool, externals: tuple[
     settings = StackSettings(host=host, ports=_party_ports(ports), free_ports=free_ports,
                              external=_party_urls(externals), seed=seed, admin_token=admin_token,
                              allow_remote=allow_remote, extra=population, workers=workers,
-                             redis_url=redis_url)
+                             redis_url=redis_url, session_idle_timeout=session_idle_timeout)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda _signum, _frame: stop.set())

@@ -76,7 +76,10 @@ class StackSettings:
 
     ``ports`` overrides a party's port (0 = any free port; ``free_ports`` makes that the default for
     all); ``external`` maps a party to the URL of a real system that replaces it; ``seed`` makes every
-    mock reproducible; ``admin_token`` guards the admin APIs (required with ``allow_remote``).
+    mock reproducible; ``admin_token`` guards the admin APIs (required with ``allow_remote``);
+    ``session_idle_timeout`` (real seconds, 0 = never, ``None`` = the mocks' default of 600) is when an
+    isolation session nobody used for that long is swept from every party (see
+    :mod:`mocks.framework.sessions`).
     """
 
     host: str = "127.0.0.1"
@@ -89,6 +92,7 @@ class StackSettings:
     extra: dict[str, dict[str, Any]] = field(default_factory=dict)
     workers: int = 1
     redis_url: str | None = None
+    session_idle_timeout: float | None = None
 
     def port_of(self, plan: PartyPlan) -> int:
         if plan.name in self.ports:
@@ -101,6 +105,8 @@ class StackSettings:
             config["seed"] = self.seed
         if self.admin_token:
             config["admin_token"] = self.admin_token
+        if self.session_idle_timeout is not None:
+            config["session_idle_timeout"] = self.session_idle_timeout
         extra = plan.wire(urls)
         extra.update(self.extra.get(plan.name, {}))
         if extra:

@@ -75,13 +75,16 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=5)
     parser.add_argument("--mix", default="honest-id-card=8,impostor=1,otp-typo=1")
     parser.add_argument("--interval", type=float, default=5.0, help="seconds between RSS samples")
+    parser.add_argument("--session-idle-timeout", type=float, default=60.0,
+                        help="seconds after its last request when a journey's session is swept (0 = never)")
     args = parser.parse_args()
 
     duration = int(args.warm_up + args.minutes * 60)
     out = Path(tempfile.mkdtemp(prefix="rsim-soak-"))
     plan = LoadPlan(users=args.users, spawn_rate=args.users, run_time=f"{duration}s", shape="soak",
                     persona_mix=args.mix, seed_pool=5, out=out, thresholds=SloThresholds(0.0, 1e9, 1e9, 1.0))
-    with Stack(StackSettings(free_ports=True, seed=1)) as stack:
+    settings = StackSettings(free_ports=True, seed=1, session_idle_timeout=args.session_idle_timeout)
+    with Stack(settings) as stack:
         before = psutil.Process().memory_info().rss
         with RssSampler(out / "load_stats_history.csv", args.interval) as sampler:
             result = run_load(plan, TargetsSpec(dict(stack.urls)), timeout=duration + 600)
@@ -93,7 +96,7 @@ def main() -> None:
     growth = (end - baseline) / baseline
     journeys = int(result.verdict["journeys"])
     print(f"users={args.users} warm-up={args.warm_up:.0f}s soak={args.minutes:g} min journeys={journeys} "
-          f"({journeys / duration:.2f}/s)")
+          f"({journeys / duration:.2f}/s) session idle timeout={args.session_idle_timeout:g}s")
     print(f"RSS of the parties: idle {before / MB:.0f} MB, after warm-up {baseline / MB:.0f} MB, "
           f"end {end / MB:.0f} MB, peak {max(r for _, r in samples) / MB:.0f} MB")
     per_minute = [f"{t / 60:.0f}m={rss / MB:.0f}" for t, rss in samples if int(t) % 60 < args.interval]

@@ -30,6 +30,7 @@ from loadtests.mix import DEFAULT_MIX, MixError, parse_mix
 from loadtests.shapes import SHAPES
 from loadtests.slo import SloThresholds
 from loadtests.targets import PARTY_NAMES, TargetsSpec
+from mocks.framework.sessions import DEFAULT_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT
 from simulator.stack import Stack, StackError, StackSettings
 
 from .locust_run import LoadError, LoadPlan, run_load
@@ -89,6 +90,9 @@ def _targets(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--redis-url", envvar="RSIM_REDIS_URL",
               help="Redis for the parties' shared state with --stack-workers > 1 (default: a private one).")
 @click.option("--seed", default=1, show_default=True, help="Seed of every embedded mock.")
+@click.option("--session-idle-timeout", default=DEFAULT_IDLE_TIMEOUT, show_default=True,
+              type=click.FloatRange(0, MAX_IDLE_TIMEOUT), metavar="SECONDS",
+              help="Embedded mocks sweep a journey's session this long after its last request (0 = never).")
 @click.option("--seed-pool", default=10, show_default=True, type=click.IntRange(1, 256),
               help="Distinct clients per persona (their evidence is rendered once, before the run).")
 @click.option("--sms-seconds", default="0.05", show_default=True,
@@ -105,7 +109,7 @@ def _targets(values: tuple[str, ...]) -> dict[str, str]:
               help="Gate: maximum ratio of steps failing unexpectedly.")
 def load_command(users: int, spawn_rate: float, run_time: str, shape: str, persona_mix: str,
                  targets: tuple[str, ...], admin_token: str | None, out_dir: Path, workers: int,
-                 stack_workers: int, redis_url: str | None, seed: int,
+                 stack_workers: int, redis_url: str | None, seed: int, session_idle_timeout: float,
                  seed_pool: int, sms_seconds: str, think_time: float, slo_success: float,
                  slo_p95_journey_ms: float, slo_p95_step_ms: float, slo_error_ratio: float) -> None:
     """Run the locust suite headless: tables per step and persona, SLO verdict, exit code from the gates."""
@@ -126,7 +130,8 @@ def load_command(users: int, spawn_rate: float, run_time: str, shape: str, perso
                     think_time=think_time, thresholds=limits, out=out_dir)
     console = Console()
     settings = StackSettings(free_ports=True, seed=seed, external=external, admin_token=admin_token,
-                             workers=stack_workers, redis_url=redis_url)
+                             workers=stack_workers, redis_url=redis_url,
+                             session_idle_timeout=session_idle_timeout)
     try:
         with Stack(settings) as stack:
             spec = TargetsSpec(dict(stack.urls), frozenset(external), admin_token)

@@ -81,3 +81,14 @@ def test_every_party_comes_after_the_parties_it_calls() -> None:
         assert set(plan.needs) <= seen, plan.name
         seen.add(plan.name)
     assert {p.default_port for p in PARTIES} == {8080, 8090, 8091, 8092}
+
+
+def test_session_idle_timeout_reaches_every_started_party() -> None:
+    assert "session_idle_timeout" not in StackSettings().config_of(PARTIES[0], {})  # the mocks' default
+    assert StackSettings(session_idle_timeout=0).config_of(PARTIES[0], {})["session_idle_timeout"] == 0
+    with Stack(StackSettings(free_ports=True, session_idle_timeout=45), parties=PARTIES[:1]) as stack:
+        health = requests.get(f"{stack.urls[PARTIES[0].name]}/_admin/health", timeout=5)
+        assert health.ok
+        running = stack._running[0][1]
+        sweeper = running.server.app.extensions["rsim_mock"].sessions  # type: ignore[attr-defined]
+        assert sweeper is not None and sweeper.idle_timeout == 45
