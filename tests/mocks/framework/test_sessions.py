@@ -6,6 +6,8 @@ so nothing here sleeps or depends on timing.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
@@ -15,6 +17,7 @@ from flask.testing import FlaskClient
 
 from mocks.framework import MockConfig
 from mocks.framework.journal import Exchange, Journal, JournalQuery
+from mocks.framework.redis_store import client_for
 from mocks.framework.runtime import EXTENSION_KEY, MockRuntime
 from mocks.framework.sessions import SessionSweeper, sweep_interval
 
@@ -160,3 +163,64 @@ def test_journal_order_survives_many_dropped_entries() -> None:
     paths = [e.path for e in journal.search()]
     assert paths[-1] == "/l/999" and len(journal) == len(paths) == 10
     assert len(journal._order) <= 2 * journal.capacity + 64
+
+
+# ------------------------------------------------------------------ several workers on Redis
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    from mocks.framework.redis_store.server import redis_server_binary, start_redis
+
+    if redis_server_binary() is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    with start_redis() as server:
+        yield server.url
+
+
+def _workers(demo: ModuleType, redis_url: str, clock: FakeTime) -> tuple[Flask, Flask]:
+    """Two apps on one Redis prefix: two worker processes of one mock."""
+    config = {"store": "redis", "redis_url": redis_url, "redis_prefix": f"t{uuid.uuid4().hex[:12]}"}
+    apps = (_app(demo, **config), _app(demo, **config))
+    for app in apps:
+        _sweeper(app, clock)
+    return apps
+
+
+def test_redis_session_idle_in_every_worker_is_swept_by_one_of_them(demo: ModuleType, redis_url: str) -> None:
+    clock = FakeTime()
+    a, b = _workers(demo, redis_url, clock)
+    sweep_a, sweep_b = _sweeper(a, clock), _sweeper(b, clock)
+    _leave_state(a.test_client(), "old")  # served by worker a only
+    assert sweep_a.sweep(now=clock.t + 1) == []  # a publishes its activity
+    clock.t += 30
+    _leave_state(b.test_client(), "young")
+
+    assert sweep_b.sweep(now=clock.t + 31) == ["old"]  # b sweeps what a served
+
+    client = a.test_client()
+    state = _state(client, "old")
+    assert state["records"] == {} and state["verdicts"] == {} and state["clock"]["sessionOffsetSeconds"] == 0
+    assert client.get("/_admin/journal", query_string={"session": "old"}).get_json()["count"] == 0
+    assert [r.get("session") for r in client.get("/_admin/faults").get_json()["rules"]] == ["young"]
+    assert _state(client, "young")["records"]
+    # The session's record hashes also carry a real Redis expiry, in case no worker is left to sweep.
+    runtime = _runtime(b)
+    redis_client = client_for(redis_url)
+    assert 0 < redis_client.pttl(runtime.store.keys.data("young")) <= (60 + 2 * 6) * 1000  # type: ignore[attr-defined]
+
+
+def test_redis_a_session_active_in_another_worker_is_kept(demo: ModuleType, redis_url: str) -> None:
+    clock = FakeTime()
+    a, b = _workers(demo, redis_url, clock)
+    sweep_a, sweep_b = _sweeper(a, clock), _sweeper(b, clock)
+    headers = {"X-Sim-Session": "shared"}
+    a.test_client().post("/demo/counter", json={"name": "c"}, headers=headers)
+    assert sweep_a.sweep(now=clock.t) == []
+    clock.t += 55
+    b.test_client().post("/demo/counter", json={"name": "c"}, headers=headers)  # only b saw this one
+    assert sweep_b.sweep(now=clock.t) == []
+    clock.t += 10  # 65 s after a's request, 10 s after b's: idle for a, not for the mock
+    assert sweep_a.sweep(now=clock.t) == []
+    value = a.test_client().post("/demo/counter", json={"name": "c"}, headers=headers).get_json()
+    assert value["responseObject"]["value"] == 3
