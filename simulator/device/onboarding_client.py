@@ -23,8 +23,12 @@ Flow (the app's side of steps 2-8)::
     client.verify_otp(otp)                                 # verified / remainingAttempts
     code = client.activation().code                        # the activation code for step 9
 
-Protocol 3.0-3.2 encrypt to the master key; 3.3 would need an application-scope temporary key and is
-refused here with :class:`OnboardingConfigError`.
+Protocol 3.0-3.2 encrypt to the master key with :class:`AppCredentials` alone.  3.3 encrypts to an
+application-scope temporary key from the Enrollment Server's ``/pa/v3/keystore/create``, which the
+PowerAuth SDK fetches, verifies and caches; as WDO takes the PowerAuth SDK's application-scope
+encryptor, pass ``encryptors=sdk.application_encryptor`` (any callable giving a fresh encryptor per
+request) and the client seals with it - whatever version the SDK speaks.  ``AppCredentials`` alone
+refuse 3.3 with :class:`OnboardingConfigError`.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from typing import Any, Protocol
 import requests
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from simulator.device.powerauth_sdk.errors import PowerAuthSdkError, ServerResponseError
 from simulator.powerauth.activation_code import is_valid_activation_code, verify_activation_signature
 from simulator.powerauth.ecies import EciesContext, EciesEncryptor, EciesResponse, EncryptorId, dumps_compact
 from simulator.powerauth.errors import PowerAuthError
@@ -52,6 +57,7 @@ __all__ = [
     "DEFAULT_PROCESS_TYPE",
     "PATHS",
     "AppCredentials",
+    "ApplicationEncryptor",
     "DocumentStatus",
     "IdentityStatus",
     "IssuedActivation",
@@ -336,6 +342,49 @@ def _resend_period(obj: Mapping[str, Any]) -> int | None:
     return _opt_int(config, "otpResendPeriodSeconds") if isinstance(config, Mapping) else None
 
 
+class SealedRequest(Protocol):
+    """An encrypted request: the exact body bytes and the ``X-PowerAuth-Encryption`` header."""
+
+    @property
+    def body(self) -> bytes: ...
+
+    @property
+    def headers(self) -> dict[str, str]: ...
+
+
+class ApplicationEncryptor(Protocol):
+    """One application-scope ECIES exchange (the PowerAuth SDK's ``DeviceEncryptor`` is one)."""
+
+    def encrypt(self, plaintext: bytes | Mapping[str, Any]) -> SealedRequest: ...
+
+    def decrypt(self, response: Mapping[str, Any]) -> bytes: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Sealed:
+    body: bytes
+    headers: dict[str, str]
+
+
+class _MasterKeyEncryptor:
+    """3.0-3.2: ECIES to the application's master public key, from :class:`AppCredentials` alone."""
+
+    def __init__(self, app: AppCredentials) -> None:
+        self.app = app
+        context = EciesContext(app.version, EncryptorId.APPLICATION_SCOPE_GENERIC, app.application_key,
+                               app.application_secret)
+        self._ecies = EciesEncryptor(context, app.master_key)
+
+    def encrypt(self, plaintext: bytes | Mapping[str, Any]) -> _Sealed:
+        data = plaintext if isinstance(plaintext, bytes) else dumps_compact(dict(plaintext))
+        sealed = self._ecies.encrypt_request(data)
+        header = EncryptionHeader(self.app.version.value, self.app.application_key).format()
+        return _Sealed(json.dumps(sealed.to_json()).encode("utf-8"), {ENCRYPTION_HEADER: header})
+
+    def decrypt(self, response: Mapping[str, Any]) -> bytes:
+        return self._ecies.decrypt_response(EciesResponse.from_json(response, self.app.version))
+
+
 class OnboardingClient:
     """The Onboarding Server as the app sees it, for one app installation.
 
@@ -352,9 +401,11 @@ class OnboardingClient:
         session: str | None = None,
         timeout: float = 30.0,
         http: requests.Session | None = None,
+        encryptors: Callable[[], ApplicationEncryptor] | None = None,
     ) -> None:
         self.base = base_url.rstrip("/") + CONTEXT_PATH
         self.app = app
+        self.encryptors: Callable[[], ApplicationEncryptor] = encryptors or (lambda: _MasterKeyEncryptor(app))
         self.timeout = timeout
         self.http = http or requests.Session()
         self.http.trust_env = False
@@ -376,15 +427,17 @@ class OnboardingClient:
 
     def call(self, path: str, request_object: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """One encrypted call; the decrypted ``responseObject`` (``{}`` when the answer has none)."""
-        context = EciesContext(self.app.version, EncryptorId.APPLICATION_SCOPE_GENERIC,
-                               self.app.application_key, self.app.application_secret)
-        encryptor = EciesEncryptor(context, self.app.master_key)
-        sealed = encryptor.encrypt_request(dumps_compact({"requestObject": dict(request_object or {})}))
-        header = EncryptionHeader(self.app.version.value, self.app.application_key).format()
+        try:
+            encryptor = self.encryptors()
+            sealed = encryptor.encrypt({"requestObject": dict(request_object or {})})
+        except ServerResponseError as exc:  # a 3.3 temporary key that does not verify
+            raise OnboardingSecurityError(f"no trustworthy encryption key for {path}: {exc}") from exc
+        except PowerAuthSdkError as exc:
+            raise OnboardingTransportError(f"no encryption key for {path}: {exc}") from exc
         try:
             response = self.http.post(
-                self.base + path, data=json.dumps(sealed.to_json()), timeout=self.timeout,
-                headers={"Content-Type": "application/json", ENCRYPTION_HEADER: header},
+                self.base + path, data=sealed.body, timeout=self.timeout,
+                headers={"Content-Type": "application/json", **sealed.headers},
             )
         except requests.RequestException as exc:
             raise OnboardingTransportError(f"onboarding server unreachable: {exc}") from exc
@@ -395,8 +448,10 @@ class OnboardingClient:
         if response.status_code != 200:
             raise _server_error(response.status_code, body, response.text)
         try:
-            plain = encryptor.decrypt_response(EciesResponse.from_json(body, self.app.version))
-        except PowerAuthError as exc:
+            if not isinstance(body, Mapping):
+                raise ServerResponseError("the answer is not a JSON object")
+            plain = encryptor.decrypt(body)
+        except (PowerAuthError, ServerResponseError) as exc:
             raise OnboardingSecurityError(f"answer of {path} does not decrypt: {exc}",
                                           http_status=200) from exc
         try:

@@ -48,6 +48,7 @@ from simulator.device.onboarding_client import (
     VerificationState,
     _server_error,
 )
+from simulator.device.powerauth_sdk import DeviceStorage, PowerAuthSDK
 from simulator.device.powerauth_sdk.config import PowerAuthConfig
 from simulator.identity.chip.chip import VirtualChip
 from simulator.identity.chip.forgery import swap_portrait
@@ -663,3 +664,43 @@ def test_pasted_portrait_on_the_id_card_is_rejected(phone: Phone) -> None:
     status = _submitted(phone, photos=camera.scan(DocumentType.ID_CARD))
     assert status.state is VerificationState.DOCUMENTS
     assert {d["status"] for d in phone.client.document_status().documents} == {"REJECTED"}
+
+
+START_PATH = "/enrollment-server-onboarding/api/onboarding/start"
+
+
+@pytest.mark.parametrize("version", ["3.3", "3.2"])
+def test_the_powerauth_sdk_encryptor_seals_every_call_at_its_version(world: World, version: str) -> None:
+    """As WDO takes the PowerAuth SDK's application-scope encryptor: 3.3 encrypts to a temporary key
+    fetched from ``/pa/v3/keystore/create``, and the server decrypts it as such."""
+    config = PowerAuthConfig(world.app.application_key, world.app.application_secret,
+                             world.app.master_public_key, ProtocolVersion(version))
+    sdk = PowerAuthSDK(config, DeviceStorage(), world.stack.wultra.url, session=world.session)
+    try:
+        with OnboardingClient(world.stack.wultra.url, world.app, session=world.session,
+                              encryptors=sdk.application_encryptor) as device:
+            process = device.start(world.identification())
+            assert device.status().process_id == process.process_id
+    finally:
+        sdk.close()
+    with world.admin(world.stack.wultra) as wultra:
+        starts = wultra.journal(session=world.session, path=START_PATH)
+        keystore = wultra.journal(session=world.session, path="/enrollment-server/pa/v3/keystore/create")
+    assert ("temporaryKeyId" in starts[0]["requestBody"]) == (version == "3.3")
+    assert len(keystore) == (1 if version == "3.3" else 0)  # one key, cached for both calls
+
+
+def test_a_temporary_key_signed_by_another_master_key_is_not_used(world: World) -> None:
+    other_master = public_key_to_bytes(generate_private_key().public_key())
+    config = PowerAuthConfig(world.app.application_key, world.app.application_secret, other_master,
+                             ProtocolVersion("3.3"))
+    sdk = PowerAuthSDK(config, DeviceStorage(), world.stack.wultra.url, session=world.session)
+    try:
+        with OnboardingClient(world.stack.wultra.url, world.app, session=world.session,
+                              encryptors=sdk.application_encryptor) as device, \
+                pytest.raises(OnboardingSecurityError):
+            device.start(world.identification())
+    finally:
+        sdk.close()
+    with world.admin(world.stack.wultra) as wultra:
+        assert wultra.journal(session=world.session, path=START_PATH) == []
