@@ -304,12 +304,18 @@ class _Scheduler:
     def _run(self) -> None:
         while True:
             time.sleep(self.TICK)
-            with self._lock:
-                sweepers = list(self._sweepers)
-            for sweeper in sweepers:
-                if sweeper.due(sweeper.activity.clock()):
-                    sweeper.sweep_quietly()
-            del sweepers  # no strong reference between ticks: a discarded app can be collected
+            self.tick()
+
+    def tick(self) -> int:
+        """Run every sweeper that is due; returns how many ran."""
+        with self._lock:
+            sweepers = list(self._sweepers)
+        ran = 0
+        for sweeper in sweepers:
+            if sweeper.due(sweeper.activity.clock()):
+                sweeper.sweep_quietly()
+                ran += 1
+        return ran  # no strong reference kept between ticks: a discarded app can be collected
 
 
 _SCHEDULER = _Scheduler()

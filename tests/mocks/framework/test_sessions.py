@@ -41,6 +41,7 @@ def _runtime(app: Flask) -> MockRuntime:
 def _sweeper(app: Flask, clock: FakeTime) -> SessionSweeper:
     sweeper = _runtime(app).sessions
     assert sweeper is not None
+    sweeper.stop()  # only the test sweeps, on its own clock
     sweeper.activity.clock = clock
     return sweeper
 
@@ -224,3 +225,22 @@ def test_redis_a_session_active_in_another_worker_is_kept(demo: ModuleType, redi
     assert sweep_a.sweep(now=clock.t) == []
     value = a.test_client().post("/demo/counter", json={"name": "c"}, headers=headers).get_json()
     assert value["responseObject"]["value"] == 3
+
+
+def test_the_process_sweeping_thread_runs_a_sweeper_once_its_interval_has_passed(demo: ModuleType) -> None:
+    from mocks.framework.sessions import _SCHEDULER
+
+    app, clock = _app(demo), FakeTime()
+    sweeper = _sweeper(app, clock)
+    app.test_client().post("/demo/counter", json={"name": "c"}, headers={"X-Sim-Session": "s"})
+    sweeper.sweep(now=clock.t)  # next round due one interval (6 s) later
+    sweeper.start()
+    try:
+        clock.t += 5
+        assert not sweeper.due(clock.t)
+        clock.t += 56  # past the interval, and "s" is 61 s idle
+        assert sweeper.due(clock.t)
+        _SCHEDULER.tick()
+        assert sweeper.swept_total == 1 and not sweeper.due(clock.t)
+    finally:
+        sweeper.stop()
