@@ -14,6 +14,9 @@ random streams     :class:`RedisRandomSource` (seed, counts)   :mod:`.random`, :
 request journal    :class:`RedisJournal` (a bounded list)      :mod:`.journal`
 fault rules        :class:`RedisFaultInjector` (counted there) :mod:`.faults`, :mod:`.control`
 reset              each shared part resets in Redis            (all of the above)
+idle sessions      a sorted set ``<base>:sessions`` (session   :mod:`mocks.framework.sessions`
+                   -> last request), a sweep lock, and real
+                   key expiry on each session's hashes
 =================  ==========================================  ===================================
 
 Everything the admin API steers (clock, reset, journal, faults, verdicts, transitions, seed, state)
