@@ -13,6 +13,7 @@ from __future__ import annotations
 import json as _json
 import threading
 import time
+import weakref
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,6 +49,19 @@ def _mimetype(content_type: str | None) -> str | None:
     return content_type.split(";", 1)[0].strip() if content_type else None
 
 
+class _ThreadHttp:
+    """One thread's ``requests.Session``, closed when the thread ends and its thread-local goes.
+
+    The threaded server starts a thread per connection, so sessions must not outlive their thread:
+    kept in a list, one per connection ever served, they grew for as long as the mock ran.
+    """
+
+    def __init__(self) -> None:
+        self.http = requests.Session()
+        self.http.trust_env = False  # never route simulated traffic through a configured proxy
+        weakref.finalize(self, self.http.close)
+
+
 class OutboundClient:
     """A thin, thread-safe wrapper over ``requests.Session`` (one session per thread)."""
 
@@ -64,7 +78,7 @@ class OutboundClient:
         self._party = party
         self._timeout = self._clamp(timeout)
         self._local = threading.local()
-        self._sessions: list[requests.Session] = []
+        self._sessions: weakref.WeakSet[requests.Session] = weakref.WeakSet()  # live ones, for close()
         self._lock = threading.Lock()
 
     @staticmethod
@@ -74,14 +88,13 @@ class OutboundClient:
         return connect, read
 
     def _http(self) -> requests.Session:
-        http = getattr(self._local, "http", None)
-        if http is None:
-            http = requests.Session()
-            http.trust_env = False  # never route simulated traffic through a configured proxy
-            self._local.http = http
+        holder: _ThreadHttp | None = getattr(self._local, "holder", None)
+        if holder is None:
+            holder = _ThreadHttp()
+            self._local.holder = holder
             with self._lock:
-                self._sessions.append(http)
-        return http
+                self._sessions.add(holder.http)
+        return holder.http
 
     def request(
         self,
@@ -140,7 +153,8 @@ class OutboundClient:
 
     def close(self) -> None:
         with self._lock:
-            sessions, self._sessions = self._sessions, []
+            sessions = list(self._sessions)
+            self._sessions = weakref.WeakSet()
         for http in sessions:
             http.close()
 

@@ -244,3 +244,26 @@ def test_the_process_sweeping_thread_runs_a_sweeper_once_its_interval_has_passed
         assert sweeper.swept_total == 1 and not sweeper.due(clock.t)
     finally:
         sweeper.stop()
+
+
+# ------------------------------------------------------------------ nothing else grows per journey
+
+
+def test_outbound_http_sessions_go_with_the_threads_that_made_them() -> None:
+    """The threaded server runs a thread per connection; each one's outbound session must not linger."""
+    import gc
+    import threading
+
+    from mocks.framework.clock import VirtualClock
+    from mocks.framework.outbound import OutboundClient
+
+    client = OutboundClient(Journal(), VirtualClock(), party="p")
+    threads = [threading.Thread(target=client._http) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    gc.collect()
+    assert len(client._sessions) == 0
+    assert client._http() is client._http()  # one per live thread, reused
+    client.close()
