@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -107,6 +108,9 @@ class PinnedCommands:
     when *sending* failed (a server restart or a dropped idle socket), never after it may have run.
     """
 
+    #: A connection unused for this long is checked for a close by the server before it is used.
+    IDLE_CHECK_SECONDS = 1.0
+
     def __init__(self, client: redis.Redis) -> None:
         self._pool = client.connection_pool
         self._local = threading.local()
@@ -115,9 +119,19 @@ class PinnedCommands:
         local = self._local
         conn = getattr(local, "conn", None)
         pid = os.getpid()
+        now = time.monotonic()
         if conn is None or local.pid != pid:  # none yet, or inherited across a fork
             conn = self._pool.make_connection()
             local.conn, local.pid = conn, pid
+        elif now - local.used > self.IDLE_CHECK_SECONDS:
+            # Idle a while: the server may have closed it (restart, timeout).  Over TCP a send to a
+            # closed peer still "succeeds", so look first, as the pool does on every checkout.
+            try:
+                if conn.can_read():
+                    conn.disconnect()
+            except (redis.ConnectionError, redis.TimeoutError):
+                conn.disconnect()
+        local.used = now
         return conn
 
     @staticmethod

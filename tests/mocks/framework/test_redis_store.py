@@ -186,6 +186,38 @@ def test_unreachable_redis_is_a_typed_503(keys: KeySpace) -> None:
     assert caught.value.status == 503
 
 
+def test_pinned_commands_recover_from_a_script_flush_and_a_dropped_connection(client: redis.Redis,
+                                                                             keys: KeySpace) -> None:
+    """Request threads keep their own connection; a server that lost the scripts, or closed the
+    connection, costs a re-load or a reconnect, not an error."""
+    store = RedisStore(client, keys)
+    store.put("s", "k", {"v": 1})
+    client.script_flush()
+    assert store.get("s", "k") == {"v": 1}
+    client.script_flush()
+    assert store.batch("s", [("incr", "n"), ("get", "k")]) == [1, {"v": 1}]
+    client.client_kill_filter(_type="normal", skipme=True)  # drops every other connection, the pinned one too
+    assert store.get("s", "k") == {"v": 1}
+    assert store.incr("s", "n") == 2
+
+
+def test_pinned_connection_over_tcp_survives_a_server_side_close(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over TCP a send to a closed peer succeeds and only the read fails: an idle pinned connection is
+    looked at before use (the threshold is lowered here instead of sleeping)."""
+    from mocks.framework.redis_store.connection import PinnedCommands
+
+    monkeypatch.setattr(PinnedCommands, "IDLE_CHECK_SECONDS", 0.0)
+    with start_redis(tcp=True) as server:
+        tcp = redis.Redis.from_url(server.url, decode_responses=True)
+        store = RedisStore(tcp, KeySpace("tcp", "pinned"))
+        store.put("s", "k", 1)
+        admin = server.client()
+        admin.client_kill_filter(_type="normal", skipme=True)
+        assert store.get("s", "k") == 1
+        tcp.close()
+        admin.close()
+
+
 def test_member_incr_is_exact_across_connections(redis_url: str, client: redis.Redis, keys: KeySpace) -> None:
     """Member increments race through compare-and-set; from the server's side each client here is a
     separate worker (its own connection), so no increment may be lost or counted twice."""
