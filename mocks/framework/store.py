@@ -30,7 +30,7 @@ import math
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Final
@@ -55,6 +55,7 @@ SessionClock = Callable[[str], float]
 """Maps a session to its virtual POSIX time; the store measures TTLs with it."""
 
 MAX_KEY_LENGTH = 512
+_BATCH_OPS = ("get", "incr")
 
 
 class _Keep(Enum):
@@ -203,6 +204,18 @@ class StateStore(ABC):
     def sessions(self) -> list[str]:
         """Sessions that hold at least one record (expired ones may still be listed)."""
 
+    def batch(self, session: str, ops: Sequence[tuple[str, str]]) -> list[Json | None]:
+        """Several independent ``("get", key)`` / ``("incr", key)`` operations; their results in order.
+
+        ``incr`` here is ``incr(key)``: a plain counter, by 1, no TTL.  Each operation is atomic on its
+        own and nothing is atomic across them (as between any two calls); a backend may send them
+        together - Redis in one round trip instead of one per operation.
+        """
+        for op, _key in ops:
+            if op not in _BATCH_OPS:
+                raise ValueError(f"batch supports {', '.join(_BATCH_OPS)}, not {op!r}")
+        return [self.get(session, key) if op == "get" else self.incr(session, key) for op, key in ops]
+
     def bind(self, session: str) -> SessionStore:
         """A view of this store fixed to one session, the form models usually hold."""
         _check_key(session, "x")
@@ -242,6 +255,9 @@ class SessionStore:
 
     def update(self, key: str, fn: Callable[[Json | None], Json], *, ttl: TTL = KEEP_TTL) -> Json:
         return update(self.store, self.session, key, fn, ttl=ttl)
+
+    def batch(self, *ops: tuple[str, str]) -> list[Json | None]:
+        return self.store.batch(self.session, ops)
 
 
 def update(

@@ -64,9 +64,10 @@ def clear_faults() -> None:
 def send_message(req: SendRequest, acct: Account) -> dict[str, Any]:
     """Accept a message: queue it with a drawn delivery plan, then advance it to 'now'."""
     s = store()
-    number = s.incr("seq:messages")
+    counter, raw_faults = s.batch(("incr", "seq:messages"), ("get", FAULTS_KEY))  # one round trip
+    number = int(counter)
     sid = f"SM{rng('ids').getrandbits(128):032x}"
-    faults = load_faults(s)
+    faults = SmsFaults() if raw_faults is None else SmsFaults.model_validate(raw_faults)
     plan = draw_plan(faults, number, rng("sms-faults"))
     info = count_segments(req.body)
     moment = now().timestamp()

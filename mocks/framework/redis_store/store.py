@@ -30,10 +30,11 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import redis
+from redis.exceptions import NoScriptError
 
 from ..store import (
     KEEP_TTL,
@@ -314,6 +315,34 @@ class RedisStore(StateStore):
             if attempt >= 3:
                 time.sleep(random.uniform(0, 0.002))  # jitter, not a secret
         raise StoreConflictError(f"incr of {key!r} lost {self._cas_retries} compare-and-set races in a row")
+
+    def batch(self, session: str, ops: Sequence[tuple[str, str]]) -> list[Json | None]:
+        """The operations' scripts in one pipelined round trip (each script still atomic on its own)."""
+        for op, key in ops:
+            _check_key(session, key)
+            if op not in ("get", "incr"):
+                raise ValueError(f"batch supports get, incr, not {op!r}")
+        now = self._now(session)
+        when = repr(now)
+        keys = (self._keys.data(session), self._keys.expiry(session))
+        counter = ("1", "none")  # incr by 1 of a plain counter, no expiry for a new one
+        commands = [("EVALSHA", self._script.sha, 2, *keys, op, when, key, *(counter if op == "incr" else ()))
+                    for op, key in ops]
+        replies = self._call(lambda: self._commands.pipeline(commands))
+        results: list[Json | None] = []
+        for (op, key), reply in zip(ops, replies, strict=True):
+            if isinstance(reply, NoScriptError):  # the server lost the script: these re-load it
+                results.append(self.get(session, key) if op == "get" else self.incr(session, key))
+            elif isinstance(reply, redis.ResponseError):
+                raise StoreUnavailableError(f"state store refused a command: {reply}")
+            elif op == "get":
+                results.append(None if reply is None else json.loads(reply))
+            elif reply[0] == "ok":
+                self._wrote()
+                results.append(int(reply[1]))
+            else:
+                results.append(self._incr_by_cas(session, key, None, 1, None))
+        return results
 
     def compare_and_set(
         self, session: str, key: str, expected: Json | None, new: Json, *, ttl: TTL = KEEP_TTL

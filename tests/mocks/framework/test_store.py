@@ -110,6 +110,24 @@ def test_incr_plain_and_field(make_store: StoreMaker) -> None:
         store.incr("s", "flag")
 
 
+def test_batch_is_the_same_operations_one_by_one(make_store: StoreMaker) -> None:
+    clock = Clock()
+    store = make_store(clock)
+    store.put("s", "cfg", {"a": 1})
+    store.put("s", "gone", {"b": 2}, ttl=5)
+    store.put("s", "text", "abc")
+    assert store.batch("s", [("incr", "n"), ("get", "cfg"), ("get", "missing"), ("incr", "n")]) == [
+        1, {"a": 1}, None, 2]
+    clock.t["s"] = 1005.0
+    assert store.bind("s").batch(("get", "gone"), ("incr", "n")) == [None, 3]
+    assert store.get("s", "n") == 3
+    assert store.batch("other", [("get", "cfg")]) == [None]
+    with pytest.raises(StoreTypeError):
+        store.batch("s", [("incr", "text")])
+    with pytest.raises(ValueError, match="batch supports"):
+        store.batch("s", [("put", "k")])
+
+
 def test_compare_and_set_is_json_exact(make_store: StoreMaker) -> None:
     store = make_store()
     assert store.compare_and_set("s", "k", None, 1) is True  # absent → create
