@@ -77,7 +77,8 @@ class ScenarioPhone:
         self.config = PowerAuthConfig(config.application_key, config.application_secret,
                                       config.master_public_key, parse_device_version(version))
         self.sdk = PowerAuthSDK(self.config, self.world.storage, targets.wultra, session=session)
-        self.onboarding = OnboardingClient(targets.wultra, self.world.app, session=session, http=self._http())
+        self.onboarding = OnboardingClient(targets.wultra, self.world.app, session=session, http=self._http(),
+                                           encryptors=self.sdk.application_encryptor)
         self.inbox = SmsInbox(targets.sms_gateway, self.world.person.phone_number, http=self._http())
         self.presence: PresenceCheckSession | None = None
         self.otp = ""

@@ -94,10 +94,14 @@ class _Journey:
     def __init__(self, targets: Targets, persona: Persona, world: ClientWorld, session: str,
                  options: JourneyOptions, recorder: _Recorder) -> None:
         self.targets, self.persona, self.world, self.options = targets, persona, world, options
-        self.sdk = PowerAuthSDK(world.config, world.storage, targets.wultra, session=session)
+        # A journey never moves a party's virtual clock, so the phone keeps its one time sync as the
+        # mobile SDK does, instead of asking the server's time before each reuse of a temporary key.
+        self.sdk = PowerAuthSDK(world.config, world.storage, targets.wultra, session=session,
+                                resync_before_key_reuse=False)
         recorder.attach(self.sdk.transport.http, session)
         self.onboarding = OnboardingClient(targets.wultra, world.app, session=session,
-                                           http=recorder.attach(requests.Session(), session))
+                                           http=recorder.attach(requests.Session(), session),
+                                           encryptors=self.sdk.application_encryptor)
         self.inbox = SmsInbox(targets.sms_gateway, world.person.phone_number,
                               http=recorder.attach(requests.Session(), session))
         self.face = FaceSdk(targets.biometry, world.face_identity, behaviour=_SDK_FACE[persona.face],
