@@ -43,6 +43,10 @@ only from the runtime, so sessions stay isolated and runs reproducible::
     due = transition_policy("biometry.verify").is_due(   # pending → done: now, after T s or N polls
         started_at=job["startedAt"], now=now().timestamp(), reads=job["reads"])
 
+**Sessions expire**: a session nobody sent a request for during ``session_idle_timeout`` real
+seconds (default 600, ``0`` = never; ``default`` is kept) is swept entirely, as by an admin reset
+with the journal (:mod:`.sessions`), so state that must outlive a scenario belongs in ``default``.
+
 Read-modify-write goes through ``incr``, ``compare_and_set``, ``put_if_absent``, ``pop`` or
 ``update`` (CAS loop), never ``get`` then ``put``.  State that is an object graph rather than records
 can live in a :class:`BackendRegistry` registered as a reset hook in ``PartySpec.setup``.
@@ -51,9 +55,9 @@ can live in a :class:`BackendRegistry` registered as a reset hook in ``PartySpec
 propagated, timeouts applied, the call journaled under the current exchange, and a failure raised as
 :class:`UpstreamError` (map its ``upstream`` kind to the party's code/status in the envelope).
 
-**Configuration** is one :class:`MockConfig` (seed, body limit, journal size, admin token, delay
-cap, outbound timeouts, store backend); party settings such as other parties' URLs go in its
-``extra`` mapping and are read with ``current_runtime().config.extra``.
+**Configuration** is one :class:`MockConfig` (seed, body limit, journal sizes, admin token, delay
+cap, outbound timeouts, store backend, session idle timeout); party settings such as other
+parties' URLs go in its ``extra`` mapping and are read with ``current_runtime().config.extra``.
 
 **The app**::
 

@@ -3,9 +3,11 @@
 Every inbound exchange (except the admin API's own) is recorded with both its virtual and real
 timestamps, its session, the redacted request and response, the duration, any fault that was
 injected, and the outbound calls the mock made while handling it (linked through the exchange in
-progress).  The buffer is a ring: the oldest entries fall off at capacity, so a long load test cannot
-grow the mock's memory.  Bodies are redacted *before* truncation so a cut can never expose half a
-secret.
+progress).  The buffer is bounded twice, oldest entries dropped first: ``capacity`` entries in total
+and ``session_capacity`` per session (see :class:`Journal`), so a long load test cannot grow the
+mock's memory and one chatty session cannot crowd out the others; a session swept for idleness
+(:mod:`.sessions`) takes its entries with it.  Bodies are redacted *before* truncation so a cut
+can never expose half a secret.
 """
 
 from __future__ import annotations

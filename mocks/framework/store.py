@@ -17,6 +17,9 @@ Contract shared by every backend
 * **TTL runs on the virtual clock** of the record's session: a record written with ``ttl=300`` is
   gone once that session's clock has moved 300 s, without any real waiting.  Expiry is evaluated at
   access time; an expired record is invisible to every method and is purged lazily.
+* **Sessions expire when idle**: besides record TTLs, a whole session is dropped (as by
+  :meth:`StateStore.reset` of it) once nobody sent a request for it during the mock's
+  ``session_idle_timeout`` of real time - see :mod:`.sessions`; the store itself does not track this.
 * **Atomicity**: every method is linearizable on its own - it acts as if it ran alone between two
   instants (in memory: under one lock; in Redis: one command or script).  Nothing is atomic *across*
   calls: read-modify-write must use ``incr``, ``compare_and_set``, ``put_if_absent``, ``pop`` or the
