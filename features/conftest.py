@@ -1,9 +1,10 @@
 """The conformance suite's fixtures and reporting hooks.
 
 * **Targets** - every party not named in ``RSIM_TARGETS`` / ``RSIM_*_URL`` is started as a mock on
-  loopback (free ports).  One stack per pytest process: under pytest-xdist each worker starts its
-  own, which costs about a second and keeps workers independent (no cross-process lock, no stack
-  outliving a crashed run); scenarios are isolated by their own ``X-Sim-Session`` either way.
+  loopback (free ports).  ``rsim bdd`` starts them once and names them by URL, so all xdist workers
+  share one stack (:mod:`simulator.bdd.shared_stack`); plain ``pytest features`` starts one stack per
+  pytest process (no stack outlives a crashed run).  Scenarios are isolated by their own
+  ``X-Sim-Session`` either way.
 * **Steps** - the reusable step library of :mod:`simulator.bdd.steps`.
 * **Artifacts** - after each scenario, ``$RSIM_BDD_ARTIFACTS/scenarios/<slug>.json`` (default
   ``build/bdd``) with its result, steps and the mocks' journal entries of its session.
@@ -12,8 +13,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Generator, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,9 +30,10 @@ from simulator.bdd.artifacts import (
     write_artifact,
 )
 from simulator.bdd.context import ScenarioContext, session_name
+from simulator.bdd.shared_stack import PARTY_LOG_VAR, suite_stack_settings
 from simulator.bdd.steps import step_fixtures
 from simulator.bdd.targets import TargetsConfig, load_targets
-from simulator.stack import Stack, StackSettings
+from simulator.stack import Stack
 
 globals().update(step_fixtures())
 
@@ -48,6 +52,16 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{name}: {text}")
 
 
+def _read_text(path: str | None) -> str:
+    """The parties' log file of a shared stack (``rsim bdd``), empty when there is none."""
+    if not path:
+        return ""
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
 @pytest.fixture(scope="session")
 def targets_config() -> TargetsConfig:
     return load_targets()
@@ -56,10 +70,7 @@ def targets_config() -> TargetsConfig:
 @pytest.fixture(scope="session")
 def parties(targets_config: TargetsConfig) -> Iterator[dict[str, str]]:
     """Every party's base URL: the real ones as configured, the rest started here."""
-    settings = StackSettings(free_ports=True, seed=7, external=dict(targets_config.external),
-                             admin_token=targets_config.admin_token,
-                             extra={"wultra": {"max_request_bytes": 8 * 1024 * 1024}})
-    with Stack(settings) as stack:
+    with Stack(suite_stack_settings(targets_config)) as stack:
         yield dict(stack.urls)
 
 
@@ -72,7 +83,8 @@ def ctx(request: pytest.FixtureRequest, parties: dict[str, str], targets_config:
     context = ScenarioContext(session=session_name(request.node.nodeid), urls=dict(parties),
                               config=targets_config)
     caplog.set_level(logging.DEBUG)
-    context.answers["log_text"] = lambda: caplog.text
+    party_log = os.environ.get(PARTY_LOG_VAR)
+    context.answers["log_text"] = lambda: caplog.text + _read_text(party_log)
     info = request.node.stash.setdefault(_INFO, {})
     info["session"], info["parties"] = context.session, dict(parties)
     context.fast_sms()

@@ -1,6 +1,8 @@
 """``rsim bdd``: run the Gherkin conformance suite with its reports.
 
-Runs ``pytest features`` in a child process (the project's pytest settings apply) with JUnit XML
+The parties no target names are started here, once, and every pytest-xdist worker's scenarios run
+against them (:mod:`simulator.bdd.shared_stack`).  Runs ``pytest features`` in a child process (the
+project's pytest settings apply) with JUnit XML
 and cucumber JSON written into the artifacts folder, spread over ``-n`` xdist workers, optionally
 narrowed by a pytest-bdd tag expression (``--tags "@smoke and not @slow"``).  Afterwards the HTML
 conformance report is built from the per-scenario artifacts when the report module is installed.
@@ -23,7 +25,8 @@ import click
 
 from .artifacts import ARTIFACTS_VAR, artifacts_dir
 from .cucumber import write_cucumber_if_empty
-from .targets import TARGETS_FILE_VAR
+from .shared_stack import shared_stack
+from .targets import TARGETS_FILE_VAR, TargetsError, load_targets
 from .traceability import FEATURES_DIR
 
 __all__ = ["bdd_command", "build_html_report", "pytest_args", "tags_to_markers"]
@@ -100,7 +103,13 @@ def bdd_command(tags: str | None, workers: str, artifacts_path: Path | None, rep
     env[ARTIFACTS_VAR] = str(artifacts)
     if targets_file is not None:
         env[TARGETS_FILE_VAR] = str(targets_file.resolve())
-    code = _run(pytest_args(artifacts, workers=workers, tags=tags, extra=pytest_extra), env)
+    try:
+        targets = load_targets(env)
+    except TargetsError as exc:
+        raise click.UsageError(str(exc)) from exc
+    with shared_stack(targets, artifacts / "parties.log") as stack_env:
+        code = _run(pytest_args(artifacts, workers=workers, tags=tags, extra=pytest_extra),
+                    {**env, **stack_env})
     out_html = (report_path or artifacts / "report.html").resolve()
     if (artifacts / "scenarios").is_dir():
         write_cucumber_if_empty(artifacts)

@@ -73,3 +73,17 @@ def test_nothing_selected_is_a_failure(tmp_path: Path) -> None:
 def test_workers_must_be_auto_or_a_number(tmp_path: Path) -> None:
     result = CliRunner().invoke(bdd_command, ["-n", "many", "--artifacts", str(tmp_path)])
     assert result.exit_code == 2 and "auto or a number" in result.output
+
+
+def test_rsim_bdd_runs_every_worker_against_one_shared_stack(tmp_path: Path) -> None:
+    tags = "@RX-01 and @smoke or @RX-03 and @positive"
+    result = CliRunner().invoke(bdd_command, ["--tags", tags, "-n", "2", "--artifacts", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    scenarios = [json.loads(p.read_text(encoding="utf-8")) for p in (tmp_path / "scenarios").glob("*.json")]
+    assert len(scenarios) == 4 and {s["outcome"] for s in scenarios} == {"passed"}
+    stacks = {json.dumps(s["parties"], sort_keys=True) for s in scenarios}
+    assert len(stacks) == 1, f"scenarios ran against {len(stacks)} stacks"
+    assert len({s["session"] for s in scenarios}) == 4, "each scenario has its own session"
+    # The parties' log lines reach the workers through one file (RX-03 reads it for leaked OTPs).
+    party_log = (tmp_path / "parties.log").read_text(encoding="utf-8")
+    assert "mocks.bank.alert" in party_log, "the bank's alert service logged the SMS it sent"
