@@ -20,6 +20,11 @@ SMS latency: our SMS gateway delays each hop by default (seconds, as a carrier d
 sets a short latency per session (``sms_seconds``, default 50 ms per hop) so the journey measures
 the parties, not a simulated carrier.  ``None`` leaves the gateway's own latency (and is forced when
 the gateway is a real system).
+
+Connections: a client keeps its HTTP connections to the parties alive from one journey to the next
+(``reuse_connections``, on by default; :class:`simulator.journey.connections.SharedConnections`), as
+a load tool's user keeps its session: every journey still has its own sessions, headers and
+isolation, but not a TCP connect, a server thread and a close per session and party.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from dataclasses import dataclass, field
 
 import requests
 
+from simulator.journey.connections import SharedConnections
 from simulator.journey.events import JourneyRun, StepEvent
 from simulator.journey.personas import Persona
 from simulator.journey.runner import SESSION_HEADER, JourneyOptions, run_journey
@@ -83,6 +89,7 @@ class DriverSettings:
     sms_seconds: float | None = 0.05
     options: JourneyOptions = field(default_factory=lambda: JourneyOptions(
         sms_timeout=20.0, verification_timeout=60.0, poll_interval=0.05))
+    reuse_connections: bool = True
 
     def __post_init__(self) -> None:
         if self.seed_pool < 1:
@@ -104,11 +111,16 @@ class JourneyDriver:
         self.spec, self.settings, self.report = spec, settings, report
         self.targets = spec.targets()
         self.rng = rng or random.Random()
+        self.connections = SharedConnections() if settings.reuse_connections else None
         self.http = requests.Session()
         self.http.trust_env = False
+        if self.connections is not None:
+            self.connections.mount_on(self.http)
 
     def close(self) -> None:
         self.http.close()
+        if self.connections is not None:
+            self.connections.shutdown()
 
     def warm(self) -> int:
         """Render the evidence of every (persona, seed) in the pool; returns how many."""
@@ -151,7 +163,7 @@ class JourneyDriver:
         try:
             self._fast_sms(session)
             run = run_journey(self.targets, who, seed=seed, session=session, options=self.settings.options,
-                              on_step=self._on_step(who))
+                              on_step=self._on_step(who), connections=self.connections)
         except (ArrangeError, requests.RequestException) as exc:
             ms = (time.perf_counter() - started) * 1000
             self.report(STEP, ARRANGE_STEP, ms, exc)

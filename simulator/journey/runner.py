@@ -40,11 +40,12 @@ from simulator.powerauth.headers import AuthorizationHeader
 from simulator.powerauth.signature import request_data
 from simulator.powerauth.status_blob import ActivationStatus
 
+from .connections import SharedConnections
 from .events import CallRecord, JourneyRun, StepEvent
 from .personas import FaceBehaviour, OtpBehaviour, Persona
 from .world import ArrangeError, ClientWorld, Targets, arrange
 
-__all__ = ["JourneyOptions", "StepFailed", "run_journey"]
+__all__ = ["JourneyOptions", "SharedConnections", "StepFailed", "run_journey"]
 
 NEW_PIN = "1357"
 WRONG_PIN_FREE_OTP = "00000000"
@@ -92,22 +93,28 @@ class _Journey:
     """One phone going through the 11 steps for one persona."""
 
     def __init__(self, targets: Targets, persona: Persona, world: ClientWorld, session: str,
-                 options: JourneyOptions, recorder: _Recorder) -> None:
+                 options: JourneyOptions, recorder: _Recorder,
+                 connections: SharedConnections | None = None) -> None:
         self.targets, self.persona, self.world, self.options = targets, persona, world, options
+
+        def attach(http: requests.Session) -> requests.Session:
+            if connections is not None:
+                connections.mount_on(http)
+            return recorder.attach(http, session)
+
         # A journey never moves a party's virtual clock, so the phone keeps its one time sync as the
         # mobile SDK does, instead of asking the server's time before each reuse of a temporary key.
         self.sdk = PowerAuthSDK(world.config, world.storage, targets.wultra, session=session,
                                 resync_before_key_reuse=False)
-        recorder.attach(self.sdk.transport.http, session)
+        attach(self.sdk.transport.http)
         self.onboarding = OnboardingClient(targets.wultra, world.app, session=session,
-                                           http=recorder.attach(requests.Session(), session),
+                                           http=attach(requests.Session()),
                                            encryptors=self.sdk.application_encryptor)
-        self.inbox = SmsInbox(targets.sms_gateway, world.person.phone_number,
-                              http=recorder.attach(requests.Session(), session))
+        self.inbox = SmsInbox(targets.sms_gateway, world.person.phone_number, http=attach(requests.Session()))
         self.face = FaceSdk(targets.biometry, world.face_identity, behaviour=_SDK_FACE[persona.face],
                             other_identity=f"impostor-of-{world.face_identity}",
-                            http=recorder.attach(requests.Session(), session))
-        self.back_office = recorder.attach(requests.Session(), session)
+                            http=attach(requests.Session()))
+        self.back_office = attach(requests.Session())
         self.otp = ""
         self.typed = 0
         self.code: tuple[str, str | None] = ("", None)
@@ -296,8 +303,12 @@ def run_journey(
     options: JourneyOptions | None = None,
     on_step: Callable[[StepEvent], None] | None = None,
     session: str | None = None,
+    connections: SharedConnections | None = None,
 ) -> JourneyRun:
-    """Arrange the persona's world, then run the 11 steps until one fails; ``on_step`` sees each event."""
+    """Arrange the persona's world, then run the 11 steps until one fails; ``on_step`` sees each event.
+
+    ``connections``: a pool kept alive across this client's journeys (see :class:`SharedConnections`).
+    """
     session = session or _session_name(persona, seed)
     run = JourneyRun(persona=persona.name, seed=seed, session=session,
                      expected_failure=persona.expected_failure)
@@ -305,11 +316,13 @@ def run_journey(
     with requests.Session() as arrange_http:
         arrange_http.trust_env = False
         arrange_http.headers[SESSION_HEADER] = session
+        if connections is not None:
+            connections.mount_on(arrange_http)
         try:
             world = arrange(targets, persona, seed, session, arrange_http)
         except (ArrangeError, requests.RequestException, PowerAuthSdkError) as exc:
             raise ArrangeError(f"could not set up the world before step 1: {exc}") from exc
-    journey = _Journey(targets, persona, world, session, options or JourneyOptions(), recorder)
+    journey = _Journey(targets, persona, world, session, options or JourneyOptions(), recorder, connections)
     try:
         for number in range(1, 12):
             with _timed(run, number, recorder, on_step) as event:

@@ -33,6 +33,7 @@ from simulator.identity.mrz import td3_lines
 from simulator.identity.people import Person, generate_person
 from simulator.powerauth.codec import b64decode
 
+from .connections import shared_with
 from .personas import DocumentChoice, DocumentFault, Persona
 
 __all__ = [
@@ -144,6 +145,7 @@ def _old_phone(rest: _Rest, targets: Targets, config: PowerAuthConfig, user_id: 
     init = rest.ok("/activation/init", {"applicationId": targets.application_id, "userId": user_id})
     storage = DeviceStorage()
     sdk = PowerAuthSDK(config, storage, targets.wultra, session=session)
+    shared_with(rest.http, sdk.transport.http, targets.wultra)
     try:
         sdk.create_activation(init["activationCode"], signature=init["activationSignature"], name="old phone")
         sdk.persist_activation(OLD_PIN)

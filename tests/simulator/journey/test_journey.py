@@ -124,3 +124,22 @@ def test_one_otp_travels_wultra_to_bank_to_sms_gateway_in_the_journals(stack: St
     [send] = journal("sms-gateway", "/Messages.json")
     phone = person_for(persona("honest-id-card"), SEED).phone_number
     assert send["requestBody"]["To"] == phone and send["requestBody"]["Body"] == "***"
+
+
+def test_journeys_sharing_a_pool_end_as_they_must_on_one_connection_per_party(stack: Stack) -> None:
+    """A load client's kept-alive pool: sessions of successive journeys borrow its connections."""
+    from simulator.journey.connections import SharedConnections
+
+    targets = Targets.from_urls(stack.urls)
+    pool = SharedConnections()
+    try:
+        for who in (persona("honest-id-card"), persona("impostor")):
+            session = f"journey-pool-{who.name}-{uuid.uuid4().hex[:6]}"
+            _fast_sms(stack.urls["sms-gateway"], session)
+            run = run_journey(targets, who, seed=SEED, session=session, options=FAST, connections=pool)
+            assert run.as_expected, run.failed_step
+        opened = {f"{key.key_host}:{key.key_port}": pool.poolmanager.pools[key].num_connections
+                  for key in list(pool.poolmanager.pools.keys())}
+        assert opened and all(n == 1 for n in opened.values()), opened
+    finally:
+        pool.shutdown()
