@@ -14,14 +14,22 @@ synthetic population, so that the false match rate stays far below 0.1 % while f
 stay under 1 % (``loadtests/benchmarks/identity_faces.py`` measures both). Keep it
 configurable, and report the score.
 
+Templates are a pure function of the image bytes, so :meth:`FaceMatcher.extract` keeps the last
+``TEMPLATES_CACHED`` of them by the bytes' SHA-256 (read-only arrays): the same document portrait or
+trusted image met again (page portrait, DG2, enrolment) costs a hash. A changed byte is another
+digest and a fresh extraction; failures are never cached.
+
 Reasons: ``face_not_found`` (no plausible eye pair, or too little skin to describe) and
 ``face_mismatch`` (score below the threshold).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import struct
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +45,10 @@ FACE_NOT_FOUND = "face_not_found"
 FACE_MISMATCH = "face_mismatch"
 _MAGIC = b"SFT1"
 _HEADER = struct.Struct(">4sHHff")
+#: Templates kept by image digest (a template is ~40 kB).
+TEMPLATES_CACHED = 128
+_templates: OrderedDict[bytes, FaceTemplate] = OrderedDict()
+_templates_lock = threading.Lock()
 
 
 class FaceNotFoundError(FaceError):
@@ -112,7 +124,20 @@ class FaceMatcher:
     def extract(self, image_bytes: bytes) -> FaceTemplate:
         """Locate, align and describe the face; raises :class:`FaceNotFoundError` or
         :class:`~.errors.InvalidImageError`."""
-        return extract_from_rgb(decode_rgb(image_bytes))
+        digest = hashlib.sha256(image_bytes).digest()
+        with _templates_lock:
+            cached = _templates.get(digest)
+            if cached is not None:
+                _templates.move_to_end(digest)
+                return cached
+        template = extract_from_rgb(decode_rgb(image_bytes))
+        template.texture.setflags(write=False)
+        template.mask.setflags(write=False)
+        with _templates_lock:
+            _templates[digest] = template
+            while len(_templates) > TEMPLATES_CACHED:
+                _templates.popitem(last=False)
+        return template
 
     def compare_templates(self, probe: FaceTemplate, reference: FaceTemplate) -> MatchResult:
         score = masked_ncc(probe.texture, probe.mask, reference.texture, reference.mask)

@@ -140,3 +140,29 @@ def test_arbitrary_pictures_give_a_template_or_face_not_found(w: int, h: int, se
     except FaceNotFoundError:
         return
     assert tpl.texture.shape == tpl.mask.shape and np.isfinite(tpl.texture).all()
+
+
+def test_templates_are_cached_by_digest_read_only_and_a_changed_byte_is_extracted_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from simulator.identity.faces import matcher as module
+
+    calls: list[int] = []
+    real = module.extract_from_rgb
+
+    def counting(rgb: np.ndarray) -> FaceTemplate:
+        calls.append(1)
+        return real(rgb)
+
+    monkeypatch.setattr(module, "extract_from_rgb", counting)
+    data = portrait_jpeg("cache-probe", 90)
+    first = FaceMatcher().extract(data)
+    assert FaceMatcher(0.9).extract(data) is first and len(calls) == 1
+    with pytest.raises(ValueError):
+        first.texture[0, 0] = 1.0
+    changed = portrait_jpeg("cache-probe", 89)
+    assert FaceMatcher().extract(changed) is not first and len(calls) == 2
+    with pytest.raises(InvalidImageError):
+        FaceMatcher().extract(b"\xff\xd8\xff" + b"junk")
+    with pytest.raises(InvalidImageError):
+        FaceMatcher().extract(b"\xff\xd8\xff" + b"junk")  # failures are never cached
