@@ -30,7 +30,7 @@ import numpy as np
 from scipy.ndimage import uniform_filter
 
 from .errors import InvalidImageError
-from .eyes import locate_eyes
+from .eyes import EyePair, locate_eyes
 from .imageio import decode_rgb, to_grey
 from .liveness_challenge import PALETTE, LivenessChallenge
 
@@ -75,8 +75,7 @@ def _background_mean(frame: np.ndarray, corner: int) -> np.ndarray:
     return both.mean(axis=0)
 
 
-def _regions(ambient: np.ndarray, lit: list[np.ndarray]) -> _Regions | None:
-    eyes = locate_eyes(to_grey(ambient))
+def _regions(ambient: np.ndarray, lit: list[np.ndarray], eyes: EyePair | None) -> _Regions | None:
     if eyes is None:
         return None
     (lx, ly), (rx, ry) = eyes.left, eyes.right
@@ -164,6 +163,16 @@ def _means(frame: np.ndarray, weights: np.ndarray, regions: _Regions) -> np.ndar
     return np.vstack([face, _background_mean(frame, regions.corner)]).astype(np.float64)
 
 
+@dataclass(frozen=True)
+class Inspection:
+    """A verdict with what was measured on the way: the face frame (``signals["face_frame"]``,
+    decoded) and the eye pair found in it (``None`` when the frames did not get that far)."""
+
+    result: LivenessResult
+    face: np.ndarray | None = None
+    eyes: EyePair | None = None
+
+
 class LivenessVerifier:
     """Checks a session's frames against the challenge it was issued for."""
 
@@ -174,16 +183,27 @@ class LivenessVerifier:
         self.max_wrong_slots = max_wrong_slots
 
     def verify(self, frames: list[bytes], challenge: LivenessChallenge) -> LivenessResult:
+        return self.inspect(frames, challenge).result
+
+    def inspect(self, frames: list[bytes], challenge: LivenessChallenge) -> Inspection:
+        """:meth:`verify`, also handing back the decoded face frame and the eyes found in it, so the
+        provider's face matching neither decodes that frame nor searches its eyes a second time."""
         slots = challenge.slots
         if len(frames) != len(slots):
-            return LivenessResult(False, CHALLENGE_MISMATCH, {"frames": len(frames), "slots": len(slots)})
+            return Inspection(LivenessResult(False, CHALLENGE_MISMATCH,
+                                             {"frames": len(frames), "slots": len(slots)}))
         try:
             decoded = [decode_rgb(f) for f in frames]
         except InvalidImageError as exc:
-            return LivenessResult(False, INVALID_CAPTURE, {"error": str(exc)})
+            return Inspection(LivenessResult(False, INVALID_CAPTURE, {"error": str(exc)}))
         if len({d.shape for d in decoded}) != 1:
-            return LivenessResult(False, INVALID_CAPTURE, {"error": "frames differ in size"})
-        regions = _regions(decoded[0], decoded[1:])
+            return Inspection(LivenessResult(False, INVALID_CAPTURE, {"error": "frames differ in size"}))
+        eyes = locate_eyes(to_grey(decoded[0]))
+        return Inspection(self._decide(decoded, eyes, challenge), decoded[0], eyes)
+
+    def _decide(self, decoded: list[np.ndarray], eyes: EyePair | None,
+                challenge: LivenessChallenge) -> LivenessResult:
+        regions = _regions(decoded[0], decoded[1:], eyes)
         if regions is None:
             return LivenessResult(False, FACE_NOT_FOUND, {})
         weights = _region_weights(regions)

@@ -101,9 +101,11 @@ class MatchResult:
     reason: str | None
 
 
-def extract_from_rgb(rgb: np.ndarray) -> FaceTemplate:
-    """Template of a decoded ``(H, W, 3)`` float image (shared with the liveness verifier)."""
-    eyes: EyePair | None = locate_eyes(to_grey(rgb))
+def extract_from_rgb(rgb: np.ndarray, eyes: EyePair | None = None) -> FaceTemplate:
+    """Template of a decoded ``(H, W, 3)`` float image (shared with the liveness verifier); ``eyes``
+    when already located on this very image (else they are searched here)."""
+    if eyes is None:
+        eyes = locate_eyes(to_grey(rgb))
     if eyes is None:
         raise FaceNotFoundError("no eye pair found")
     image = Image.fromarray(np.clip(rgb + 0.5, 0, 255).astype(np.uint8), "RGB")

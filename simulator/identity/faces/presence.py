@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from .liveness_challenge import LivenessChallenge
 from .liveness_verify import LivenessResult, LivenessVerifier
-from .matcher import FaceMatcher, FaceTemplate
+from .matcher import (
+    FACE_NOT_FOUND,
+    FaceMatcher,
+    FaceNotFoundError,
+    FaceTemplate,
+    MatchResult,
+    extract_from_rgb,
+)
 
 
 def check_presence(frames: list[bytes], challenge: LivenessChallenge, reference: FaceTemplate,
@@ -18,9 +25,20 @@ def check_presence(frames: list[bytes], challenge: LivenessChallenge, reference:
                    matcher: FaceMatcher | None = None) -> LivenessResult:
     """Liveness (``no_reflection`` / ``challenge_mismatch`` / ``flat_surface`` ...) then matching
     (``face_not_found`` / ``face_mismatch``); ``signals`` gains ``face_score`` when matching ran."""
-    liveness = (verifier or LivenessVerifier()).verify(frames, challenge)
+    inspection = (verifier or LivenessVerifier()).inspect(frames, challenge)
+    liveness = inspection.result
     if not liveness.passed:
         return liveness
-    match = (matcher or FaceMatcher()).compare(frames[liveness.signals["face_frame"]], reference)
+    matcher = matcher or FaceMatcher()
+    if inspection.face is not None and liveness.signals["face_frame"] == 0:
+        # The frame the verifier decoded and found the eyes in: not decoded nor searched again.
+        try:
+            probe = extract_from_rgb(inspection.face, inspection.eyes)
+        except FaceNotFoundError:
+            match = MatchResult(0.0, False, FACE_NOT_FOUND)
+        else:
+            match = matcher.compare_templates(probe, reference)
+    else:
+        match = matcher.compare(frames[liveness.signals["face_frame"]], reference)
     signals = {**liveness.signals, "face_score": match.score}
     return LivenessResult(match.matched, match.reason, signals)

@@ -165,3 +165,19 @@ def test_presence_check_runs_liveness_then_the_face() -> None:
     # An attack is stopped by liveness before any matching.
     attack = check_presence(stage_attack(AttackKind.CUTOUT, "live-c", challenge, rng), challenge, enrolled)
     assert attack.reason == FLAT_SURFACE and "face_score" not in attack.signals
+
+
+def test_presence_matches_the_face_frame_as_the_matcher_alone_scores_it() -> None:
+    """The provider reuses the verifier's decoded face frame and eyes: same score as from the bytes."""
+    from simulator.identity.faces.presence import check_presence
+
+    rng = random.Random(46)
+    matcher = FaceMatcher()
+    enrolled = matcher.extract(portrait_jpeg("live-b"))
+    for ident in ("live-b", "live-a"):
+        challenge = LivenessChallenge.generate(rng)
+        frames = capture_session(ident, challenge, rng)
+        outcome = check_presence(frames, challenge, enrolled, matcher=matcher)
+        alone = matcher.compare(frames[outcome.signals["face_frame"]], enrolled)
+        assert outcome.signals["face_score"] == alone.score
+        assert outcome.passed is alone.matched is (ident == "live-b")
