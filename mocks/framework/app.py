@@ -18,6 +18,7 @@ can build as many independent apps as it needs.
 from __future__ import annotations
 
 import difflib
+import functools
 import logging
 import time
 from collections.abc import Mapping
@@ -135,13 +136,13 @@ def _begin_request() -> WerkzeugResponse | None:
     g.mock_started = time.perf_counter()
     admin = _is_admin_path(request.path)
     if not admin:
-        real = runtime.clock.real_timestamp()
+        real = datetime.fromtimestamp(runtime.clock.real_timestamp(), tz=UTC).isoformat()
         g.mock_exchange = Exchange(
             id=runtime.journal.allocate_id(),
             party=runtime.party.name,
             session="?",
-            timestamp=datetime.fromtimestamp(real, tz=UTC).isoformat(),
-            real_timestamp=datetime.fromtimestamp(real, tz=UTC).isoformat(),
+            timestamp=real,
+            real_timestamp=real,
             method=request.method,
             path=request.path,
             query=redact_pairs(request.args.items(multi=True)),
@@ -194,7 +195,13 @@ JOURNAL_SECRETS_CONFIG_KEY = "RSIM_JOURNAL_SECRET_FIELDS"
 
 def _journal_secrets() -> frozenset[str]:
     names = current_app.config.get(JOURNAL_SECRETS_CONFIG_KEY)
-    return frozenset(str(n).lower() for n in names) if names else frozenset()
+    return _lowered(tuple(names)) if names else frozenset()
+
+
+@functools.lru_cache(maxsize=64)
+def _lowered(names: tuple[object, ...]) -> frozenset[str]:
+    """The set built once per distinct setting (it is read twice per request)."""
+    return frozenset(str(n).lower() for n in names)
 
 
 def _request_body_for_journal(limit: int, max_bytes: int) -> Any:

@@ -28,6 +28,7 @@ _SECRET_SUBSTRINGS = ("password", "secret", "token")
 _SECRET_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-admin-token", "x-api-key"}
 )
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 _WORD_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
@@ -53,7 +54,10 @@ def redact_json(value: Any, *, max_depth: int = 64, extra: frozenset[str] = froz
     """
     if max_depth <= 0:
         return MASK
-    if isinstance(value, Mapping):
+    kind = type(value)
+    if kind in _SCALARS:  # most of a parsed body; skips the slow ABC check below
+        return value
+    if kind is dict or (kind is not list and isinstance(value, Mapping)):
         out: dict[str, Any] = {}
         for key, item in value.items():
             name = str(key)
