@@ -14,8 +14,10 @@ class SharedConnections(HTTPAdapter):
     Each journey still builds its own sessions (headers, hooks, cookies); mounted on them, this adapter
     lends them its open connections instead of a new TCP connection per session and party. Closing
     a session leaves the pool open; :meth:`shutdown` closes it. For load clients that run one
-    journey after another: it spares the client and the parties a connect, a server thread and a
-    close per session, which no check depends on.
+    journey after another: where the parties keep connections alive (the production server, real
+    systems), it spares the client and the parties a connect, a server thread and a close per session,
+    which no check depends on. The threaded development server closes every connection after its
+    response (Werkzeug's choice), so there it only saves building the pools.
     """
 
     def close(self) -> None:
