@@ -37,6 +37,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import requests
+from flask import Flask, Response, jsonify
 
 from mocks.framework.production import SERVERS, serve_production
 from mocks.framework.redis_store.server import start_redis
@@ -106,6 +107,7 @@ class Target:
     name: str
     url: str
     pids: tuple[int, ...]
+    redis_url: str = ""
 
 
 @contextlib.contextmanager
@@ -143,6 +145,35 @@ def _install_stub(url: str) -> None:
     requests.post(f"{url}/__admin/mappings", json=stub, timeout=5).raise_for_status()
 
 
+def bare_app(_config: object = None) -> Flask:
+    """The ceiling: a Flask handler on the send path that only answers a canned 201 (no checks, no
+    state, no journal) - what the production server and Flask cost before any of our code runs."""
+    app = Flask(__name__)
+    canned = {"sid": "SM" + "0" * 32, "status": "queued", "to": FORM["To"], "from": FORM["From"],
+              "body": FORM["Body"], "num_segments": "1", "account_sid": DEFAULT_ACCOUNT_SID,
+              "api_version": "2010-04-01"}
+
+    @app.post("/2010-04-01/Accounts/<account_sid>/Messages.json")
+    def send(account_sid: str) -> tuple[Response, int]:
+        return jsonify(canned), 201
+
+    @app.get("/_admin/health")
+    def health() -> Response:
+        return jsonify({"status": "ok"})
+
+    return app
+
+
+@contextlib.contextmanager
+def bare_flask(workers: int, threads: int, server: str, redis_url: str) -> Iterator[Target]:
+    """:func:`bare_app` under the same production server and worker settings as ours."""
+    config = {"store": "redis", "redis_url": redis_url, "redis_prefix": "bare"}  # unused by the app
+    factory = "loadtests.benchmarks.wiremock_vs_sms_gateway:bare_app"  # importable by the workers
+    with serve_production(factory, config, workers=workers, threads=threads,
+                          server=server) as running:  # type: ignore[arg-type]
+        yield Target("bare", running.url, (running.pid,))
+
+
 @contextlib.contextmanager
 def sms_gateway(workers: int, threads: int, server: str, store: str) -> Iterator[Target]:
     """Our SMS gateway under the production server; state in a private Redis (or in memory, 1 worker)."""
@@ -156,7 +187,8 @@ def sms_gateway(workers: int, threads: int, server: str, store: str) -> Iterator
         running = stack.enter_context(serve_production(
             "mocks.sms_gateway.app:create_app", config, workers=workers, threads=threads,
             server=server))  # type: ignore[arg-type]
-        yield Target("ours", running.url, (running.pid, *pids))
+        yield dataclasses.replace(Target("ours", running.url, (running.pid, *pids)),
+                                  redis_url=str(config.get("redis_url", "")))
 
 
 def _cpu_seconds(roots: tuple[int, ...]) -> float:
@@ -269,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", choices=("redis", "memory"), default="redis",
                         help="our state store (memory: one worker only, for reference)")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "rsim" / "wiremock")
+    parser.add_argument("--no-bare", action="store_true",
+                        help="skip the bare Flask handler (the ceiling of any Flask app on this server)")
     args = parser.parse_args(argv)
     try:
         wrk, jar = ensure_wrk(), ensure_wiremock(args.cache)
@@ -279,15 +313,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"WireMock {jar.name} vs SMS gateway ({args.server}, {workers} workers x {args.threads} "
           f"threads, {args.store} store); wrk -t{args.wrk_threads} -c{args.connections}, "
           f"{args.duration:g} s x {args.rounds} rounds; load average {os.getloadavg()[0]:.1f}")
-    results: dict[str, list[WrkResult]] = {"wiremock": [], "ours": []}
-    with tempfile.TemporaryDirectory() as tmp, wiremock(jar) as wm, \
-            sms_gateway(workers, args.threads, args.server, args.store) as ours:
+    results: dict[str, list[WrkResult]] = {"wiremock": [], "ours": [], "bare": []}
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        wm = stack.enter_context(wiremock(jar))
+        ours = stack.enter_context(sms_gateway(workers, args.threads, args.server, args.store))
+        targets = [wm, ours]
+        if not args.no_bare and ours.redis_url:
+            bare = bare_flask(workers, args.threads, args.server, ours.redis_url)
+            targets.append(stack.enter_context(bare))
         script = wrk_script(Path(tmp))
-        for target in (wm, ours):
+        for target in targets:
             check_send(target.url)
             run_wrk(wrk, script, target.url, min(5.0, args.duration), args.connections, args.wrk_threads)
         for round_ in range(1, args.rounds + 1):
-            for target in (wm, ours):
+            for target in targets:
                 before = _cpu_seconds(target.pids)
                 result = run_wrk(wrk, script, target.url, args.duration, args.connections, args.wrk_threads)
                 cpu_ms = 1000 * (_cpu_seconds(target.pids) - before) / max(result.requests, 1)
@@ -297,11 +336,15 @@ def main(argv: list[str] | None = None) -> int:
                       f"  p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:6.2f} ms"
                       f"  server CPU {cpu_ms:5.2f} ms/request"
                       f"  failures {result.failures}/{result.requests}")
-    medians = {name: statistics.median(r.rate for r in runs) for name, runs in results.items()}
-    cpu = {name: statistics.median(r.cpu_ms_per_request for r in runs) for name, runs in results.items()}
+    measured = {name: runs for name, runs in results.items() if runs}
+    medians = {name: statistics.median(r.rate for r in runs) for name, runs in measured.items()}
+    cpu = {name: statistics.median(r.cpu_ms_per_request for r in runs) for name, runs in measured.items()}
     ratio = medians["ours"] / medians["wiremock"]
     print(f"WireMock stub : {medians['wiremock']:8.0f} req/s, {cpu['wiremock']:.2f} ms CPU/request (medians)")
     print(f"SMS gateway   : {medians['ours']:8.0f} req/s, {cpu['ours']:.2f} ms CPU/request (medians)")
+    if "bare" in medians:
+        print(f"bare Flask    : {medians['bare']:8.0f} req/s, {cpu['bare']:.2f} ms CPU/request (medians) - "
+              f"the ceiling of a Flask app here; ours reaches {medians['ours'] / medians['bare']:.2f} of it")
     print(f"ratio ours/WireMock: {ratio:.2f} req/s (target >= 1.5: {'met' if ratio >= 1.5 else 'NOT met'}); "
           f"CPU per request WireMock/ours: {cpu['wiremock'] / max(cpu['ours'], 1e-9):.2f}")
     print(f"load average at the end: {os.getloadavg()[0]:.1f} (other processes share these 2 cores)")
