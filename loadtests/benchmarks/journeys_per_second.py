@@ -58,7 +58,8 @@ class CpuWatch:
 
     The load generator is every descendant running locust; the parties are this process (threaded
     stack) and every other descendant (production workers, Redis).  The baseline is taken when
-    locust's history first shows users, so start-up and the evidence warm-up are not charged.
+    locust's history first shows users, so start-up and the evidence warm-up are not charged; nor is
+    this watch itself (its thread's own CPU is taken off this process's).
     """
 
     def __init__(self, history: Path) -> None:
@@ -67,6 +68,8 @@ class CpuWatch:
         self.cpu: dict[int, float] = {}
         self.names: dict[int, str] = {}
         self.baseline: dict[int, float] | None = None
+        self.own = 0.0
+        self.own_baseline = 0.0
         self.loaded = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._poll, daemon=True)
@@ -86,7 +89,9 @@ class CpuWatch:
                     continue
             if self.baseline is None and _users_running(self.history):
                 self.baseline = dict(self.cpu)
+                self.own_baseline = self.own
                 self.loaded.set()
+            self.own = time.thread_time()
 
     def is_generator(self, pid: int) -> bool:
         return "locust" in self.names.get(pid, "")
@@ -101,6 +106,7 @@ class CpuWatch:
         self._thread.join()
         base = self.baseline or {}
         used = {pid: cpu - base.get(pid, 0.0) for pid, cpu in self.cpu.items()}
+        used[self.me.pid] = used.get(self.me.pid, 0.0) - (self.own - self.own_baseline)
         generator = sum(cpu for pid, cpu in used.items() if self.is_generator(pid))
         return sum(used.values()) - generator, generator
 
