@@ -23,6 +23,7 @@ import contextlib
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ from typing import Any
 
 import requests
 
+from loadtests.benchmarks.wiremock_vs_sms_gateway import _cpu_seconds
 from mocks.framework import serve_in_thread
 from mocks.framework.production import serve_production
 from mocks.framework.redis_store.server import start_redis
@@ -121,12 +123,13 @@ def check_status(base: str, http: requests.Session, activation_id: str, transpor
 
 
 @contextlib.contextmanager
-def wultra(server: str, workers: int, threads: int) -> Iterator[tuple[str, str]]:
-    """The Wultra mock's base URL and a description of how it is served."""
+def wultra(server: str, workers: int, threads: int) -> Iterator[tuple[str, str, tuple[int, ...]]]:
+    """The Wultra mock's base URL, a description of how it is served, and the processes whose CPU
+    time serving costs (none for the in-process server: it shares this process with the setup)."""
     if server == "threaded":
         threaded = serve_in_thread(create_app({"seed": 1}), "127.0.0.1", 0)
         try:
-            yield threaded.url, "in-process threaded server (werkzeug), in-memory store"
+            yield threaded.url, "in-process threaded server (werkzeug), in-memory store", ()
         finally:
             threaded.stop()
         return
@@ -134,7 +137,8 @@ def wultra(server: str, workers: int, threads: int) -> Iterator[tuple[str, str]]
             "mocks.wultra.app:create_app", {"seed": 1, "store": "redis", "redis_url": redis_server.url,
                                             "redis_prefix": "status-bench"},
             workers=workers, threads=threads, server=server) as running:  # type: ignore[arg-type]
-        yield running.url, f"{server}, {workers} workers x {threads} threads, Redis store"
+        yield (running.url, f"{server}, {workers} workers x {threads} threads, Redis store",
+               (running.pid, redis_server.process.pid))
 
 
 def run_wrk(url: str, ids: list[str], duration: int, connections: int) -> str:
@@ -157,24 +161,38 @@ def main() -> None:
     parser.add_argument("--activations", type=int, default=20)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=1, help="measured runs (the median is printed last)")
     args = parser.parse_args()
 
-    with wultra(args.server, args.workers, args.threads) as (base, how), requests.Session() as http:
+    rates: list[float] = []
+    cpu: list[float] = []
+    with wultra(args.server, args.workers, args.threads) as (base, how, pids), requests.Session() as http:
         http.headers["X-Sim-Session"] = SESSION
         phone = Device(base, http)
         devices = [phone.activate() for _ in range(args.activations)]
         status = check_status(base, http, *devices[0])
-        print(f"server: {how}")
+        print(f"server: {how}; load average {os.getloadavg()[0]:.1f} (other processes share the cores)")
         print(f"{len(devices)} activations; a status answer decrypts with the device's key: {status.name}")
-        out = run_wrk(base, [d[0] for d in devices], args.duration, args.connections)
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    latency = {p: re.search(rf"\s{p}%\s+([\d.]+\w+)", out) for p in ("50", "99")}
-    print(f"/pa/v3/activation/status: {float(rate.group(1)) if rate else 0:,.0f} requests/s "
-          f"({args.connections} connections, {args.duration} s), "
-          f"p50 {latency['50'].group(1) if latency['50'] else '?'}, "
-          f"p99 {latency['99'].group(1) if latency['99'] else '?'}, "
-          f"non-200 answers: {bad.group(1) if bad else 0}")
+        for _ in range(max(1, args.rounds)):
+            before = _cpu_seconds(pids) if pids else 0.0
+            out = run_wrk(base, [d[0] for d in devices], args.duration, args.connections)
+            rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+            total = re.search(r"(\d+) requests in", out)
+            bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+            latency = {p: re.search(rf"\s{p}%\s+([\d.]+\w+)", out) for p in ("50", "99")}
+            rates.append(float(rate.group(1)) if rate else 0.0)
+            shown_cpu = ""
+            if pids and total:
+                cpu.append(1000 * (_cpu_seconds(pids) - before) / max(int(total.group(1)), 1))
+                shown_cpu = f", server CPU {cpu[-1]:.2f} ms/request"
+            print(f"/pa/v3/activation/status: {rates[-1]:,.0f} requests/s "
+                  f"({args.connections} connections, {args.duration} s), "
+                  f"p50 {latency['50'].group(1) if latency['50'] else '?'}, "
+                  f"p99 {latency['99'].group(1) if latency['99'] else '?'}, "
+                  f"non-200 answers: {bad.group(1) if bad else 0}{shown_cpu}")
+    if len(rates) > 1:
+        shown_cpu = f", server CPU {statistics.median(cpu):.2f} ms/request" if cpu else ""
+        print(f"median of {len(rates)}: {statistics.median(rates):,.0f} requests/s{shown_cpu}")
 
 
 if __name__ == "__main__":
