@@ -8,6 +8,7 @@ than 32), while the mobile SDK emits compressed points. Both sides must accept e
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -65,6 +66,13 @@ def private_key_from_bytes(data: bytes) -> ec.EllipticCurvePrivateKey:
     value = int.from_bytes(data, "big")
     if not 0 < value < CURVE_ORDER:
         raise InvalidKeyError("private key scalar is out of the P-256 range")
+    return _derived_private_key(value)
+
+
+@lru_cache(maxsize=1024)
+def _derived_private_key(value: int) -> ec.EllipticCurvePrivateKey:
+    """The key object of a scalar (its public point costs a scalar multiplication): servers load the
+    same stored keys on every request. Key objects are immutable, so sharing them is safe."""
     return ec.derive_private_key(value, CURVE)
 
 

@@ -110,9 +110,10 @@ def open_request() -> SecureExchange:
     body = parse_body(_EncryptedBody)
     try:
         ecies_request = EciesRequest.from_json(body.model_dump(exclude_none=True), version)
-        recipient = applications.master_private_key(application)
         if version.has_temporary_key:
             recipient = temporary_private_key(ecies_request.temporary_key_id, header.application_key, None)
+        else:
+            recipient = applications.master_private_key(application)
         context = EciesContext(version, EncryptorId.APPLICATION_SCOPE_GENERIC,
                                app_version["applicationKey"], app_version["applicationSecret"],
                                temporary_key_id=ecies_request.temporary_key_id)
