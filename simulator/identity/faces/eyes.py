@@ -76,11 +76,19 @@ def eye_template(width_q: int, skin: float = 0.45) -> np.ndarray:
     return (t / np.linalg.norm(t)).astype(np.float32)
 
 
-def _window_stats(img: np.ndarray, th: int, tw: int) -> tuple[np.ndarray, np.ndarray]:
+def _integrals(img: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Summed-area tables of ``img`` and ``img**2`` (one leading zero row and column), computed once
+    per image and shared by every window size."""
+    return _integral(img), _integral(img * img)
+
+
+def _window_stats(img: np.ndarray, th: int, tw: int,
+                  integrals: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(sqrt of the sum of squared deviations, mean) over every ``th x tw`` window."""
     n = th * tw
-    s1 = _box_sum(img, th, tw)
-    s2 = _box_sum(img * img, th, tw)
+    c1, c2 = integrals if integrals is not None else _integrals(img)
+    s1 = _window_sum(c1, th, tw)
+    s2 = _window_sum(c2, th, tw)
     return np.sqrt(np.maximum(s2 - s1 * s1 / n, 0.0)), s1 / n
 
 
@@ -88,9 +96,13 @@ def _window_norm(img: np.ndarray, th: int, tw: int) -> np.ndarray:
     return _window_stats(img, th, tw)[0]
 
 
-def _box_sum(img: np.ndarray, th: int, tw: int) -> np.ndarray:
+def _integral(img: np.ndarray) -> np.ndarray:
     c = np.zeros((img.shape[0] + 1, img.shape[1] + 1), dtype=np.float64)
     c[1:, 1:] = np.cumsum(np.cumsum(img, axis=0, dtype=np.float64), axis=1)
+    return c
+
+
+def _window_sum(c: np.ndarray, th: int, tw: int) -> np.ndarray:
     return c[th:, tw:] - c[:-th, tw:] - c[th:, :-tw] + c[:-th, :-tw]
 
 
@@ -133,11 +145,12 @@ class _Candidate:
 def _coarse_candidates(work: np.ndarray) -> list[_Candidate]:
     found: list[_Candidate] = []
     spectrum = np.fft.rfft2(work)
+    integrals = _integrals(work)
     for size, width in enumerate(_TEMPLATE_WIDTHS):
         th, tw = eye_template(round(width * 4)).shape
         if work.shape[0] <= th or work.shape[1] <= tw:
             continue
-        den, mean = _window_stats(work, th, tw)
+        den, mean = _window_stats(work, th, tw, integrals)
         stack = np.stack([ncc_map(work, round(width * 4), skin, den, spectrum) for skin in _SKIN_LEVELS])
         # NCC ignores contrast, so faint skin blobs can mimic an iris; an eye (white sclera, dark
         # iris) always has a high contrast relative to its mean brightness, whatever the gain.
