@@ -18,6 +18,11 @@ The attacks differ only in that physics, which is what the verifier measures:
 - ``screen``: an emissive display replaying the face (only a few % of the flash comes back).
 
 Every frame also gets pose jitter, exposure drift, sensor noise and JPEG, seeded from ``rng``.
+
+Cost (the load generator renders one session per face scan): about 17 ms of CPU per 9-frame
+session on the 2-core development machine, against about 36 ms with two Pillow bicubic warps and
+fresh Gaussian noise per frame (``time.process_time`` over 5 x 20 sessions of one identity; an
+earlier commit message quoted ~200 ms before / ~18 ms after, wall-clock figures on a loaded machine).
 """
 
 from __future__ import annotations
