@@ -10,20 +10,38 @@ hottest functions of each are printed.
 Run: ``python -m loadtests.benchmarks.journeys_per_second [--users 10] [--duration 60] [--profile]``
 (``--stack-workers 2`` serves every party under granian with 2 workers and a private Redis).
 
-Measured on the 2-core development machine (mix 8:1:1 honest-id-card/impostor/otp-typo, seed pool 5):
+Measured on the 2-core development machine (mix 8:1:1 honest-id-card/impostor/otp-typo, seed pool 5),
+shared with other work (load average 4-7 during the runs: wall-clock figures are pessimistic, CPU per
+journey is the steadier one).  Alternating runs of the tree before the speed-ups of 2026-12-06
+(commit 9c8b120) and after them (this docstring's commit), ``--users 10 --duration 40``:
 
-* threaded parties, 10 users, 40 s: 2.1 journeys/s, p95 journey 4.9 s; CPU per journey: parties
-  ≈ 315 ms, load generator ≈ 236 ms.  ``rsim load --users 50 --run-time 60s``: 1.9 journeys/s, p95 24 s
-  (saturated: the users queue for CPU).  3 users: ≈ 2 journeys/s with p95 1.4 s.
-* ``--stack-workers 2`` (granian + Redis), 10 users: 1.5 journeys/s, p95 6.7 s; parties ≈ 750 ms CPU
-  per journey (the shared store's round trips cost more than they parallelise on 2 cores).
+* before: 1.8 and 2.6 journeys/s, p95 journey 5.1 and 3.5 s; CPU per journey: parties 231 / 205 ms,
+  load generator 101 / 89 ms.
+* after: 3.9 and 4.0 journeys/s (5.4 in a quieter minute, with ``--profile``), p95 2.7 / 2.7 s (2.0 s);
+  CPU per journey: parties ≈ 126 ms, load generator ≈ 70 ms.
+* one user (``--users 1 --duration 30``), the unloaded journey: before 1.6 journeys/s, p95 0.52 s;
+  after 2.5 journeys/s, p95 0.37 s - of which ≈ 0.1 s is the simulated carrier (``sms_seconds`` 0.05 s
+  per hop, two hops) and the phone's 50 ms polls of its inbox and of the verification.
+* ``--stack-workers 2`` (granian + Redis) was 1.5 journeys/s, p95 6.7 s, parties ≈ 750 ms CPU per
+  journey before; not re-measured after (the production stack did not start while the shared store was
+  being reworked).
 
-So the 20 journeys/s target is about ten times away on this machine: a journey costs ≈ 0.55-0.9 CPU
-seconds in all.  Where it goes (py-spy, inclusive): in the parties, the document provider reading the
-photographed pages (``simulator.identity.documents.reader`` via ``mocks.biometry.documents``, ≈ 25%),
-the face provider's matcher and liveness (``simulator.identity.faces``, ≈ 20%), request handling and
-the store; in the load generator, rendering the liveness frames of each face scan
-(``simulator.identity.faces.liveness_capture``, ≈ 30-38%) and the HTTP client.
+What changed: the document provider reads a page once per image digest and date, the face matcher
+keeps templates by image digest, the presence check matches on the frame and eyes the liveness check
+already has, the eye search builds its summed-area tables once, servers derive a stored private key
+once; the load generator renders liveness frames with one numpy sampling grid per session (≈ 17 ms
+CPU per session, was ≈ 36 ms); the CPU watch no longer charges its own polling to the parties.
+The after tree also holds the same day's framework work (cheaper journal capture and SMS
+resources among it), so not all of the difference comes from this list.
+
+So the 20 journeys/s target is still about five times away: a journey costs ≈ 0.2 CPU seconds in all,
+and the threaded parties share one process (one GIL), so they cannot pass ≈ 1 / 0.13 s ≈ 7-8
+journeys/s even on an idle machine.  Where it goes now (``--profile``, inclusive): in the parties,
+request handling and the calls between parties (Werkzeug/Flask ≈ 84%, the outbound HTTP client ≈ 25%:
+Werkzeug's threaded server closes every connection after its response, so each call connects anew),
+the onboarding handlers ≈ 27%, the face provider's presence check ≈ 18% (liveness ≈ 15%); document
+reading no longer shows.  In the load generator: the liveness frames ≈ 33%, the HTTP client ≈ 28%,
+the PowerAuth SDK ≈ 20% (PBKDF2 of the PIN, ECIES).
 """
 
 from __future__ import annotations
