@@ -19,7 +19,7 @@ The attacks differ only in that physics, which is what the verifier measures:
 
 Every frame also gets pose jitter, exposure drift, sensor noise and JPEG, seeded from ``rng``.
 
-Cost (the load generator renders one session per face scan): about 17 ms of CPU per 9-frame
+Cost (the load generator renders one session per face scan): about 14 ms of CPU per 9-frame
 session on the 2-core development machine, against about 36 ms with two Pillow bicubic warps and
 fresh Gaussian noise per frame (``time.process_time`` over 5 x 20 sessions of one identity; an
 earlier commit message quoted ~200 ms before / ~18 ms after, wall-clock figures on a loaded machine).
@@ -150,9 +150,12 @@ class _PosedScene:
         f = HEIGHT / 2 + self.b * ucx - self.a * ucy
         x = np.clip(self.x0 + np.float32(c), 0.0, self.width - 1.001)
         y = np.clip(self.y0 + np.float32(f), 0.0, self.height - 1.001)
-        xi, yi = x.astype(np.intp), y.astype(np.intp)
-        wx, wy = (x - xi)[:, :, None], (y - yi)[:, :, None]
-        idx = yi * self.width + xi
+        # Weights stay float32 (float32 minus an integer array would promote them to float64).
+        xf, yf = np.floor(x), np.floor(y)
+        wx, wy = (x - xf)[:, :, None], (y - yf)[:, :, None]
+        idx = yf.astype(np.intp)
+        idx *= self.width
+        idx += xf.astype(np.intp)
         shape = (*idx.shape, 4)
 
         def at(offset: int) -> np.ndarray:
