@@ -63,6 +63,7 @@ class RedisClock(VirtualClock):
         self._control.drop_cache()
         args = [op, field, value if isinstance(value, str) else repr(value), repr(MAX_SHIFT_SECONDS)]
         reply: list[str] = self._control.guard(lambda: self._script(keys=[self._control.key], args=args))
+        self._control.changed()
         status, new = reply
         if status != "ok":
             raise ClockError(f"clock offset would exceed ±{MAX_SHIFT_SECONDS:.0f} s (got {float(new):.0f} s)")
@@ -119,3 +120,4 @@ class RedisClock(VirtualClock):
         field = GLOBAL_FIELD if scope == "global" else session_field(self._key(session, scope))
         self._control.drop_cache()
         self._control.guard(lambda: self._control.client.hdel(self._control.key, field))
+        self._control.changed()

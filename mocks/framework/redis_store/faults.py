@@ -120,6 +120,7 @@ class RedisFaultInjector(FaultInjector):
 
         self._control.drop_cache()
         self._guard(write)
+        self._control.changed()
         return rule
 
     def remove(self, rule_id: str) -> bool:
@@ -132,7 +133,9 @@ class RedisFaultInjector(FaultInjector):
                 return int(pipe.execute()[0])
 
         self._control.drop_cache()
-        return bool(self._guard(drop))
+        removed = bool(self._guard(drop))
+        self._control.changed()
+        return removed
 
     def clear(self, session: str | None = None) -> None:
         """Drop every rule, or the rules scoped to ``session`` and that session's match counts."""
@@ -154,6 +157,7 @@ class RedisFaultInjector(FaultInjector):
 
         self._control.drop_cache()
         self._guard(drop_all)
+        self._control.changed()
 
     def reseed(self, seed: int | str | None) -> None:
         """Restart every rule's draws and match counts (the seed itself is the shared one)."""

@@ -34,6 +34,7 @@ class RedisRandomSource(RandomSource):
         self._system = _random.SystemRandom()
         # The first worker up publishes the configured seed; later ones (and respawns) keep the live one.
         control.guard(lambda: control.client.hsetnx(control.key, SEED_FIELD, json.dumps(seed)))
+        control.changed()
 
     def _shared_seed(self, session: str = "default") -> int | str | None:
         return json.loads(self._control.snapshot(session).seed_json)  # type: ignore[no-any-return]
@@ -68,4 +69,5 @@ class RedisRandomSource(RandomSource):
         client = self._control.client
         self._control.drop_cache()
         self._control.guard(lambda: client.hset(self._control.key, SEED_FIELD, json.dumps(seed)))
+        self._control.changed()
         self.reset()

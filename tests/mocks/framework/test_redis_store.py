@@ -272,6 +272,34 @@ def test_one_control_read_per_request_and_own_moves_seen_at_once(client: redis.R
         assert clock.timestamp("s") >= first + 105
 
 
+def test_workers_keep_control_snapshots_until_redis_reports_a_change(client: redis.Redis,
+                                                                     keys: KeySpace) -> None:
+    """Between requests a worker reuses what it read; a change made through any instance is seen by
+    the next request of every other, also after the tracked connection was killed."""
+    frozen = 1_000_000.0
+    worker = RedisClock(SharedControl(client, keys), lambda: frozen)
+    other = RedisClock(SharedControl(client, keys), lambda: frozen)
+    app = Flask(__name__)
+
+    def request_offset(session: str = "s") -> float:
+        with app.test_request_context("/"):
+            return worker.offset(session)
+
+    assert request_offset() == 0.0
+    before = _hmget_calls(client)
+    assert [request_offset() for _ in range(5)] == [0.0] * 5
+    assert _hmget_calls(client) == before  # kept: no read at all
+    other.advance(30, "s")
+    assert request_offset() == 30.0
+    other.advance(5, scope="global")
+    assert request_offset() == 35.0 and request_offset("t") == 5.0
+    client.client_kill_filter(_type="normal", skipme=True)  # the tracked connection too
+    other.advance(1, "s")
+    assert request_offset() == 36.0
+    other.reset(scope="all")
+    assert request_offset() == 0.0 and request_offset("t") == 0.0
+
+
 def test_clock_refuses_what_the_in_process_clock_refuses(client: redis.Redis, keys: KeySpace) -> None:
     clock = RedisClock(SharedControl(client, keys))
     for bad in (lambda: clock.advance(-1, "s"), lambda: clock.advance(float("nan"), "s"),
