@@ -19,6 +19,9 @@ journey is the steadier one).  Alternating runs of the tree before the speed-ups
   load generator 101 / 89 ms.
 * after: 3.9 and 4.0 journeys/s (5.4 in a quieter minute, with ``--profile``), p95 2.7 / 2.7 s (2.0 s);
   CPU per journey: parties ≈ 126 ms, load generator ≈ 70 ms.
+* a second alternation under heavier load (load average 7.5-11): before 1.6 / 1.3 journeys/s, p95
+  5.5 / 5.4 s, CPU 225-232 ms parties + 103-105 ms generator; after 2.5 / 2.5 journeys/s, p95 4.1 /
+  3.7 s, CPU 146-149 ms parties + 81 ms generator (CPU per journey grows with contention too).
 * one user (``--users 1 --duration 30``), the unloaded journey: before 1.6 journeys/s, p95 0.52 s;
   after 2.5 journeys/s, p95 0.37 s - of which ≈ 0.1 s is the simulated carrier (``sms_seconds`` 0.05 s
   per hop, two hops) and the phone's 50 ms polls of its inbox and of the verification.
@@ -29,7 +32,7 @@ journey is the steadier one).  Alternating runs of the tree before the speed-ups
 What changed: the document provider reads a page once per image digest and date, the face matcher
 keeps templates by image digest, the presence check matches on the frame and eyes the liveness check
 already has, the eye search builds its summed-area tables once, servers derive a stored private key
-once; the load generator renders liveness frames with one numpy sampling grid per session (≈ 17 ms
+once; the load generator renders liveness frames with one numpy sampling grid per session (≈ 14 ms
 CPU per session, was ≈ 36 ms); the CPU watch no longer charges its own polling to the parties.
 The after tree also holds the same day's framework work (cheaper journal capture and SMS
 resources among it), so not all of the difference comes from this list.
