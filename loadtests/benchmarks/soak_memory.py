@@ -26,6 +26,7 @@ import psutil
 
 from loadtests.slo import SloThresholds
 from loadtests.targets import TargetsSpec
+from mocks.framework.sessions import sweep_interval
 from simulator.load.locust_run import LoadPlan, run_load
 from simulator.stack import Stack, StackSettings
 
@@ -104,6 +105,14 @@ def main() -> None:
     verdict = "within" if growth <= 0.10 else "BEYOND"
     print(f"growth after warm-up: {growth:+.1%} ({verdict} the 10% target); "
           f"≈ {(end - baseline) / max(1, journeys) / 1024:.1f} KiB per journey")
+    if args.session_idle_timeout > 0:
+        # Before the first sessions pass their idle timeout nothing can expire, by design; from then
+        # on the sessions swept per minute balance the ones started.
+        swept_from = args.warm_up + args.session_idle_timeout + sweep_interval(args.session_idle_timeout)
+        steady = next((rss for t, rss in samples if t >= swept_from), None)
+        if steady is not None:
+            print(f"growth once idle sessions are swept (from {swept_from:.0f} s, {steady / MB:.0f} MB): "
+                  f"{(end - steady) / steady:+.1%}")
 
 
 if __name__ == "__main__":

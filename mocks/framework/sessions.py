@@ -27,6 +27,9 @@ The rule (decided here)
   mock app (held weakly, so a discarded app is not kept alive).
 * A request that arrives for a session at the very moment it is swept may find it already fresh -
   the same as a request arriving just after a reset.
+* After a sweep that dropped something, glibc's ``malloc_trim`` hands the freed heap pages back to
+  the OS (at most every 30 s), so the resident size follows the live state instead of staying at
+  its high-water mark.
 
 Several worker processes (``store="redis"``): each worker notes its own requests and, every interval,
 publishes them to a sorted set in Redis (session -> last request time) and refreshes a real Redis
@@ -38,7 +41,9 @@ each publishes at least once per interval, which is shorter than the timeout.
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import sys
 import threading
 import time
 import weakref
@@ -75,6 +80,40 @@ TimeSource = Callable[[], float]
 def sweep_interval(idle_timeout: float) -> float:
     """Seconds between two sweeps for ``idle_timeout``: a tenth of it, kept within 0.5 s .. 60 s."""
     return min(60.0, max(0.5, idle_timeout / 10.0))
+
+
+class _HeapTrim:
+    """Hand heap pages freed by a sweep back to the OS (glibc ``malloc_trim``), at most every ``every`` s.
+
+    A sweep frees thousands of small objects at once; CPython returns its own arenas, but the C heaps
+    of the server's threads keep the freed pages mapped, so the resident size would stay at its
+    high-water mark.  Elsewhere than glibc this does nothing.
+    """
+
+    def __init__(self, every: float = 30.0) -> None:
+        self.every = every
+        self._last = float("-inf")
+        self._lock = threading.Lock()
+        self._fn: Callable[[int], int] | None = None
+        if sys.platform.startswith("linux"):
+            try:
+                self._fn = ctypes.CDLL(None).malloc_trim
+            except (OSError, AttributeError):
+                self._fn = None
+
+    def __call__(self) -> bool:
+        if self._fn is None:
+            return False
+        now = time.monotonic()
+        with self._lock:
+            if now - self._last < self.every:
+                return False
+            self._last = now
+        self._fn(0)
+        return True
+
+
+_TRIM_HEAP = _HeapTrim()
 
 
 class SessionActivity:
@@ -257,6 +296,7 @@ class SessionSweeper:
             runtime.journal.clear_sessions(swept)
             self.activity.forget(swept, cutoff)
             self.swept_total += len(swept)
+            _TRIM_HEAP()
         return swept
 
     def due(self, now: float) -> bool:

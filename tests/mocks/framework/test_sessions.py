@@ -267,3 +267,14 @@ def test_outbound_http_sessions_go_with_the_threads_that_made_them() -> None:
     assert len(client._sessions) == 0
     assert client._http() is client._http()  # one per live thread, reused
     client.close()
+
+
+def test_heap_trim_after_a_sweep_is_rate_limited() -> None:
+    from mocks.framework.sessions import _HeapTrim
+
+    calls: list[int] = []
+    trim = _HeapTrim(every=30.0)
+    trim._fn = lambda pad: calls.append(pad) or 1
+    assert trim() is True and trim() is False and calls == [0]
+    trim._last -= 31
+    assert trim() is True and calls == [0, 0]
