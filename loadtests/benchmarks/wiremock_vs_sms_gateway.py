@@ -26,8 +26,8 @@ Flask's own request handling and form parsing, JSON encoding (record, response, 
 redaction and the journal's copy of both bodies, the party's validation and delivery plan; each
 of the three round trips costs a worker ~60 µs of CPU under load (thread wake-ups, GIL).  So the
 WSGI layer is not the ceiling - a bare Flask handler costs 0.12 ms - but a real send on shared
-state is ~8x that; 1.5x WireMock (~11,000 req/s at these rates) is beyond even the bare handler on
-this machine, where wrk and the JVM share the same two cores.
+state is ~8x that; 1.5x WireMock (~11,100 req/s in this run) is what the bare handler itself
+reached here, where wrk, the JVM and Redis share the same two cores.
 
 Run: ``python -m loadtests.benchmarks.wiremock_vs_sms_gateway [--duration 10] [--rounds 3]
 [--connections 32] [--workers 2] [--threads 4] [--server granian|gunicorn]``

@@ -17,8 +17,12 @@ loopback, 2 workers:
   outside the GIL;
 * the demo party's counter (JSON body, Redis ``incr``): granian (4 threads) ≈ 1,630 req/s,
   gunicorn gthread (4 threads) ≈ 1,060, gunicorn sync ≈ 560;
-* the SMS gateway's send on Redis (≈ 2 ms of CPU per request in the app): granian ≈ 750-950,
-  gunicorn sync ≈ 800, gthread ≈ 620-670 - the handler's cost decides, the servers tie.
+* the SMS gateway's send on Redis (≈ 2 ms of CPU per request in the app then): granian ≈ 750-950,
+  gunicorn sync ≈ 800, gthread ≈ 620-670 - the handler's cost decides, the servers tie.  Since
+  the send costs ≈ 0.85 ms (workers) + 0.1 ms (Redis): granian ≈ 1,100-1,900 req/s under a load
+  average of 9-13, while a bare Flask handler under granian costs ≈ 0.12 ms (see
+  :mod:`loadtests.benchmarks.wiremock_vs_sms_gateway`); granian's runtime mode (``st``), HTTP/1
+  only and a small backpressure changed nothing measurable there.
 
 So granian wins where handlers are cheap (status polls, admin calls) and never loses where they
 are not.  Four request threads per worker is the default: handlers wait on Redis, and eight threads
