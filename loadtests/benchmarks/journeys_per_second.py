@@ -25,9 +25,10 @@ journey is the steadier one).  Alternating runs of the tree before the speed-ups
 * one user (``--users 1 --duration 30``), the unloaded journey: before 1.6 journeys/s, p95 0.52 s;
   after 2.5 journeys/s, p95 0.37 s - of which ≈ 0.1 s is the simulated carrier (``sms_seconds`` 0.05 s
   per hop, two hops) and the phone's 50 ms polls of its inbox and of the verification.
-* ``--stack-workers 2`` (granian + Redis) was 1.5 journeys/s, p95 6.7 s, parties ≈ 750 ms CPU per
-  journey before; not re-measured after (the production stack did not start while the shared store was
-  being reworked).
+* ``--stack-workers 2`` (granian + Redis; load average 8-10): before 1.5 journeys/s, p95 5.7 s, CPU
+  per journey 248 ms parties + 94 ms generator; after 1.7 and 3.6 journeys/s, p95 3.9 / 2.8 s, 161-164 ms
+  parties + 67-70 ms generator (there the parties keep connections alive, so the load client's shared
+  connections count; the same day's Redis work - pinned connections, batched commands - is in it too).
 
 What changed: the document provider reads a page once per image digest and date, the face matcher
 keeps templates by image digest, the presence check matches on the frame and eyes the liveness check
