@@ -26,9 +26,9 @@ stays per process, so such a party is not ready for several workers.
 Cost per request: the control hash (clock offsets, seed, fault-rule version) usually costs no read
 - each worker keeps it while Redis reports no change (client tracking, :mod:`.control`); one script
 per store operation the party makes (independent reads and counters in one pipelined round trip,
-``batch``), one journal write - each a loopback round trip on a connection pinned to the request
-thread (:class:`.connection.PinnedCommands`), ~13 µs of client CPU alone, ~60 µs in a busy worker
-with several threads.  A party with several workers on Redis therefore spends more CPU
+``batch``), one journal write - each a loopback round trip sent directly on a connection of our own
+(:class:`.connection.DirectCommands`), ~13 µs of client CPU alone, ~60 µs in a busy worker with
+several threads.  A party with several workers on Redis therefore spends more CPU
 per request than one process on the in-memory store; workers buy parallelism across cores, and
 shared state is what makes them one mock.
 

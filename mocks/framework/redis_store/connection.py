@@ -39,12 +39,13 @@ from redis.exceptions import NoScriptError
 from ..errors import MockError
 
 __all__ = [
+    "DirectCommands",
     "KeySpace",
-    "PinnedCommands",
     "StoreUnavailableError",
     "client_for",
+    "direct",
     "escape_glob",
-    "pinned",
+    "new_connection",
     "unlink_matching",
 ]
 
@@ -95,35 +96,37 @@ def client_for(url: str) -> redis.Redis:
         return client
 
 
-class PinnedCommands:
-    """Per-request commands on a connection pinned to the calling thread: the lean path.
+class DirectCommands:
+    """Per-request commands on connections of our own: the lean path.
 
     redis-py's ordinary call checks a connection out of the pool and back in for every command (a
     lock, a ``poll()`` of the socket, retry and metrics wrappers) - about half of its client CPU per
-    command, measured at ~30 µs against ~13 µs for send-and-read on the connection itself.  The
-    request threads of a worker are few and long-lived, so each keeps one connection of its own
-    (made by the client's pool, so it has the same URL, credentials and decoding) and talks to it
-    directly.  Errors are the client's: a reply error raises :class:`redis.ResponseError`, a dead
-    socket :class:`redis.ConnectionError`.  A command is re-sent once on a fresh connection only
-    when *sending* failed (a server restart or a dropped idle socket), never after it may have run.
+    command, measured at ~30 µs against ~13 µs for send-and-read on the connection itself.  Here a
+    command takes an idle connection from a short list (made like the client's pool's, so it has
+    the same URL, credentials and decoding), sends and reads on it directly, and puts it back; the list
+    grows to the most commands ever in flight at once, so a thread-per-request server reuses them
+    too.  Errors are the client's: a reply error raises :class:`redis.ResponseError`, a dead socket
+    :class:`redis.ConnectionError`.  A command is re-sent once on a fresh connection only when
+    *sending* failed (a server restart or a dropped idle socket), never after it may have run.
     """
 
     #: A connection unused for this long is checked for a close by the server before it is used.
     IDLE_CHECK_SECONDS = 1.0
 
     def __init__(self, client: redis.Redis) -> None:
-        self._pool = client.connection_pool
-        self._local = threading.local()
+        self._client = client
+        self._lock = threading.Lock()
+        self._idle: list[tuple[Any, float]] = []
+        self._pid = os.getpid()
 
-    def _connection(self) -> Any:
-        local = self._local
-        conn = getattr(local, "conn", None)
-        pid = os.getpid()
-        now = time.monotonic()
-        if conn is None or local.pid != pid:  # none yet, or inherited across a fork
-            conn = self._pool.make_connection()
-            local.conn, local.pid = conn, pid
-        elif now - local.used > self.IDLE_CHECK_SECONDS:
+    def _checkout(self) -> Any:
+        with self._lock:
+            if self._pid != os.getpid():  # forked: the parent's sockets are not ours
+                self._idle, self._pid = [], os.getpid()
+            conn, used = self._idle.pop() if self._idle else (None, 0.0)
+        if conn is None:
+            return new_connection(self._client)
+        if time.monotonic() - used > self.IDLE_CHECK_SECONDS:
             # Idle a while: the server may have closed it (restart, timeout).  Over TCP a send to a
             # closed peer still "succeeds", so look first, as the pool does on every checkout.
             try:
@@ -131,8 +134,12 @@ class PinnedCommands:
                     conn.disconnect()
             except (redis.ConnectionError, redis.TimeoutError):
                 conn.disconnect()
-        local.used = now
         return conn
+
+    def _checkin(self, conn: Any) -> None:
+        with self._lock:
+            if self._pid == os.getpid():
+                self._idle.append((conn, time.monotonic()))
 
     @staticmethod
     def _send(conn: Any, packed: Any) -> None:
@@ -144,9 +151,12 @@ class PinnedCommands:
 
     def execute(self, *args: Any) -> Any:
         """One command, e.g. ``execute("HMGET", key, "a", "b")``; the decoded reply."""
-        conn = self._connection()
-        self._send(conn, conn.pack_command(*args))
-        return conn.read_response()
+        conn = self._checkout()
+        try:
+            self._send(conn, conn.pack_command(*args))
+            return conn.read_response()
+        finally:
+            self._checkin(conn)  # after a failed read redis-py has already closed it: it reconnects
 
     def script(self, script: Script, keys: Sequence[str], args: Sequence[Any]) -> Any:
         """``EVALSHA`` of a registered script, loading it first if the server lost it (restart, flush)."""
@@ -162,27 +172,37 @@ class PinnedCommands:
         The replies in order; a command the server refused gives its :class:`redis.ResponseError`
         in its place instead of raising, so the caller decides what each failure means.
         """
-        conn = self._connection()
-        self._send(conn, conn.pack_commands(commands))
-        replies: list[Any] = []
-        for _ in commands:
-            try:
-                replies.append(conn.read_response())
-            except redis.ResponseError as exc:
-                replies.append(exc)
-        return replies
+        conn = self._checkout()
+        try:
+            self._send(conn, conn.pack_commands(commands))
+            replies: list[Any] = []
+            for _ in commands:
+                try:
+                    replies.append(conn.read_response())
+                except redis.ResponseError as exc:
+                    replies.append(exc)
+            return replies
+        finally:
+            self._checkin(conn)
 
 
-_pinned: weakref.WeakKeyDictionary[redis.Redis, PinnedCommands] = weakref.WeakKeyDictionary()
+_direct: weakref.WeakKeyDictionary[redis.Redis, DirectCommands] = weakref.WeakKeyDictionary()
 
 
-def pinned(client: redis.Redis) -> PinnedCommands:
-    """The :class:`PinnedCommands` of ``client`` (one per client, so every part shares its connections)."""
+def direct(client: redis.Redis) -> DirectCommands:
+    """The :class:`DirectCommands` of ``client`` (one per client, so every part shares its connections)."""
     with _clients_lock:
-        found = _pinned.get(client)
+        found = _direct.get(client)
         if found is None:
-            found = _pinned[client] = PinnedCommands(client)
+            found = _direct[client] = DirectCommands(client)
         return found
+
+
+def new_connection(client: redis.Redis) -> Any:
+    """A connection like those of ``client``'s pool (URL, credentials, protocol, decoding), but not
+    counted against the pool's limit: the pool never gets it back, so its count would only grow."""
+    pool = client.connection_pool
+    return pool.connection_class(**pool.connection_kwargs)
 
 
 def unlink_matching(client: redis.Redis, pattern: str, batch_size: int = 500) -> int:

@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 import redis
 from flask import g, has_app_context
 
-from .connection import KeySpace, StoreUnavailableError, pinned
+from .connection import KeySpace, StoreUnavailableError, direct, new_connection
 
 __all__ = ["FAULTS_FIELD", "GLOBAL_FIELD", "SEED_FIELD", "ControlSnapshot", "SharedControl", "session_field"]
 
@@ -65,7 +65,7 @@ class _Tracking:
     RETRY_SECONDS = 1.0
 
     def __init__(self, client: redis.Redis, key: str) -> None:
-        self._pool = client.connection_pool
+        self._client = client
         self._key = key
         self.lock = threading.Lock()
         self._conn: Any = None
@@ -84,7 +84,7 @@ class _Tracking:
         self.generation += 1
 
     def _start(self) -> None:
-        conn = self._pool.make_connection()
+        conn = new_connection(self._client)
         if str(conn.protocol) != "3":
             self.enabled = False
             return
@@ -147,7 +147,7 @@ class SharedControl:
 
     def __init__(self, client: redis.Redis, keys: KeySpace) -> None:
         self.client = client
-        self.commands = pinned(client)
+        self.commands = direct(client)
         self.key = keys.control
         self._cache_name = f"_rsim_control_{id(self)}"
         self._tracking = _Tracking(client, self.key)

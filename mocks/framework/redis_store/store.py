@@ -50,7 +50,7 @@ from ..store import (
     _encode,
     _encode_value,
 )
-from .connection import KeySpace, StoreUnavailableError, pinned, unlink_matching
+from .connection import KeySpace, StoreUnavailableError, direct, unlink_matching
 
 __all__ = ["RedisStore"]
 
@@ -190,7 +190,7 @@ class RedisStore(StateStore):
         self._keys = keys
         self._clock: SessionClock = clock if clock is not None else (lambda _session: time.time())
         self._script = client.register_script(_SCRIPT)
-        self._commands = pinned(client)
+        self._commands = direct(client)
         self._cas_retries = cas_retries
         self._writes = itertools.count(1)
 

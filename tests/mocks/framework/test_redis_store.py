@@ -7,6 +7,7 @@ that drives both backends through the same random operations.
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -186,30 +187,42 @@ def test_unreachable_redis_is_a_typed_503(keys: KeySpace) -> None:
     assert caught.value.status == 503
 
 
-def test_pinned_commands_recover_from_a_script_flush_and_a_dropped_connection(client: redis.Redis,
+def test_direct_commands_recover_from_a_script_flush_and_a_dropped_connection(client: redis.Redis,
                                                                              keys: KeySpace) -> None:
-    """Request threads keep their own connection; a server that lost the scripts, or closed the
-    connection, costs a re-load or a reconnect, not an error."""
+    """A server that lost the scripts, or closed the connection, costs a re-load or a reconnect, not
+    an error."""
     store = RedisStore(client, keys)
     store.put("s", "k", {"v": 1})
     client.script_flush()
     assert store.get("s", "k") == {"v": 1}
     client.script_flush()
     assert store.batch("s", [("incr", "n"), ("get", "k")]) == [1, {"v": 1}]
-    client.client_kill_filter(_type="normal", skipme=True)  # drops every other connection, the pinned one too
+    client.client_kill_filter(_type="normal", skipme=True)  # drops every other connection, ours too
     assert store.get("s", "k") == {"v": 1}
     assert store.incr("s", "n") == 2
 
 
-def test_pinned_connection_over_tcp_survives_a_server_side_close(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Over TCP a send to a closed peer succeeds and only the read fails: an idle pinned connection is
-    looked at before use (the threshold is lowered here instead of sleeping)."""
-    from mocks.framework.redis_store.connection import PinnedCommands
+def test_a_thread_per_request_reuses_connections(client: redis.Redis, keys: KeySpace) -> None:
+    """werkzeug's threaded server runs each request on a new thread: commands from 300 short-lived
+    threads (the pool allows 100 connections) share the few connections ever in use at once."""
+    store = RedisStore(client, keys)
+    for _ in range(300):
+        worker = threading.Thread(target=store.incr, args=("s", "n"))
+        worker.start()
+        worker.join()
+    assert store.get("s", "n") == 300
+    assert int(client.info("clients")["connected_clients"]) < 20
 
-    monkeypatch.setattr(PinnedCommands, "IDLE_CHECK_SECONDS", 0.0)
+
+def test_direct_connection_over_tcp_survives_a_server_side_close(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over TCP a send to a closed peer succeeds and only the read fails: an idle connection is
+    looked at before use (the threshold is lowered here instead of sleeping)."""
+    from mocks.framework.redis_store.connection import DirectCommands
+
+    monkeypatch.setattr(DirectCommands, "IDLE_CHECK_SECONDS", 0.0)
     with start_redis(tcp=True) as server:
         tcp = redis.Redis.from_url(server.url, decode_responses=True)
-        store = RedisStore(tcp, KeySpace("tcp", "pinned"))
+        store = RedisStore(tcp, KeySpace("tcp", "direct"))
         store.put("s", "k", 1)
         admin = server.client()
         admin.client_kill_filter(_type="normal", skipme=True)
