@@ -13,21 +13,25 @@ processes of each target, Redis included for ours) are printed.  Target: ours �
 
 Measured (``python -m loadtests.benchmarks.wiremock_vs_sms_gateway``, defaults: granian 2 workers x
 4 threads, wrk -t2 -c32, 10 s x 3 rounds; 2-core machine shared with other jobs, load average
-9-13, so rates swing by a factor of two between rounds - CPU per request is the steadier figure):
-WireMock 7,413 req/s (0.21 ms CPU/request), ours 1,781 req/s (0.93 ms), bare Flask 11,193 req/s
-(0.12 ms): ratio 0.24, target **not met**.  Ours went from 1.49 to 0.95 ms of CPU per request
-(workers 1.33 -> 0.85 ms, Redis 0.155 -> 0.095 ms) and from ~730 to ~1,120 req/s, measured
-alternately old/new with wrk -c32, 8 s, three times each.  What was cut: Redis round trips per send
-6 -> 3 (message not read back after writing it; counter and fault settings in one pipelined batch;
-the control hash kept per worker under Redis client tracking instead of read per request), per
-command redis-py pool/retry/metrics overhead (connections pinned to request threads), and Python
-work in the journal and resources.  Where the rest goes (py-spy, memory store in process, ~0.4 ms):
-Flask's own request handling and form parsing, JSON encoding (record, response, journal entry),
-redaction and the journal's copy of both bodies, the party's validation and delivery plan; each
-of the three round trips costs a worker ~60 µs of CPU under load (thread wake-ups, GIL).  So the
-WSGI layer is not the ceiling - a bare Flask handler costs 0.12 ms - but a real send on shared
-state is ~8x that; 1.5x WireMock (~11,100 req/s in this run) is what the bare handler itself
-reached here, where wrk, the JVM and Redis share the same two cores.
+7-13, so rates swing by a factor of two between rounds and runs - CPU per request is the steadier
+figure).  Two runs, medians: WireMock 7,413 / 2,947 req/s (0.21 / 0.28 ms CPU per request), ours
+1,781 / 1,376 req/s (0.93 / 0.89 ms), bare Flask 11,193 / 9,277 req/s (0.12 / 0.14 ms): ratio
+0.24 / 0.47, target **not met**.  Ours went from 1.43-1.49 to 0.91-0.95 ms of CPU per request
+(workers 1.25-1.33 -> 0.80-0.85 ms, Redis 0.16-0.18 -> 0.10 ms) and from 700-940 to 1,100-1,560
+req/s, measured alternately old/new (wrk -c32, 8 s, five pairs).  What was cut: Redis round trips
+per send 6 -> 3 (message not read back after writing it; counter and fault settings in one
+pipelined batch; the control hash kept per worker under Redis client tracking instead of read per
+request); redis-py's per-command pool/retry/metrics overhead (commands sent directly on idle
+connections of our own); Python work in the journal and the resources.  Where the rest goes
+(py-spy; ~0.4 ms in process on the memory store): Flask's request handling and form parsing, JSON
+encoding (record, response, journal entry), redaction and the journal's copy of both bodies, the
+party's validation and delivery plan; and each of the three round trips costs a busy worker
+~60 µs of CPU (thread wake-ups, GIL hand-over).  So the WSGI layer is not the ceiling - a bare
+Flask handler costs 0.12-0.14 ms - but a real send on shared state costs ~7x that.  1.5x WireMock
+(4,400-11,100 req/s in these runs) would take ours to 50-100 % of the bare handler's rate, i.e.
+cutting our own work by another 3-7x, on two cores that wrk, the JVM and Redis share.  Granian
+options (runtime mode ``st``, HTTP/1 only, small backpressure, 1 or 2 threads) changed nothing
+measurable.
 
 Run: ``python -m loadtests.benchmarks.wiremock_vs_sms_gateway [--duration 10] [--rounds 3]
 [--connections 32] [--workers 2] [--threads 4] [--server granian|gunicorn]``
