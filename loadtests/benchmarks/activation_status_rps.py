@@ -8,12 +8,19 @@ transport key to prove the requests are valid; then ``wrk`` sends status request
 random 16-byte challenge and one of the activation ids, over ``--connections`` kept-alive
 connections.  Prints requests/s, latency and the count of non-200 answers.
 
-Run: ``python -m loadtests.benchmarks.activation_status_rps [--workers 2] [--duration 10]``
-(needs ``wrk`` and ``redis-server``, Debian packages of the same names).
+Run: ``python -m loadtests.benchmarks.activation_status_rps [--workers 2] [--duration 10]
+[--rounds 3]`` (needs ``wrk`` and ``redis-server``, Debian packages of the same names).  With a
+production server it also prints the server's CPU time per request (workers and Redis), the
+steadier figure on a shared machine.
 
-Measured on the 2-core development machine (wrk on the same cores, 16 connections, 10 s, 20
-activations): granian with 2 workers x 4 threads on Redis ≈ 690 requests/s (p50 22 ms, p99 48 ms);
-the threaded server with the in-memory store ≈ 425 requests/s (p50 35 ms, p99 64 ms); no non-200.
+Measured on the 2-core development machine (wrk on the same cores, 16 connections, 20 activations):
+earlier, granian with 2 workers x 4 threads on Redis ≈ 690 requests/s (10 s; p50 22 ms, p99 48 ms)
+and the threaded server with the in-memory store ≈ 425 requests/s (p50 35 ms, p99 64 ms); no
+non-200.  Re-measured with ``--rounds 3 --duration 8`` (medians), the tree before the Redis
+backend's lean request path (direct connections, batched store operations, the control hash kept
+per worker under client tracking) against the tree after, alternately, load average 8-12:
+1.61-1.86 -> 1.34-1.68 ms of server CPU per request (10-18 % less), 655-766 -> 783-951
+requests/s; the later "after" runs also include a change to the Wultra mock's key handling.
 """
 
 from __future__ import annotations
