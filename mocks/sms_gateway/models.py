@@ -16,7 +16,7 @@ the one that reports it to the ``StatusCallback``, so each transition is reporte
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from mocks.framework import now, rng, store
 from mocks.framework.store import SessionStore
@@ -65,7 +65,7 @@ def send_message(req: SendRequest, acct: Account) -> dict[str, Any]:
     """Accept a message: queue it with a drawn delivery plan, then advance it to 'now'."""
     s = store()
     counter, raw_faults = s.batch(("incr", "seq:messages"), ("get", FAULTS_KEY))  # one round trip
-    number = int(counter)
+    number = cast(int, counter)  # incr always answers an int
     sid = f"SM{rng('ids').getrandbits(128):032x}"
     faults = SmsFaults() if raw_faults is None else SmsFaults.model_validate(raw_faults)
     plan = draw_plan(faults, number, rng("sms-faults"))

@@ -2,8 +2,10 @@
 
 A test that advances the clock through one worker must see records expire through any other, so the
 global and per-session offsets live in the control hash (:mod:`.control`) instead of process memory.
-Reading costs one ``HMGET`` per request (shared with the random source); every move is one Lua
-script (read, bound-check, write as one step), so two workers advancing at once both count.
+Reading costs at most one ``HMGET`` per request, shared with the random source and the fault rules
+(usually none: workers keep what they read until Redis reports a change, see :mod:`.control`);
+every move is one Lua script (read, bound-check, write as one step), so two workers advancing at
+once both count, and ends once every worker has been told.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A rule posted through one worker fires for requests served by any worker, ``times`` caps the total
 across workers, and ``everyNth`` counts a session's matches across workers.  The rules live in a
 hash and change rarely; each worker keeps a parsed copy and reloads it only when the fault version
-in the control hash (read once per request anyway, see :mod:`.control`) has moved, so a request with
+in the control hash (known to every request anyway, see :mod:`.control`) has moved, so a request with
 no rules in force costs no extra round trip.  Counting a match is one Lua script (skip when
 exhausted, count, decide ``everyNth`` or certain rules, and for those consume one of ``times``
 atomically); a probabilistic rule takes a second script to consume its ``times`` once the draw says

@@ -7,7 +7,7 @@ out the *same* ids and OTPs.  Here every ``for_session`` call instead gets a fre
 session and purpose have had: requests sent one after another draw the same values on every run,
 whichever worker serves them, and concurrent requests never share a stream.  The seed lives in the
 control hash (:mod:`.control`), so ``POST /_admin/seed`` through one worker reseeds them all, and
-reading it rides on the request's one control read.  Unseeded, every call is backed by the OS
+reading it rides on the request's control snapshot.  Unseeded, every call is backed by the OS
 CSPRNG and costs no round trip.
 """
 
