@@ -24,7 +24,6 @@ worker drops its snapshots and reads the hash on every request until it has trac
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -34,7 +33,7 @@ from typing import Any, TypeVar
 import redis
 from flask import g, has_app_context
 
-from .connection import KeySpace, StoreUnavailableError, direct, new_connection
+from .connection import KeySpace, StoreUnavailableError, direct, fork_count, new_connection
 
 __all__ = ["FAULTS_FIELD", "GLOBAL_FIELD", "SEED_FIELD", "ControlSnapshot", "SharedControl", "session_field"]
 
@@ -69,7 +68,7 @@ class _Tracking:
         self._key = key
         self.lock = threading.Lock()
         self._conn: Any = None
-        self._pid = 0
+        self._forks = -1
         self._retry_at = 0.0
         self.generation = 0  # moves on every invalidation, and whenever tracking breaks or starts
         self.enabled = True  # until a connection says it speaks RESP2 (invalidation pushes need RESP3)
@@ -92,14 +91,14 @@ class _Tracking:
         conn._parser.set_invalidation_push_handler(self._invalidated)
         conn.send_command("CLIENT", "TRACKING", "on")
         conn.read_response()
-        self._conn, self._pid = conn, os.getpid()
+        self._conn, self._forks = conn, fork_count()
         self.generation += 1
 
     def check(self) -> bool:
         """Take in pending invalidations (lock held); ``True`` when snapshots kept may be trusted."""
         if not self.enabled:
             return False
-        if self._conn is not None and self._pid != os.getpid():
+        if self._conn is not None and self._forks != fork_count():
             self._conn = None  # a fork's copy of the parent's socket
             self.generation += 1
         if self._conn is None:

@@ -214,6 +214,31 @@ def test_a_thread_per_request_reuses_connections(client: redis.Redis, keys: KeyS
     assert int(client.info("clients")["connected_clients"]) < 20
 
 
+def test_a_forked_process_makes_its_own_connections(client: redis.Redis, keys: KeySpace) -> None:
+    """A worker forked after the parent used Redis must not talk on the parent's sockets."""
+    import multiprocessing
+
+    from mocks.framework.redis_store.connection import direct
+
+    store = RedisStore(client, keys)
+    assert store.incr("s", "n") == 1
+    ours = direct(client).execute("CLIENT", "ID")  # the connection is idle in the list now
+    context = multiprocessing.get_context("fork")
+    answers = context.Queue()
+
+    def child_work() -> None:
+        answers.put((direct(client).execute("CLIENT", "ID"), [store.incr("s", "n") for _ in range(50)]))
+
+    child = context.Process(target=child_work)
+    child.start()
+    theirs, from_child = answers.get(timeout=30)
+    child.join(30)
+    parent = [store.incr("s", "n") for _ in range(50)]
+    assert theirs != ours
+    assert direct(client).execute("CLIENT", "ID") == ours  # the parent keeps its own
+    assert sorted(parent + from_child) == list(range(2, 102))
+
+
 def test_direct_connection_over_tcp_survives_a_server_side_close(monkeypatch: pytest.MonkeyPatch) -> None:
     """Over TCP a send to a closed peer succeeds and only the read fails: an idle connection is
     looked at before use (the threshold is lowered here instead of sleeping)."""
