@@ -4,14 +4,31 @@ The embedded stack (the four parties) runs in this process, the locust suite in 
 (``--shape soak``), so this process's RSS is the parties' memory.  RSS is sampled every few seconds;
 the baseline is taken ``--warm-up`` seconds after the first users start (caches, connection pools and
 the first sessions are then in place).  Target: no growth beyond 10% from the baseline to the end -
-every journey leaves a finished process behind, so this shows whether finished state expires.
+every journey leaves a finished process behind in its own isolation session, so this shows whether
+finished state expires.  The parties sweep a session ``--session-idle-timeout`` seconds (default here
+60, the stack's default 600) after its last request (:mod:`mocks.framework.sessions`), so a 10-minute
+soak reaches steady state; ``--session-idle-timeout 0`` shows the growth without the sweep.
 
 Short run (figures for orientation): ``python -m loadtests.benchmarks.soak_memory --minutes 2``
 The 10-minute soak: ``python -m loadtests.benchmarks.soak_memory --minutes 10 --users 5``
 
-Measured (2 minutes after a 30 s warm-up, 5 users, threaded parties): RSS 342 MB after warm-up,
-416 MB at the end (+22%, ≈ 265 KiB per journey), still climbing: most likely the state each finished
-journey leaves in its own isolation session, which nothing expires yet (not traced further).
+Measured (2-core machine shared with other jobs, load average 4-9 during the runs, 30 s warm-up,
+5 users, threaded parties, seed 1):
+
+* before the sweep existed (2 minutes): 342 MB after warm-up, 416 MB at the end (+22%, ≈ 265 KiB
+  per journey), still climbing.  tracemalloc snapshots (minute 1 vs 3) put the growth in each
+  session's store records and random streams, the journal ring filling, and one ``requests.Session``
+  with its connection pool per server thread kept by the outbound client (fixed: it now goes with
+  its thread).
+* ``--minutes 10 --users 5`` (session idle timeout 60 s): 2310 journeys (3.7/s); RSS 246 MB after
+  warm-up, 260 MB at the end, peak 283 MB: **+5.7%** (within the 10% target), by minute 222 256
+  263 265 265 271 279 278 269 266 260 MB; -0.9% from the first sweeps (96 s) to the end.  Two
+  earlier runs of the same command: +10.1% (272 -> 299 MB, 3233 journeys, before the heap trim
+  after sweeps) and +8.8% (269 -> 293 MB, 2937 journeys); both flat from minute 2 on.  The growth
+  left is the first minute and a half, before any session can be idle for 60 s.
+* the same with ``--session-idle-timeout 0`` (no sweep, outbound fix in): 2504 journeys (4.0/s); RSS
+  272 MB after warm-up, 594 MB at the end: +118%, ≈ 132 KiB per journey, climbing every minute
+  (248 280 304 336 365 391 417 459 504 545 583 MB).
 """
 
 from __future__ import annotations
