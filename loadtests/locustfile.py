@@ -27,6 +27,7 @@ import json
 import logging
 import random
 import sys
+import time
 from argparse import Namespace
 from collections import Counter
 from pathlib import Path
@@ -54,6 +55,9 @@ class _Setup:
 
     spec: TargetsSpec | None = None
     settings: DriverSettings | None = None
+    #: Seconds spent rendering the evidence pool before the load; ``None`` while it renders.  The
+    #: shape's clock does not run meanwhile, so ``--run-time`` is load, not warm-up.
+    warm_up_seconds: float | None = 0.0
 
 
 _SETUP = _Setup()
@@ -134,8 +138,12 @@ def _prepare(environment: Environment, **_kwargs: Any) -> None:
     _SETUP.spec, _SETUP.settings = _driver_settings(environment.parsed_options)
     if environment.parsed_options.warm_up == "on":
         driver = JourneyDriver(_SETUP.spec, _SETUP.settings, lambda *_: None)
-        # A native thread, so heartbeats to the master go on while the evidence renders.
-        count = gevent.get_hub().threadpool.spawn(driver.warm).get()
+        started, _SETUP.warm_up_seconds = time.monotonic(), None
+        try:
+            # A native thread, so heartbeats to the master go on while the evidence renders.
+            count = gevent.get_hub().threadpool.spawn(driver.warm).get()
+        finally:
+            _SETUP.warm_up_seconds = time.monotonic() - started
         log.info("rsim: evidence of %d clients rendered before the run", count)
 
 
@@ -179,7 +187,11 @@ class JourneyShape(LoadTestShape):
             return None
         params = ShapeParams(max(1, options.num_users or 1), options.spawn_rate or 1.0,
                              float(options.run_time or 0))
-        return profile(options.shape, params, self.get_run_time())
+        # The evidence warm-up (local runs; a distributed run's workers warm up out of the master's
+        # sight) is not part of the load: the profile holds at its start until it is done.
+        warm_up = _SETUP.warm_up_seconds
+        elapsed = 0.0 if warm_up is None else max(0.0, self.get_run_time() - warm_up)
+        return profile(options.shape, params, elapsed)
 
 
 class JourneyUser(User):
