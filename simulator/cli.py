@@ -18,7 +18,7 @@ from simulator.device.cli import device_group
 from simulator.journey.personas import PERSONAS, persona
 from simulator.journey.world import ArrangeError
 from simulator.load.command import load_command
-from simulator.stack import PARTIES, Stack, StackError, StackSettings
+from simulator.stack import PARTIES, SERVERS, Stack, StackError, StackSettings
 
 
 @click.group()
@@ -113,6 +113,10 @@ _PARTY_LIST = ", ".join(f"{p.name} ({p.default_port})" for p in PARTIES)
 @click.option("--allow-remote", is_flag=True, help="Allow binding a non-loopback address.")
 @click.option("--clients", default=20, show_default=True, type=click.IntRange(1, 10_000),
               help="Synthetic clients the bank knows from the start (the seed's people 0..N-1).")
+@click.option("--server", "server", type=click.Choice(SERVERS), default="threaded", show_default=True,
+              help="threaded: every party in a thread of this process (fast start); production: each "
+                   "party in its own process under granian (keep-alive, uses every core); --workers > 1 "
+                   "implies production.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 16),
               help="Worker processes per party under a production server (granian); >1 shares state "
                    "in Redis.")
@@ -122,7 +126,7 @@ _PARTY_LIST = ", ".join(f"{p.name} ({p.default_port})" for p in PARTIES)
               type=click.FloatRange(0, MAX_IDLE_TIMEOUT), metavar="SECONDS",
               help="Sweep an isolation session (X-Sim-Session) nobody used for this long; 0 = never.")
 def serve(host: str, ports: tuple[str, ...], free_ports: bool, externals: tuple[str, ...], seed: int | None,
-          admin_token: str | None, allow_remote: bool, clients: int, workers: int,
+          admin_token: str | None, allow_remote: bool, clients: int, server: str, workers: int,
           redis_url: str | None, session_idle_timeout: float) -> None:
     """Run every party of the reactivation on its port until Ctrl-C.
 
@@ -133,6 +137,7 @@ def serve(host: str, ports: tuple[str, ...], free_ports: bool, externals: tuple[
     settings = StackSettings(host=host, ports=_party_ports(ports), free_ports=free_ports,
                              external=_party_urls(externals), seed=seed, admin_token=admin_token,
                              allow_remote=allow_remote, extra=population, workers=workers,
+                             server="threaded" if server == "threaded" else "production",
                              redis_url=redis_url, session_idle_timeout=session_idle_timeout)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

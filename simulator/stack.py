@@ -8,10 +8,18 @@ wired to the given URL instead.
 
 ``rsim serve`` runs a stack on the default ports; ``rsim demo`` and the tests run one on free ports.
 
-With ``workers > 1`` every party runs under a production WSGI server (granian) with that many worker
-processes, sharing state, clock and journal through Redis: the server at ``redis_url``, or a private
-``redis-server`` the stack starts (and stops) itself when none is given. With one worker the parties
-run in threads of this process on the in-memory store.
+How the parties are served (``server`` and ``workers``):
+
+* ``server="threaded"`` (the default; ``rsim demo`` and the tests): every party in a thread of this
+  process under Werkzeug's threaded server, on the in-memory store - starts in milliseconds, but the
+  four parties share one GIL and Werkzeug closes every connection after its response.
+* ``server="production"`` with ``workers=1``: every party in its own process (group) under the
+  production server (granian, see :mod:`mocks.framework.production`), still on the in-memory store
+  (one process holds the party's whole world), with keep-alive connections - the parties use both
+  cores and skip Werkzeug's request handling (``rsim load``'s default).
+* ``workers > 1`` (always the production server): that many worker processes per party, sharing
+  state, clock and journal through Redis: the server at ``redis_url``, or a private ``redis-server``
+  the stack starts (and stops) itself when none is given.
 """
 
 from __future__ import annotations
@@ -19,13 +27,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from mocks.framework.production import serve_production
 from mocks.framework.redis_store.server import RedisServerError, RunningRedis, start_redis
 from mocks.framework.serving import ServingError, load_factory, serve_in_thread
 
-__all__ = ["PARTIES", "PartyPlan", "Stack", "StackError", "StackSettings"]
+__all__ = ["PARTIES", "SERVERS", "PartyPlan", "Stack", "StackError", "StackSettings"]
+
+#: How a stack serves its parties (see the module docstring).
+SERVERS = ("threaded", "production")
+Server = Literal["threaded", "production"]
 
 
 class StackError(RuntimeError):
@@ -79,7 +91,8 @@ class StackSettings:
     mock reproducible; ``admin_token`` guards the admin APIs (required with ``allow_remote``);
     ``session_idle_timeout`` (real seconds, 0 = never, ``None`` = the mocks' default of 600) is when an
     isolation session nobody used for that long is swept from every party (see
-    :mod:`mocks.framework.sessions`).
+    :mod:`mocks.framework.sessions`). ``server`` and ``workers`` say how parties are served (module
+    docstring); ``workers > 1`` implies the production server.
     """
 
     host: str = "127.0.0.1"
@@ -91,8 +104,14 @@ class StackSettings:
     allow_remote: bool = False
     extra: dict[str, dict[str, Any]] = field(default_factory=dict)
     workers: int = 1
+    server: Server = "threaded"
     redis_url: str | None = None
     session_idle_timeout: float | None = None
+
+    @property
+    def production(self) -> bool:
+        """Whether parties run in their own processes under the production server."""
+        return self.server == "production" or self.workers > 1
 
     def port_of(self, plan: PartyPlan) -> int:
         if plan.name in self.ports:
@@ -138,6 +157,8 @@ class Stack:
                 raise StackError(f"external URL of {name} must start with http:// or https://, got {url!r}")
         if not 1 <= self.settings.workers <= 16:
             raise StackError(f"workers must be within 1..16, got {self.settings.workers}")
+        if self.settings.server not in SERVERS:
+            raise StackError(f"server must be one of {', '.join(SERVERS)}, got {self.settings.server!r}")
         self.urls: dict[str, str] = {name: url.rstrip("/") for name, url in self.settings.external.items()}
         self._running: list[tuple[str, _Running]] = []
         self._redis: RunningRedis | None = None
@@ -170,8 +191,10 @@ class Stack:
 
     def _serve(self, plan: PartyPlan, config: dict[str, Any]) -> _Running:
         port = self.settings.port_of(plan)
-        if self.settings.workers > 1:
-            config.update(store="redis", redis_url=self._shared_redis())
+        if self.settings.production:
+            # One process keeps the party's world in memory; several share it through Redis.
+            if self.settings.workers > 1:
+                config.update(store="redis", redis_url=self._shared_redis())
             return serve_production(plan.factory, config, self.settings.host, port, self.settings.workers,
                                     allow_remote=self.settings.allow_remote)
         app = load_factory(plan.factory)(config)

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 import requests
 
 READY = re.compile(r"^rsim serve ready: (.+)$")
@@ -34,8 +35,9 @@ def _serve(*args: str) -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]
             process.wait(5)
 
 
-def test_serve_starts_every_party_and_stops_on_ctrl_c() -> None:
-    with _serve("--free-ports", "--seed", "3", "--clients", "4") as (process, urls):
+@pytest.mark.parametrize("server", ["threaded", "production"])
+def test_serve_starts_every_party_and_stops_on_ctrl_c(server: str) -> None:
+    with _serve("--free-ports", "--seed", "3", "--clients", "4", "--server", server) as (process, urls):
         assert set(urls) == {"wultra", "bank", "sms-gateway", "biometry"}
         for name, url in urls.items():
             assert url.startswith("http://127.0.0.1:"), name

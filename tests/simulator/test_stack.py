@@ -68,11 +68,18 @@ def test_busy_port_gives_a_clear_error_and_stops_what_started() -> None:
         (StackSettings(external={"nobody": "http://127.0.0.1:1"}), "unknown party: nobody"),
         (StackSettings(ports={"nobody": 1}), "unknown party: nobody"),
         (StackSettings(external={"biometry": "127.0.0.1:1"}), "must start with http"),
+        (StackSettings(server="gevent"), "server must be one of threaded, production"),  # type: ignore[arg-type]
     ],
 )
 def test_bad_settings_are_refused(settings: StackSettings, message: str) -> None:
     with pytest.raises(StackError, match=message):
         Stack(settings, parties=(SMS, BIOMETRY))
+
+
+def test_several_workers_imply_the_production_server() -> None:
+    assert not StackSettings().production
+    assert StackSettings(server="production").production
+    assert StackSettings(workers=2).production
 
 
 def test_every_party_comes_after_the_parties_it_calls() -> None:
