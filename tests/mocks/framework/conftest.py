@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from mocks.framework import RunningServer, serve_in_thread
+from mocks.framework.redis_store.server import redis_server_binary, start_redis
 
 DEMO_PATH = Path(__file__).with_name("demo_party.py")
 
@@ -63,3 +64,12 @@ def http() -> Iterator[requests.Session]:
 
 def as_session(key: str) -> dict[str, str]:
     return {"X-Sim-Session": key}
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    """A private ``redis-server`` for one test module; the module's tests skip without one."""
+    if redis_server_binary() is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server): Redis backend not tested")
+    with start_redis() as server:
+        yield server.url

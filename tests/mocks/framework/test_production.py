@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from mocks.framework import MockError, PartySpec, create_mock_app, parse_body, store
 from mocks.framework.production import ProductionServer, serve_production
-from mocks.framework.redis_store.server import redis_server_binary, start_redis
+from mocks.framework.redis_store.server import redis_server_binary
 from mocks.framework.serving import ServingError
 
 FACTORY = f"{Path(__file__).resolve()}:create_app"
@@ -82,14 +82,6 @@ def create_app(config: Any = None) -> Flask:
 
 needs_redis = pytest.mark.skipif(redis_server_binary() is None,
                                  reason="redis-server is not installed (apt-get install redis-server)")
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    if redis_server_binary() is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    with start_redis() as server:
-        yield server.url
 
 
 @pytest.fixture(scope="module")

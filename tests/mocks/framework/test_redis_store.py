@@ -42,12 +42,6 @@ pytestmark = pytest.mark.skipif(redis_server_binary() is None,
                                 reason="redis-server is not installed (apt-get install redis-server)")
 
 
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    with start_redis() as server:
-        yield server.url
-
-
 @pytest.fixture
 def client(redis_url: str) -> redis.Redis:
     return client_for(redis_url)

@@ -7,7 +7,6 @@ so nothing here sleeps or depends on timing.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
@@ -167,16 +166,6 @@ def test_journal_order_survives_many_dropped_entries() -> None:
 
 
 # ------------------------------------------------------------------ several workers on Redis
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    from mocks.framework.redis_store.server import redis_server_binary, start_redis
-
-    if redis_server_binary() is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    with start_redis() as server:
-        yield server.url
 
 
 def _workers(demo: ModuleType, redis_url: str, clock: FakeTime) -> tuple[Flask, Flask]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -22,16 +22,6 @@ from mocks.framework import InMemoryStore, RunningServer, StateStore, update
 from mocks.framework.store import SessionClock, StoreKeyError, StoreTypeError, StoreValueError
 
 StoreMaker = Callable[..., StateStore]
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    from mocks.framework.redis_store.server import redis_server_binary, start_redis
-
-    if redis_server_binary() is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server): Redis backend not tested")
-    with start_redis() as server:
-        yield server.url
 
 
 @pytest.fixture(params=["memory", "redis"])
