@@ -25,8 +25,8 @@ Connections: a client keeps its HTTP connections to the parties alive from one j
 (``reuse_connections``, on by default; :class:`simulator.journey.connections.SharedConnections`), as
 a load tool's user keeps its session: every journey still has its own sessions, headers and
 isolation, but not a TCP connect, a server thread and a close per session and party - where the
-parties keep connections alive (``--stack-workers`` > 1, real systems; the threaded development
-server closes each connection after its response).
+parties keep connections alive (the production server, ``rsim load``'s default; real systems; the
+threaded development server closes each connection after its response).
 """
 
 from __future__ import annotations

@@ -92,7 +92,9 @@ class StackSettings:
     ``session_idle_timeout`` (real seconds, 0 = never, ``None`` = the mocks' default of 600) is when an
     isolation session nobody used for that long is swept from every party (see
     :mod:`mocks.framework.sessions`). ``server`` and ``workers`` say how parties are served (module
-    docstring); ``workers > 1`` implies the production server.
+    docstring); ``workers > 1`` implies the production server; ``threads`` is the request threads of
+    each production worker process (4, production.py's default: 16 made no measurable difference with
+    one process per party, see :mod:`loadtests.benchmarks.journeys_per_second`).
     """
 
     host: str = "127.0.0.1"
@@ -105,6 +107,7 @@ class StackSettings:
     extra: dict[str, dict[str, Any]] = field(default_factory=dict)
     workers: int = 1
     server: Server = "threaded"
+    threads: int = 4
     redis_url: str | None = None
     session_idle_timeout: float | None = None
 
@@ -196,6 +199,7 @@ class Stack:
             if self.settings.workers > 1:
                 config.update(store="redis", redis_url=self._shared_redis())
             return serve_production(plan.factory, config, self.settings.host, port, self.settings.workers,
+                                    threads=self.settings.threads,
                                     allow_remote=self.settings.allow_remote)
         app = load_factory(plan.factory)(config)
         try:

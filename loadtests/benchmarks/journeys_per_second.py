@@ -63,7 +63,7 @@ import psutil
 from loadtests.slo import SloThresholds
 from loadtests.targets import TargetsSpec
 from simulator.load.locust_run import LoadPlan, run_load
-from simulator.stack import Stack, StackSettings
+from simulator.stack import SERVERS, Stack, StackSettings
 
 
 def _users_running(history: Path) -> bool:
@@ -177,6 +177,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="locust workers (0 = one local process)")
     parser.add_argument("--stack-workers", type=int, default=1,
                         help="worker processes per party (>1: granian + a private Redis)")
+    parser.add_argument("--stack-server", choices=SERVERS, default="production",
+                        help="threaded: the parties as threads of this process; production: each party in "
+                             "its own process(es) under granian")
+    parser.add_argument("--stack-threads", type=int, default=4,
+                        help="request threads per production worker process")
     parser.add_argument("--profile", action="store_true", help="sample both processes with py-spy")
     args = parser.parse_args()
 
@@ -184,7 +189,9 @@ def main() -> None:
     plan = LoadPlan(users=args.users, spawn_rate=args.spawn_rate, run_time=f"{args.duration}s",
                     persona_mix=args.mix, seed_pool=args.seed_pool, out=out,
                     thresholds=SloThresholds(0.0, 1e9, 1e9, 1.0))
-    with Stack(StackSettings(free_ports=True, seed=1, workers=args.stack_workers)) as stack:
+    settings = StackSettings(free_ports=True, seed=1, workers=args.stack_workers, server=args.stack_server,
+                             threads=args.stack_threads)
+    with Stack(settings) as stack:
         spec = TargetsSpec(dict(stack.urls))
         watch = CpuWatch(out / "load_stats_history.csv").start()
         spies: list[tuple[str, Path, subprocess.Popen[bytes]]] = []
@@ -209,7 +216,8 @@ def main() -> None:
     p95 = next(g["observed"] for g in verdict["gates"] if g["name"] == "p95 journey time")
     ok = next(g["observed"] for g in verdict["gates"] if g["name"] == "journey success ratio")
     print(f"users={args.users} duration={args.duration}s mix={args.mix} locust workers={args.workers} "
-          f"party workers={args.stack_workers} "
+          f"party server={settings.server} workers={args.stack_workers} "
+          f"threads={settings.threads if settings.production else '-'} "
           f"(wall {wall:.0f} s incl. warm-up)")
     print(f"journeys: {journeys}  ->  {journeys / args.duration:.2f} journeys/s  (target >= 20)")
     print(f"p95 journey time: {p95:.0f} ms  (target < 2000)   success ratio: {ok}")

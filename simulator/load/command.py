@@ -7,10 +7,13 @@ Example::
     rsim load --target bank=https://bank.example/adapter --users 10 --run-time 2m --out build/bank-load
 
 How it runs (decided here): the parties not given by ``--target`` are started on free loopback ports
-by this process - in its threads, as ``rsim demo`` does, or with ``--stack-workers N`` under the
-production server with N worker processes each, sharing state through Redis; locust runs as a child
-process of its own CLI (:mod:`simulator.load.locust_run` says why), with ``--workers N`` as a master
-and N local workers.
+by this process - by default each in its own process under the production server (granian, one
+worker, in-memory store, keep-alive connections: ``--stack-server production``), with
+``--stack-workers N`` with N worker processes each, sharing state through Redis, or with
+``--stack-server threaded`` in this process's threads, as ``rsim demo`` does (one GIL for all four,
+a new connection per call: measured slower, see :mod:`loadtests.benchmarks.journeys_per_second`);
+locust runs as a child process of its own CLI (:mod:`simulator.load.locust_run` says why), with
+``--workers N`` as a master and N local workers.
 Files in ``--out`` (default ``build/load``): locust's CSVs (``load_stats.csv`` ...), ``report.html``,
 ``slo-junit.xml``, ``slo.json``, ``locust.log``.  Exit code: 0 when every SLO gate passed, 1 when
 one failed, 2 for bad options or a run that produced no verdict.
@@ -31,7 +34,7 @@ from loadtests.shapes import SHAPES
 from loadtests.slo import SloThresholds
 from loadtests.targets import PARTY_NAMES, TargetsSpec
 from mocks.framework.sessions import DEFAULT_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT
-from simulator.stack import Stack, StackError, StackSettings
+from simulator.stack import SERVERS, Stack, StackError, StackSettings
 
 from .locust_run import LoadError, LoadPlan, run_load
 from .table import print_summary
@@ -85,6 +88,9 @@ def _targets(values: tuple[str, ...]) -> dict[str, str]:
               type=click.Path(file_okay=False, path_type=Path), help="Folder for CSV, HTML and JUnit.")
 @click.option("--workers", default=0, show_default=True, type=click.IntRange(0, 64),
               help="Run locust distributed: a master and this many local worker processes.")
+@click.option("--stack-server", type=click.Choice(SERVERS), default="production", show_default=True,
+              help="How embedded parties are served: production = each in its own process (granian, "
+                   "keep-alive; faster under load), threaded = threads of this process (as rsim demo).")
 @click.option("--stack-workers", default=1, show_default=True, type=click.IntRange(1, 16),
               help="Worker processes per embedded party (>1: production server, state in Redis).")
 @click.option("--redis-url", envvar="RSIM_REDIS_URL",
@@ -109,7 +115,8 @@ def _targets(values: tuple[str, ...]) -> dict[str, str]:
               help="Gate: maximum ratio of steps failing unexpectedly.")
 def load_command(users: int, spawn_rate: float, run_time: str, shape: str, persona_mix: str,
                  targets: tuple[str, ...], admin_token: str | None, out_dir: Path, workers: int,
-                 stack_workers: int, redis_url: str | None, seed: int, session_idle_timeout: float,
+                 stack_server: str, stack_workers: int, redis_url: str | None, seed: int,
+                 session_idle_timeout: float,
                  seed_pool: int, sms_seconds: str, think_time: float, slo_success: float,
                  slo_p95_journey_ms: float, slo_p95_step_ms: float, slo_error_ratio: float) -> None:
     """Run the locust suite headless: tables per step and persona, SLO verdict, exit code from the gates."""
@@ -123,6 +130,9 @@ def load_command(users: int, spawn_rate: float, run_time: str, shape: str, perso
             float(sms_seconds)
         except ValueError:
             raise click.BadParameter("a number of seconds or 'carrier'", param_hint="--sms-seconds") from None
+    if stack_server == "threaded" and stack_workers > 1:
+        raise click.BadParameter("several workers per party need --stack-server production",
+                                 param_hint="--stack-workers")
     external = _targets(targets)
     limits = SloThresholds(slo_success, slo_p95_journey_ms, slo_p95_step_ms, slo_error_ratio)
     plan = LoadPlan(users=users, spawn_rate=spawn_rate, run_time=f"{seconds}s", shape=shape,
@@ -131,6 +141,7 @@ def load_command(users: int, spawn_rate: float, run_time: str, shape: str, perso
     console = Console()
     settings = StackSettings(free_ports=True, seed=seed, external=external, admin_token=admin_token,
                              workers=stack_workers, redis_url=redis_url,
+                             server="threaded" if stack_server == "threaded" else "production",
                              session_idle_timeout=session_idle_timeout)
     try:
         with Stack(settings) as stack:

@@ -29,6 +29,7 @@ def test_bad_run_time_is_refused(text: str) -> None:
     (["--target", "bank"], "expected PARTY=URL"),
     (["--target", "mainframe=http://x"], "expected PARTY=URL"),
     (["--sms-seconds", "soon"], "'carrier'"),
+    (["--stack-server", "threaded", "--stack-workers", "2"], "need --stack-server production"),
 ])
 def test_bad_options_are_refused_before_anything_starts(args: list[str], message: str,
                                                         tmp_path: Path) -> None:
