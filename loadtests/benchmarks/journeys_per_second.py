@@ -1,14 +1,41 @@
 """Whole reactivation journeys per second at steady state, everything on this machine.
 
-The embedded stack (the four parties, threaded servers) runs in this process; the locust suite runs
-as child process(es) as ``rsim load`` does.  After the evidence warm-up, ``--users`` clients run
+The embedded stack's four parties run as ``rsim load`` runs them: by default each in its own process
+under granian (``--stack-server production``, one worker, in-memory store), or as threads of this
+process (``--stack-server threaded``, as ``rsim demo`` does); the locust suite runs as child
+process(es).  After the evidence warm-up, ``--users`` clients run
 journeys back to back for ``--duration`` seconds.  Prints journeys/s, the p95 journey time, and where
 the CPU went: CPU seconds per journey of the parties (this process) and of the load generator
 (locust), measured with ``psutil``; with ``--profile``, ``py-spy`` samples both processes and the
 hottest functions of each are printed.
 
 Run: ``python -m loadtests.benchmarks.journeys_per_second [--users 10] [--duration 60] [--profile]``
-(``--stack-workers 2`` serves every party under granian with 2 workers and a private Redis).
+(``--stack-server threaded`` for the threaded parties; ``--stack-workers 2`` serves every party under
+granian with 2 workers and a private Redis; ``--stack-threads N`` request threads per worker).
+
+Threaded vs one process per party vs two workers per party (+ Redis), 2026-12-06, ``--users 10
+--duration 40`` with ``--stack-server threaded``, ``--stack-server production`` and
+``--stack-workers 2``, run in turn (each run starts its own stack):
+
+* a quieter alternation (load average 4-6, most of it the run itself), two rounds:
+  threaded 4.6 / 5.6 journeys/s, p95 2.7 / 2.4 s, CPU per journey parties 197 / 162 ms + load
+  generator 95 / 75 ms; production, one process per party, 9.0 / 9.2 journeys/s, p95 1.5 / 1.2 s,
+  113 / 107 ms + 63 / 61 ms; two workers + Redis 6.4 / 7.2 journeys/s, p95 1.9 / 1.5 s, 199 / 168 ms
+  + 80 / 65 ms.  One process per party with 16 request threads instead of 4 (``--stack-threads 16``):
+  9.9 / 8.9 journeys/s, p95 1.2 / 1.4 s - no difference beyond the noise, so 4 stays.
+* an earlier alternation under other work (load average 6-8): threaded 4.2 / 4.8 journeys/s, p95
+  3.2 / 2.6 s, parties 161 / 155 ms; one process per party 5.5 / 4.9 journeys/s, p95 3.2 / 2.4 s,
+  parties 115 / 116 ms; two workers 4.9 / 7.2 journeys/s, p95 2.5 / 1.8 s, parties 181 / 163 ms.
+* ``--profile`` of one process per party (8.0 journeys/s, load average 2-4): Flask's request
+  handling ≈ 60% of the parties' busy samples (inclusive; Werkzeug's server no longer in it), the
+  outbound HTTP client ≈ 19%, the onboarding handlers ≈ 23%, the face provider ≈ 14%.
+
+So one process per party is ``rsim load``'s default: the parties no longer share one GIL, keep
+their connections alive, and cost about a third less CPU per journey than threaded; two workers per
+party add Redis round trips and cost the most CPU, which a 2-core machine cannot give back.  With
+≈ 0.17 CPU seconds per journey in all (parties + load generator), two idle cores would cap this
+machine near 11-12 journeys/s: the 20 journeys/s target needs cheaper journeys or more cores.
+The figures below are the threaded stack's (the default before this comparison).
 
 Measured on the 2-core development machine (mix 8:1:1 honest-id-card/impostor/otp-typo, seed pool 5),
 shared with other work (load average 4-7 during the runs: wall-clock figures are pessimistic, CPU per
@@ -38,9 +65,10 @@ CPU per session, was ≈ 36 ms); the CPU watch no longer charges its own polling
 The after tree also holds the same day's framework work (cheaper journal capture and SMS
 resources among it), so not all of the difference comes from this list.
 
-So the 20 journeys/s target is still about five times away: a journey costs ≈ 0.2 CPU seconds in all,
+So the 20 journeys/s target was then about five times away: a journey cost ≈ 0.2 CPU seconds in all,
 and the threaded parties share one process (one GIL), so they cannot pass ≈ 1 / 0.13 s ≈ 7-8
-journeys/s even on an idle machine.  Where it goes now (``--profile``, inclusive): in the parties,
+journeys/s even on an idle machine (hence one process per party now, above).  Where it went then
+(threaded, ``--profile``, inclusive): in the parties,
 request handling and the calls between parties (Werkzeug/Flask ≈ 84%, the outbound HTTP client ≈ 25%:
 Werkzeug's threaded server closes every connection after its response, so each call connects anew),
 the onboarding handlers ≈ 27%, the face provider's presence check ≈ 18% (liveness ≈ 15%); document
