@@ -22,7 +22,9 @@ Threaded vs one process per party vs two workers per party (+ Redis), 2026-12-06
   generator 95 / 75 ms; production, one process per party, 9.0 / 9.2 journeys/s, p95 1.5 / 1.2 s,
   113 / 107 ms + 63 / 61 ms; two workers + Redis 6.4 / 7.2 journeys/s, p95 1.9 / 1.5 s, 199 / 168 ms
   + 80 / 65 ms.  One process per party with 16 request threads instead of 4 (``--stack-threads 16``):
-  9.9 / 8.9 journeys/s, p95 1.2 / 1.4 s - no difference beyond the noise, so 4 stays.
+  9.9 / 8.9 journeys/s, p95 1.2 / 1.4 s - no difference beyond the noise, so 4 stays.  A third
+  round (load average 2-4), with this docstring's tree: one process per party 9.9 journeys/s, p95
+  1.1 s, 103 + 59 ms; threaded 4.4 journeys/s, p95 3.0 s, 204 + 95 ms.
 * an earlier alternation under other work (load average 6-8): threaded 4.2 / 4.8 journeys/s, p95
   3.2 / 2.6 s, parties 161 / 155 ms; one process per party 5.5 / 4.9 journeys/s, p95 3.2 / 2.4 s,
   parties 115 / 116 ms; two workers 4.9 / 7.2 journeys/s, p95 2.5 / 1.8 s, parties 181 / 163 ms.
@@ -31,7 +33,7 @@ Threaded vs one process per party vs two workers per party (+ Redis), 2026-12-06
   outbound HTTP client ≈ 19%, the onboarding handlers ≈ 23%, the face provider ≈ 14%.
 
 So one process per party is ``rsim load``'s default: the parties no longer share one GIL, keep
-their connections alive, and cost about a third less CPU per journey than threaded; two workers per
+their connections alive, and cost a third to a half less CPU per journey than threaded; two workers per
 party add Redis round trips and cost the most CPU, which a 2-core machine cannot give back.  With
 ≈ 0.17 CPU seconds per journey in all (parties + load generator), two idle cores would cap this
 machine near 11-12 journeys/s: the 20 journeys/s target needs cheaper journeys or more cores.
