@@ -16,6 +16,7 @@ from typing import Any
 
 import requests
 
+from mocks.wultra.powerauth_server.client import signature_verify_request
 from simulator.device.camera import DocumentPhoto
 from simulator.device.face_sdk import CaptureReceipt, FaceSdk
 from simulator.device.face_sdk import FaceBehaviour as FaceKind
@@ -33,8 +34,6 @@ from simulator.device.powerauth_sdk import ActivationResult, PowerAuthConfig, Po
 from simulator.device.powerauth_sdk.config import parse_device_version
 from simulator.journey.personas import Persona
 from simulator.journey.world import ClientWorld, Targets, arrange
-from simulator.powerauth.headers import AuthorizationHeader
-from simulator.powerauth.signature import request_data
 from simulator.powerauth.status_blob import ActivationStatus
 
 __all__ = ["SESSION_HEADER", "PhoneTimeouts", "ScenarioPhone", "rest_call"]
@@ -194,13 +193,9 @@ class ScenarioPhone:
     def signature_valid(self, pin: str) -> dict[str, Any]:
         """Sign a login request with possession+knowledge and let the PowerAuth Server verify it."""
         body = b'{"operation":"login"}'
-        header = AuthorizationHeader.parse(self.sdk.sign("POST", "/login", body, "possession_knowledge",
-                                                         pin=pin))
-        data = request_data("POST", "/login", header.nonce, body)
-        status, answer = rest_call(self.back_office, self.targets.wultra, "/signature/verify", {
-            "activationId": header.activation_id, "applicationKey": header.application_key,
-            "data": data.decode("ascii"), "signature": header.signature,
-            "signatureType": header.signature_type.value.upper(), "signatureVersion": header.version})
+        header = self.sdk.sign("POST", "/login", body, "possession_knowledge", pin=pin)
+        request_object = signature_verify_request(header, method="POST", uri_id="/login", body=body)
+        status, answer = rest_call(self.back_office, self.targets.wultra, "/signature/verify", request_object)
         if status != 200 or answer.get("status") != "OK":
             raise RuntimeError(f"PowerAuth Server signature/verify answered {status}: {answer}")
         return dict(answer.get("responseObject") or {})

@@ -27,6 +27,7 @@ from typing import Any
 
 import requests
 
+from mocks.wultra.powerauth_server.client import signature_verify_request
 from simulator.device.face_sdk import FaceBehaviour as SdkFace
 from simulator.device.face_sdk import FaceSdk, FaceSdkError
 from simulator.device.inbox import InboxError, SmsInbox
@@ -36,8 +37,6 @@ from simulator.device.onboarding_client import (
     VerificationState,
 )
 from simulator.device.powerauth_sdk import PowerAuthSDK, PowerAuthSdkError
-from simulator.powerauth.headers import AuthorizationHeader
-from simulator.powerauth.signature import request_data
 from simulator.powerauth.status_blob import ActivationStatus
 
 from .connections import SharedConnections
@@ -267,12 +266,8 @@ class _Journey:
         return dict(body.get("responseObject") or {})
 
     def _verify_signature(self, header: str, body: bytes) -> dict[str, Any]:
-        parsed = AuthorizationHeader.parse(header)
-        data = request_data("POST", "/login", parsed.nonce, body)
-        return self._rest("/signature/verify", {
-            "activationId": parsed.activation_id, "applicationKey": parsed.application_key,
-            "data": data.decode("ascii"), "signature": parsed.signature,
-            "signatureType": parsed.signature_type.value.upper(), "signatureVersion": parsed.version})
+        return self._rest("/signature/verify",
+                          signature_verify_request(header, method="POST", uri_id="/login", body=body))
 
 
 def _session_name(persona: Persona, seed: int) -> str:

@@ -10,6 +10,9 @@ from typing import Any
 
 import requests
 
+from simulator.powerauth.headers import AuthorizationHeader
+from simulator.powerauth.signature import request_data
+
 from .urls import URL_PREFIX
 
 SESSION_HEADER = "X-Sim-Session"
@@ -23,6 +26,18 @@ class PowerAuthServerCallError(Exception):
         self.status = status
         self.code = code
         self.message = message
+
+
+def signature_verify_request(header: str, *, method: str, uri_id: str, body: bytes) -> dict[str, Any]:
+    """The ``signature/verify`` request object a bank's backend builds from a signed request: the
+    ``X-PowerAuth-Authorization`` value and the method, URI identifier and body it came with."""
+    parsed = AuthorizationHeader.parse(header)
+    return {
+        "activationId": parsed.activation_id, "applicationKey": parsed.application_key,
+        "data": request_data(method, uri_id, parsed.nonce, body).decode("ascii"),
+        "signature": parsed.signature, "signatureType": parsed.signature_type.value.upper(),
+        "signatureVersion": parsed.version,
+    }
 
 
 class PowerAuthServerClient:
@@ -62,3 +77,8 @@ class PowerAuthServerClient:
         if status == 200 and body.get("status") == "OK":
             raise AssertionError(f"{path} succeeded where an error was expected: {body}")
         return str((body.get("responseObject") or {}).get("code", "?"))
+
+    def verify_signed_request(self, header: str, *, method: str, uri_id: str, body: bytes) -> dict[str, Any]:
+        """``signature/verify`` of a signed request (``signatureValid``, ``activationStatus`` …)."""
+        return self.ok("/signature/verify", signature_verify_request(header, method=method, uri_id=uri_id,
+                                                                     body=body))

@@ -22,8 +22,6 @@ from mocks.framework.production import ProductionServer, serve_production
 from mocks.framework.redis_store.server import redis_server_binary, start_redis
 from mocks.wultra.powerauth_server.client import PowerAuthServerClient
 from simulator.device.powerauth_sdk import DeviceStorage, PowerAuthConfig, PowerAuthSDK, ServerError
-from simulator.powerauth.headers import AuthorizationHeader
-from simulator.powerauth.signature import request_data
 
 T = TypeVar("T")
 BODY = b'{"payment":{"amount":"100.00"}}'
@@ -70,13 +68,7 @@ class _App:
         return PowerAuthSDK(self.config, DeviceStorage(), self.url, session=self.session)
 
     def verify(self, header_value: str) -> dict[str, Any]:
-        header = AuthorizationHeader.parse(header_value)
-        return self.pas.ok("/signature/verify", {
-            "activationId": header.activation_id, "applicationKey": header.application_key,
-            "data": request_data("POST", URI_ID, header.nonce, BODY).decode("ascii"),
-            "signature": header.signature, "signatureType": header.signature_type.value.upper(),
-            "signatureVersion": header.version,
-        })
+        return self.pas.verify_signed_request(header_value, method="POST", uri_id=URI_ID, body=BODY)
 
 
 def test_one_activation_code_creates_one_activation_across_workers(wultra: ProductionServer) -> None:

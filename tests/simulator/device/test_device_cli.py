@@ -77,13 +77,9 @@ def test_activate_status_sign_remove(bank: dict[str, Any], tmp_path: Path, versi
                    "--body", str(body))
     assert signed.exit_code == 0, signed.output
     header = AuthorizationHeader.parse(signed.output.strip())
-    assert header.version == version
-    verified = pas.ok("/signature/verify", {
-        "activationId": activation_id, "applicationKey": header.application_key,
-        "data": request_data("POST", "/pa/payment", header.nonce, body.read_bytes()).decode(),
-        "signature": header.signature, "signatureType": header.signature_type.value.upper(),
-        "signatureVersion": header.version,
-    })
+    assert header.version == version and header.activation_id == activation_id
+    verified = pas.verify_signed_request(signed.output.strip(), method="POST", uri_id="/pa/payment",
+                                         body=body.read_bytes())
     assert verified["signatureValid"] is True
 
     details = json.loads(_rsim("status", "--storage", str(phone), "--json").output)

@@ -75,13 +75,7 @@ class World:
 
     def verify(self, header_value: str, body: bytes = BODY, uri_id: str = URI_ID) -> dict[str, Any]:
         """What the bank's backend does with a signed request: ``/rest/v3/signature/verify``."""
-        header = AuthorizationHeader.parse(header_value)
-        return self.pas.ok("/signature/verify", {
-            "activationId": header.activation_id, "applicationKey": header.application_key,
-            "data": request_data("POST", uri_id, header.nonce, body).decode("ascii"),
-            "signature": header.signature, "signatureType": header.signature_type.value.upper(),
-            "signatureVersion": header.version,
-        })
+        return self.pas.verify_signed_request(header_value, method="POST", uri_id=uri_id, body=body)
 
     def status(self, activation_id: str) -> str:
         return str(self.pas.ok("/activation/status", {"activationId": activation_id})["activationStatus"])
