@@ -17,12 +17,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import io
-import threading
 import time
 import warnings
-from collections import OrderedDict
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -30,6 +27,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from simulator.identity.digest_cache import DigestCache, digest
 from simulator.identity.documents.layout import DocumentKind
 from simulator.identity.documents.ocr import LineReading
 from simulator.identity.documents.reader import (
@@ -120,26 +118,15 @@ def front_mismatches(front: dict[str, Any], back_mrz: MrzResult) -> tuple[str, .
 
 
 #: Readings kept (a reading with its OCR candidates and portrait crop is some tens of kB).
-READINGS_CACHED = 64
-_readings: OrderedDict[tuple[bytes, date], DocumentReading] = OrderedDict()
-_readings_lock = threading.Lock()
+READINGS = DigestCache[tuple[bytes, date], DocumentReading](64)
 
 
 def _read(image: bytes, today: date) -> DocumentReading:
-    """``read_document`` memoised on (SHA-256 of the bytes, date), least recently used out first;
-    ``elapsed_ms`` is this call's own time (a hit costs the hash)."""
+    """``read_document`` memoised on (SHA-256 of the bytes, date); ``elapsed_ms`` is this call's own
+    time (a hit costs the hash)."""
     started = time.perf_counter()
-    key = (hashlib.sha256(image).digest(), today)
-    with _readings_lock:
-        reading = _readings.get(key)
-        if reading is not None:
-            _readings.move_to_end(key)
-    if reading is None:
-        reading = read_document(image, reference_date=today)
-        with _readings_lock:
-            _readings[key] = reading
-            while len(_readings) > READINGS_CACHED:
-                _readings.popitem(last=False)
+    reading = READINGS.get_or_compute((digest(image), today),
+                                      lambda: read_document(image, reference_date=today))
     return replace(reading, elapsed_ms=(time.perf_counter() - started) * 1000.0)
 
 

@@ -15,7 +15,7 @@ stay under 1 % (``loadtests/benchmarks/identity_faces.py`` measures both). Keep 
 configurable, and report the score.
 
 Templates are a pure function of the image bytes, so :meth:`FaceMatcher.extract` keeps the last
-``TEMPLATES_CACHED`` of them by the bytes' SHA-256 (read-only arrays): the same document portrait or
+128 of them (``TEMPLATES``) by the bytes' SHA-256 (read-only arrays): the same document portrait or
 trusted image met again (page portrait, DG2, enrolment) costs a hash. A changed byte is another
 digest and a fresh extraction; failures are never cached.
 
@@ -25,16 +25,14 @@ Reasons: ``face_not_found`` (no plausible eye pair, or too little skin to descri
 
 from __future__ import annotations
 
-import hashlib
 import io
 import struct
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
 
+from ..digest_cache import DigestCache, digest
 from .errors import FaceError, TemplateFormatError
 from .eyes import EyePair, locate_eyes
 from .imageio import decode_rgb, to_grey
@@ -46,9 +44,7 @@ FACE_MISMATCH = "face_mismatch"
 _MAGIC = b"SFT1"
 _HEADER = struct.Struct(">4sHHff")
 #: Templates kept by image digest (a template is ~40 kB).
-TEMPLATES_CACHED = 128
-_templates: OrderedDict[bytes, FaceTemplate] = OrderedDict()
-_templates_lock = threading.Lock()
+TEMPLATES = DigestCache[bytes, "FaceTemplate"](128)
 
 
 class FaceNotFoundError(FaceError):
@@ -126,20 +122,13 @@ class FaceMatcher:
     def extract(self, image_bytes: bytes) -> FaceTemplate:
         """Locate, align and describe the face; raises :class:`FaceNotFoundError` or
         :class:`~.errors.InvalidImageError`."""
-        digest = hashlib.sha256(image_bytes).digest()
-        with _templates_lock:
-            cached = _templates.get(digest)
-            if cached is not None:
-                _templates.move_to_end(digest)
-                return cached
-        template = extract_from_rgb(decode_rgb(image_bytes))
-        template.texture.setflags(write=False)
-        template.mask.setflags(write=False)
-        with _templates_lock:
-            _templates[digest] = template
-            while len(_templates) > TEMPLATES_CACHED:
-                _templates.popitem(last=False)
-        return template
+        def extract_frozen() -> FaceTemplate:
+            template = extract_from_rgb(decode_rgb(image_bytes))
+            template.texture.setflags(write=False)  # shared by every later caller
+            template.mask.setflags(write=False)
+            return template
+
+        return TEMPLATES.get_or_compute(digest(image_bytes), extract_frozen)
 
     def compare_templates(self, probe: FaceTemplate, reference: FaceTemplate) -> MatchResult:
         score = masked_ncc(probe.texture, probe.mask, reference.texture, reference.mask)

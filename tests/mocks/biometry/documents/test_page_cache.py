@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from mocks.biometry.documents import pages
+from simulator.identity.digest_cache import DigestCache
 from simulator.identity.documents.layout import DocumentKind
 
 from .conftest import Evidence
@@ -25,7 +26,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
         return real(image, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pages, "read_document", counting)
-    pages._readings.clear()
+    pages.READINGS.clear()
     return seen
 
 
@@ -65,10 +66,10 @@ def test_a_changed_image_or_another_day_is_read_again(evidence: Evidence, reads:
 def test_the_cache_is_bounded(
     evidence: Evidence, reads: list[bytes], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pages, "READINGS_CACHED", 2)
+    monkeypatch.setattr(pages, "READINGS", DigestCache(2))
     photo = evidence.photos[DocumentKind.ID_FRONT]
     for day in range(3):
         _page(photo, dt.date(2030, 1, 1 + day))
-    assert len(pages._readings) == 2
+    assert len(pages.READINGS) == 2
     _page(photo, dt.date(2030, 1, 1))  # the oldest went out first
     assert len(reads) == 4
