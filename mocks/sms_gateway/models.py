@@ -48,7 +48,11 @@ FINAL = ("delivered", "undelivered", "failed")
 
 def load_faults(s: SessionStore | None = None) -> SmsFaults:
     """The session's delivery faults (defaults: none, 1 s to ``sent``, 2 s more to ``delivered``)."""
-    raw = (s or store()).get(FAULTS_KEY)
+    return _faults_from((s or store()).get(FAULTS_KEY))
+
+
+def _faults_from(raw: Any) -> SmsFaults:
+    """The stored fault settings as the model (none stored: the defaults)."""
     return SmsFaults() if raw is None else SmsFaults.model_validate(raw)
 
 
@@ -67,7 +71,7 @@ def send_message(req: SendRequest, acct: Account) -> dict[str, Any]:
     counter, raw_faults = s.batch(("incr", "seq:messages"), ("get", FAULTS_KEY))  # one round trip
     number = cast(int, counter)  # incr always answers an int
     sid = f"SM{rng('ids').getrandbits(128):032x}"
-    faults = SmsFaults() if raw_faults is None else SmsFaults.model_validate(raw_faults)
+    faults = _faults_from(raw_faults)
     plan = draw_plan(faults, number, rng("sms-faults"))
     info = count_segments(req.body)
     moment = now().timestamp()
