@@ -92,6 +92,7 @@ import psutil
 
 from loadtests.slo import SloThresholds
 from loadtests.targets import TargetsSpec
+from mocks.framework.production import FACTORY_ENV
 from simulator.load.locust_run import LoadPlan, run_load
 from simulator.stack import SERVERS, Stack, StackSettings
 
@@ -136,7 +137,9 @@ class CpuWatch:
             for process in [self.me, *self.me.children(recursive=True)]:
                 try:
                     self.cpu[process.pid] = self._cpu(process)
-                    self.names.setdefault(process.pid, " ".join(process.cmdline()[1:4]))
+                    if process.pid not in self.names:
+                        factory = process.environ().get(FACTORY_ENV, "")  # a production party's
+                        self.names[process.pid] = factory or " ".join(process.cmdline()[1:4])
                 except psutil.Error:
                     continue
             if self.baseline is None and _users_running(self.history):
@@ -156,11 +159,28 @@ class CpuWatch:
         """(the parties' CPU seconds while loaded, the load generator's)."""
         self._stop.set()
         self._thread.join()
+        used = self.used()
+        generator = sum(cpu for pid, cpu in used.items() if self.is_generator(pid))
+        return sum(used.values()) - generator, generator
+
+    def used(self) -> dict[int, float]:
+        """CPU seconds per process while loaded (this process net of the watch's own thread)."""
         base = self.baseline or {}
         used = {pid: cpu - base.get(pid, 0.0) for pid, cpu in self.cpu.items()}
         used[self.me.pid] = used.get(self.me.pid, 0.0) - (self.own - self.own_baseline)
-        generator = sum(cpu for pid, cpu in used.items() if self.is_generator(pid))
-        return sum(used.values()) - generator, generator
+        return used
+
+    def by_process(self) -> list[tuple[str, float]]:
+        """CPU seconds while loaded per process kind (a party's granian processes count together)."""
+        kinds: collections.Counter[str] = collections.Counter()
+        for pid, cpu in self.used().items():
+            kinds[_kind(self.names.get(pid, ""), pid == self.me.pid)] += cpu
+        return kinds.most_common()
+
+
+def _kind(name: str, me: bool) -> str:
+    """A production party's app factory (``mocks.wultra.app:create_app``), else what runs there."""
+    return "this process (threaded parties, if any)" if me else name or "?"
 
 
 def _py_spy(pid: int, seconds: int, out: Path) -> subprocess.Popen[bytes]:
@@ -255,6 +275,8 @@ def main() -> None:
         print(f"CPU per journey: parties {server_cpu / journeys * 1000:.0f} ms, "
               f"load generator {generator_cpu / journeys * 1000:.0f} ms "
               f"(totals {server_cpu:.0f} s / {generator_cpu:.0f} s while users ran)")
+        for kind, cpu in watch.by_process():
+            print(f"  {cpu / journeys * 1000:6.1f} ms  {kind}")
     for _, _, spy in spies:
         spy.wait(timeout=60)
     for kind in ("parties", "load generator"):
