@@ -56,8 +56,18 @@ class _Setup:
     spec: TargetsSpec | None = None
     settings: DriverSettings | None = None
     #: Seconds spent rendering the evidence pool before the load; ``None`` while it renders.  The
-    #: shape's clock does not run meanwhile, so ``--run-time`` is load, not warm-up.
+    #: shape's clock does not run meanwhile, so ``--run-time`` is load, not warm-up.  On a master,
+    #: the shape's run time when the last worker said it had rendered its pool.
     warm_up_seconds: float | None = 0.0
+
+
+#: A worker tells the master its evidence pool is rendered (data: its warm-up in seconds).
+WARMED_MESSAGE = "rsim_warmed"
+#: A master that has heard from no worker after this long starts its clock anyway (a lost worker
+#: must not hold the run at its start for ever).
+MAX_WORKER_WARM_UP_SECONDS = 600.0
+#: Warm-up seconds each worker reported, by worker id (a master's view; goes into ``--slo-json``).
+_WORKER_WARM_UPS: dict[str, float] = {}
 
 
 _SETUP = _Setup()
@@ -122,6 +132,18 @@ def _check_options(environment: Environment, **_kwargs: Any) -> None:
         sys.exit(2)
     if isinstance(environment.runner, MasterRunner):
         environment.events.worker_report.add_listener(_count_worker_journeys)
+        environment.runner.register_message(WARMED_MESSAGE, _worker_warmed)
+
+
+def _worker_warmed(environment: Environment, msg: Any, **_kwargs: Any) -> None:
+    """Master: a worker's pool is rendered; once every connected worker's is, the shape's clock runs."""
+    data = msg.data if isinstance(msg.data, dict) else {}
+    _WORKER_WARM_UPS[str(msg.node_id)] = float(data.get("seconds", 0.0))
+    runner, shape = environment.runner, environment.shape_class
+    if _SETUP.warm_up_seconds is None and len(_WORKER_WARM_UPS) >= max(1, runner.worker_count):
+        _SETUP.warm_up_seconds = shape.get_run_time() if shape is not None else 0.0
+        log.info("rsim: every worker's evidence rendered after %.1f s; the load profile starts",
+                 _SETUP.warm_up_seconds)
 
 
 def _count_worker_journeys(client_id: str, data: dict[str, Any]) -> None:
@@ -132,19 +154,31 @@ def _count_worker_journeys(client_id: str, data: dict[str, Any]) -> None:
 
 @events.test_start.add_listener
 def _prepare(environment: Environment, **_kwargs: Any) -> None:
-    """Parse the (possibly master-sent) options; warm the evidence pool off the event loop."""
-    if isinstance(environment.runner, MasterRunner) or environment.parsed_options is None:
+    """Parse the (possibly master-sent) options; warm the evidence pool off the event loop.
+
+    Distributed, the workers render their pools when the master first asks them for users; the
+    master's shape holds at its start until every worker has said it is done (``WARMED_MESSAGE``),
+    so a distributed ``--run-time`` is load, not warm-up, as a local one is.
+    """
+    if environment.parsed_options is None:
+        return
+    if isinstance(environment.runner, MasterRunner):
+        _WORKER_WARM_UPS.clear()
+        _SETUP.warm_up_seconds = None if environment.parsed_options.warm_up == "on" else 0.0
         return
     _SETUP.spec, _SETUP.settings = _driver_settings(environment.parsed_options)
+    started = time.monotonic()
     if environment.parsed_options.warm_up == "on":
         driver = JourneyDriver(_SETUP.spec, _SETUP.settings, lambda *_: None)
-        started, _SETUP.warm_up_seconds = time.monotonic(), None
+        _SETUP.warm_up_seconds = None
         try:
             # A native thread, so heartbeats to the master go on while the evidence renders.
             count = gevent.get_hub().threadpool.spawn(driver.warm).get()
         finally:
             _SETUP.warm_up_seconds = time.monotonic() - started
         log.info("rsim: evidence of %d clients rendered before the run", count)
+    if isinstance(environment.runner, WorkerRunner):
+        environment.runner.send_message(WARMED_MESSAGE, {"seconds": time.monotonic() - started})
 
 
 def _stats_entries(environment: Environment) -> list[EntryStats]:
@@ -169,6 +203,8 @@ def _verdict(environment: Environment, **_kwargs: Any) -> None:
     if options.slo_json:
         data = verdict.to_json()
         data["workers"] = dict(_WORKER_JOURNEYS)
+        if isinstance(environment.runner, MasterRunner):
+            data["warm_up"] = {"workers": dict(_WORKER_WARM_UPS), "held_seconds": _SETUP.warm_up_seconds}
         data["stats"] = [entry.to_json() for entry in sorted(entries, key=lambda e: (e.method, e.name))]
         path = Path(options.slo_json)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -187,9 +223,14 @@ class JourneyShape(LoadTestShape):
             return None
         params = ShapeParams(max(1, options.num_users or 1), options.spawn_rate or 1.0,
                              float(options.run_time or 0))
-        # The evidence warm-up (local runs; a distributed run's workers warm up out of the master's
-        # sight) is not part of the load: the profile holds at its start until it is done.
+        # The evidence warm-up (this process's, or every worker's as they report it) is not part of
+        # the load: the profile holds at its start until it is done.
         warm_up = _SETUP.warm_up_seconds
+        if warm_up is None and isinstance(runner, MasterRunner) \
+                and self.get_run_time() > MAX_WORKER_WARM_UP_SECONDS:
+            log.warning("rsim: no word from every worker's warm-up after %.0f s; the load profile starts",
+                        MAX_WORKER_WARM_UP_SECONDS)
+            warm_up = _SETUP.warm_up_seconds = self.get_run_time()
         elapsed = 0.0 if warm_up is None else max(0.0, self.get_run_time() - warm_up)
         return profile(options.shape, params, elapsed)
 

@@ -66,3 +66,7 @@ def test_distributed_run_with_two_workers(spec: TargetsSpec, tmp_path: Path) -> 
     workers = result.verdict["workers"]
     assert len(workers) == 2 and all(count >= 1 for count in workers.values()), workers
     assert result.verdict["journeys"] == sum(workers.values()), "the master counts what the workers report"
+    warm_up = result.verdict["warm_up"]
+    assert set(warm_up["workers"]) == set(workers), "every worker says when its evidence is rendered"
+    assert warm_up["held_seconds"] >= max(warm_up["workers"].values()) > 0, \
+        "the master's load profile waits for the slowest worker's warm-up (--run-time is load)"
