@@ -51,6 +51,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -68,6 +69,8 @@ __all__ = ["SERVERS", "ProductionServer", "serve_production", "worker_app"]
 
 FACTORY_ENV = "RSIM_MOCK_FACTORY"
 CONFIG_ENV = "RSIM_MOCK_CONFIG_FILE"
+#: The launcher's pid: the workers stop their server when it is gone (see ``_exit_with_launcher``).
+LAUNCHER_ENV = "RSIM_MOCK_LAUNCHER_PID"
 READY_PREFIX = "ready-"
 SERVERS = ("granian", "gunicorn")
 Server = Literal["granian", "gunicorn"]
@@ -84,9 +87,33 @@ def worker_app() -> Flask:
     path = Path(config_file)
     config = json.loads(path.read_text(encoding="utf-8"))
     app = load_factory(factory_path)(config)
+    launcher = os.environ.get(LAUNCHER_ENV, "")
+    if launcher.isdigit():
+        threading.Thread(target=_exit_with_launcher, args=(int(launcher),), name="launcher-watch",
+                         daemon=True).start()
     # Tell the launcher this worker is about to serve (it waits for one marker per worker).
     (path.parent / f"{READY_PREFIX}{os.getpid()}").touch()
     return app
+
+
+def _exit_with_launcher(pid: int, every: float = 1.0) -> None:
+    """Stop this server's whole process group once the process that launched it is gone.
+
+    The server runs in its own process group (so a Ctrl-C in the launcher's terminal reaches the
+    launcher, which stops it in order); a launcher killed outright (SIGKILL, a crash) cannot, and
+    its servers would keep their ports and memory for ever.  Each worker watches the launcher and
+    takes the group down with SIGTERM, which the server handles as a normal shutdown.
+    """
+    while True:
+        time.sleep(every)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        except PermissionError:
+            continue  # exists, owned by someone else: the pid was reused, or is still the launcher
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(os.getpgrp(), signal.SIGTERM)
 
 
 @dataclass(eq=False)
@@ -239,6 +266,7 @@ def _start(factory_path: str, cfg: MockConfig, host: str, port: int, workers: in
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_REPO_ROOT), env.get("PYTHONPATH")) if p)
     env[FACTORY_ENV] = factory_path
     env[CONFIG_ENV] = config_name
+    env[LAUNCHER_ENV] = str(os.getpid())
     log_file = tempfile.NamedTemporaryFile(prefix="mock-prod-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(_command(server, host, port, workers, threads), stdin=subprocess.DEVNULL,
                                stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=_REPO_ROOT,
