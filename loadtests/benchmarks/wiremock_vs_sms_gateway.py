@@ -136,12 +136,17 @@ class Target:
 
 @contextlib.contextmanager
 def wiremock(jar: Path) -> Iterator[Target]:
-    """WireMock on a free loopback port with the Twilio send stub."""
+    """WireMock on a free loopback port with the Twilio send stub.
+
+    Its root directory (where it creates ``mappings`` and ``__files``) is a temporary folder, and so
+    is its working directory: by default WireMock creates both in the current directory.
+    """
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(["java", "-jar", str(jar), "--port", str(port), "--bind-address", "127.0.0.1",
-                                 "--disable-banner"], stdout=log, stderr=subprocess.STDOUT)
+    with tempfile.TemporaryFile() as log, tempfile.TemporaryDirectory(prefix="wiremock-") as root:
+        cmd = ["java", "-jar", str(jar.resolve()), "--port", str(port), "--bind-address", "127.0.0.1",
+               "--root-dir", root, "--disable-banner"]
+        proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT)
         try:
             _wait(lambda: requests.get(f"{url}/__admin/mappings", timeout=1).ok, proc, "WireMock")
             _install_stub(url)
