@@ -6,6 +6,12 @@ so every outbound call goes through :class:`OutboundClient`: it propagates the c
 records the call (redacted) in the journal linked to the inbound exchange being handled, and turns
 connection failures and timeouts into one typed :class:`UpstreamError` that the party can map to its
 own code (for example 409 ``REMOTE_COMMUNICATION_ERROR``).
+
+The wire is the one ``requests`` produced (same headers in the same order, same JSON bytes, same
+retry and timeout rules, the same ``requests.Response`` handed back), but the call goes straight to
+one thread-safe urllib3 pool per client: ``requests.Session`` spent about as much CPU preparing a
+call (hooks, cookies, proxies, header merging) as the HTTP exchange itself, and a JSON body is now
+serialised once - the journal captures the very bytes that are sent.
 """
 
 from __future__ import annotations
@@ -13,12 +19,25 @@ from __future__ import annotations
 import json as _json
 import threading
 import time
-import weakref
 from datetime import UTC, datetime
 from typing import Any
 
 import requests
+import urllib3
 from flask import g, has_app_context
+from requests.structures import CaseInsensitiveDict
+from requests.utils import DEFAULT_CA_BUNDLE_PATH, default_headers, get_encoding_from_headers
+from urllib3.exceptions import (
+    ClosedPoolError,
+    ConnectTimeoutError,
+    HTTPError,
+    MaxRetryError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+    ResponseError,
+)
+from urllib3.util.retry import Retry
 
 from .clock import VirtualClock
 from .errors import MockError
@@ -29,6 +48,15 @@ __all__ = ["DEFAULT_TIMEOUT", "MAX_TIMEOUT", "OutboundClient", "UpstreamError"]
 
 DEFAULT_TIMEOUT = (2.0, 10.0)
 MAX_TIMEOUT = 60.0
+#: Hosts (parties) whose connections a client keeps, and idle connections kept per host; more
+#: concurrent calls than that open extra connections, closed after use (as requests' defaults).
+POOL_HOSTS = 10
+POOL_CONNECTIONS = 10
+
+#: What requests' HTTPAdapter uses: no retry of any kind, a read error is raised as it is.
+_NO_RETRIES = Retry(0, read=False)
+#: The headers every requests.Session starts with (User-Agent, Accept-Encoding, Accept, Connection).
+_DEFAULT_HEADERS: tuple[tuple[str, str], ...] = tuple(default_headers().items())
 
 
 class UpstreamError(MockError):
@@ -49,21 +77,74 @@ def _mimetype(content_type: str | None) -> str | None:
     return content_type.split(";", 1)[0].strip() if content_type else None
 
 
-class _ThreadHttp:
-    """One thread's ``requests.Session``, closed when the thread ends and its thread-local goes.
+def _failure_reason(exc: Exception) -> str | None:
+    """``timeout``/``connection``/``request`` for a urllib3 failure, as requests classifies it."""
+    if isinstance(exc, MaxRetryError):
+        reason = exc.reason
+        if isinstance(reason, ConnectTimeoutError) and not isinstance(reason, NewConnectionError):
+            return "timeout"
+        if isinstance(reason, ResponseError):
+            return "request"
+        return "connection"  # refused, reset, or any other failure to get an answer
+    if isinstance(exc, ProtocolError | OSError | ClosedPoolError):
+        return "connection"
+    if isinstance(exc, ReadTimeoutError):
+        return "timeout"
+    if isinstance(exc, HTTPError):
+        return "request"  # a URL urllib3 cannot use, an invalid header ...
+    return None
 
-    The threaded server starts a thread per connection, so sessions must not outlive their thread:
-    kept in a list, one per connection ever served, they grew for as long as the mock ran.
+
+def _wire_headers(headers: dict[str, str], body: bytes | None, method: str,
+                  content_type: str | None) -> dict[str, str]:
+    """The request headers as requests sends them: session defaults, the caller's, length, type.
+
+    Names compare case-insensitively (a caller's header replaces a default of the same name, in the
+    default's place and with the caller's spelling); a header set to ``None`` is left out.
     """
+    merged: dict[str, tuple[str, str]] = {name.lower(): (name, value) for name, value in _DEFAULT_HEADERS}
+    for name, value in headers.items():
+        merged[name.lower()] = (name, value)
+    for lower in [k for k, (_, value) in merged.items() if value is None]:
+        del merged[lower]
+    if body is not None:
+        if body:
+            merged["content-length"] = ("Content-Length", str(len(body)))
+    elif method not in ("GET", "HEAD") and "content-length" not in merged:
+        merged["content-length"] = ("Content-Length", "0")
+    if content_type is not None and "content-type" not in merged:
+        merged["content-type"] = ("Content-Type", content_type)
+    return dict(merged.values())
 
-    def __init__(self) -> None:
-        self.http = requests.Session()
-        self.http.trust_env = False  # never route simulated traffic through a configured proxy
-        weakref.finalize(self, self.http.close)
+
+def _check_url(url: str) -> str | None:
+    """What requests says of a URL it cannot send (no scheme, not HTTP, no host), else ``None``."""
+    lower = url.lower()
+    if lower.startswith(("http://", "https://")):
+        if url.split("://", 1)[1][:1] in ("", "/", "?", "#"):
+            return f"Invalid URL {url!r}: No host supplied"
+        return None
+    if ":" in url and not lower.startswith("http"):
+        return f"No connection adapters were found for {url!r}"
+    return f"Invalid URL {url!r}: No scheme supplied. Perhaps you meant https://{url}?"
+
+
+def _response(raw: urllib3.BaseHTTPResponse, url: str) -> requests.Response:
+    """A ``requests.Response`` over a fully read urllib3 response (what the callers work with)."""
+    response = requests.Response()
+    response.status_code = raw.status
+    response.headers = CaseInsensitiveDict(raw.headers)
+    response.encoding = get_encoding_from_headers(response.headers)
+    response.reason = raw.reason  # type: ignore[assignment]
+    response.url = url
+    response.raw = raw
+    response._content = raw.data
+    response._content_consumed = True
+    return response
 
 
 class OutboundClient:
-    """A thin, thread-safe wrapper over ``requests.Session`` (one session per thread)."""
+    """Thread-safe client for calls to other parties: one urllib3 pool (keep-alive) per client."""
 
     def __init__(
         self,
@@ -77,24 +158,20 @@ class OutboundClient:
         self._clock = clock
         self._party = party
         self._timeout = self._clamp(timeout)
-        self._local = threading.local()
-        self._sessions: weakref.WeakSet[requests.Session] = weakref.WeakSet()  # live ones, for close()
         self._lock = threading.Lock()
+        self._pool = self._new_pool()
+
+    @staticmethod
+    def _new_pool() -> urllib3.PoolManager:
+        # requests' CA bundle (not the environment's: simulated traffic ignores proxy/CA variables).
+        return urllib3.PoolManager(num_pools=POOL_HOSTS, maxsize=POOL_CONNECTIONS, block=False,
+                                   retries=_NO_RETRIES, ca_certs=DEFAULT_CA_BUNDLE_PATH)
 
     @staticmethod
     def _clamp(timeout: float | tuple[float, float]) -> tuple[float, float]:
         pair = (timeout, timeout) if isinstance(timeout, int | float) else timeout
         connect, read = (min(max(float(v), 0.001), MAX_TIMEOUT) for v in pair)
         return connect, read
-
-    def _http(self) -> requests.Session:
-        holder: _ThreadHttp | None = getattr(self._local, "holder", None)
-        if holder is None:
-            holder = _ThreadHttp()
-            self._local.holder = holder
-            with self._lock:
-                self._sessions.add(holder.http)
-        return holder.http
 
     def request(
         self,
@@ -109,35 +186,55 @@ class OutboundClient:
     ) -> requests.Response:
         """Send one request; returns the response whatever its status, raises :class:`UpstreamError`."""
         key = session if session is not None else current_session()
+        verb = method.upper()
         sent_headers = dict(headers or {})
         sent_headers.setdefault(SESSION_HEADER, key)
-        limits = self._timeout if timeout is None else self._clamp(timeout)
-        call = OutboundCall(
-            method=method.upper(), url=url, session=key, timestamp=self._clock.now(key).isoformat()
-        )
-        if json is not None:
-            call.request_body = capture_body(
-                _json.dumps(json, default=str).encode(), "application/json", self._journal.body_limit
-            )
+        connect, read = self._timeout if timeout is None else self._clamp(timeout)
+        call = OutboundCall(method=verb, url=url, session=key, timestamp=self._clock.now(key).isoformat())
+        body: bytes | None = None
+        content_type: str | None = None
+        started = time.perf_counter()
+        invalid = _check_url(url)
+        if invalid is not None:
+            self._finish(call, started, error=f"request: {invalid}")
+            raise UpstreamError(f"{verb} {url}: {invalid}", url=url, reason="request")
+        if data:
+            body = data.encode() if isinstance(data, str) else data
+        elif json is not None:
+            content_type = "application/json"
+            try:
+                body = _json.dumps(json, allow_nan=False).encode()
+            except ValueError as exc:  # NaN or infinity: not JSON, refused as requests refuses it
+                call.request_body = capture_body(_json.dumps(json, default=str).encode(), content_type,
+                                                 self._journal.body_limit)
+                self._finish(call, started, error=f"request: {exc}")
+                raise UpstreamError(f"{verb} {url}: {exc}", url=url, reason="request") from None
+        if json is not None:  # the bytes sent, unless data was sent instead (journaled as before)
+            sent = body if content_type else _json.dumps(json, default=str).encode()
+            call.request_body = capture_body(sent, "application/json", self._journal.body_limit)
         elif data is not None:
             raw = data.encode() if isinstance(data, str) else data
             call.request_body = capture_body(raw, _mimetype(sent_headers.get("Content-Type")),
                                              self._journal.body_limit)
+        wire = _wire_headers(sent_headers, body, verb, content_type)
         started = time.perf_counter()
         try:
-            response = self._http().request(
-                method, url, json=json, data=data, headers=sent_headers, timeout=limits, allow_redirects=False
-            )
-        except requests.Timeout as exc:
-            self._finish(call, started, error=f"timeout: {exc}")
-            raise UpstreamError(f"{method.upper()} {url} timed out", url=url, reason="timeout") from None
-        except requests.ConnectionError as exc:
-            self._finish(call, started, error=f"connection: {exc}")
-            raise UpstreamError(f"{method.upper()} {url}: connection failed", url=url,
-                                reason="connection") from None
-        except requests.RequestException as exc:
-            self._finish(call, started, error=f"request: {exc}")
-            raise UpstreamError(f"{method.upper()} {url}: {exc}", url=url, reason="request") from None
+            answer = self._pool.urlopen(verb, url, body=body, headers=wire, redirect=False,
+                                        retries=_NO_RETRIES,
+                                        timeout=urllib3.Timeout(connect=connect, read=read),
+                                        preload_content=True, decode_content=True)
+        except Exception as exc:
+            reason = _failure_reason(exc)
+            if reason is None:
+                raise
+            self._finish(call, started, error=f"{reason}: {exc}")
+            if reason == "timeout":
+                raise UpstreamError(f"{verb} {url} timed out", url=url, reason="timeout") from None
+            if reason == "connection":
+                raise UpstreamError(f"{verb} {url}: connection failed", url=url,
+                                    reason="connection") from None
+            raise UpstreamError(f"{verb} {url}: {exc}", url=url, reason="request") from None
+        response = _response(answer, url)
         call.status = response.status_code
         call.response_body = capture_body(
             response.content, _mimetype(response.headers.get("Content-Type")), self._journal.body_limit
@@ -152,11 +249,10 @@ class OutboundClient:
         return self.request("POST", url, **kwargs)
 
     def close(self) -> None:
+        """Close the kept connections (a later call opens new ones)."""
         with self._lock:
-            sessions = list(self._sessions)
-            self._sessions = weakref.WeakSet()
-        for http in sessions:
-            http.close()
+            pool, self._pool = self._pool, self._new_pool()
+        pool.clear()
 
     def _finish(self, call: OutboundCall, started: float, *, error: str | None = None) -> None:
         call.duration_ms = round((time.perf_counter() - started) * 1000, 3)

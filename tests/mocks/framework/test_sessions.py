@@ -238,24 +238,32 @@ def test_the_process_sweeping_thread_runs_a_sweeper_once_its_interval_has_passed
 # ------------------------------------------------------------------ nothing else grows per journey
 
 
-def test_outbound_http_sessions_go_with_the_threads_that_made_them() -> None:
-    """The threaded server runs a thread per connection; each one's outbound session must not linger."""
-    import gc
+def test_outbound_connections_are_bounded_whatever_the_number_of_threads(server) -> None:
+    """The threaded server runs a thread per connection; the outbound client must not keep a
+    connection (or a session) per thread that ever called: one pool, at most POOL_CONNECTIONS kept."""
     import threading
 
     from mocks.framework.clock import VirtualClock
-    from mocks.framework.outbound import OutboundClient
+    from mocks.framework.outbound import POOL_CONNECTIONS, OutboundClient
 
     client = OutboundClient(Journal(), VirtualClock(), party="p")
-    threads = [threading.Thread(target=client._http) for _ in range(20)]
+    statuses: list[int] = []
+
+    def call() -> None:
+        statuses.append(client.get(server.url + "/_admin/health", session="s").status_code)
+
+    threads = [threading.Thread(target=call) for _ in range(3 * POOL_CONNECTIONS)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    gc.collect()
-    assert len(client._sessions) == 0
-    assert client._http() is client._http()  # one per live thread, reused
+    assert statuses == [200] * len(threads)
+    pools = list(client._pool.pools._container.values())
+    assert len(pools) == 1
+    kept = [conn for conn in pools[0].pool.queue if conn is not None]
+    assert len(kept) <= POOL_CONNECTIONS
     client.close()
+    assert len(client._pool.pools) == 0
 
 
 def test_heap_trim_after_a_sweep_is_rate_limited() -> None:
