@@ -17,7 +17,7 @@ from mocks.framework import decode_base64, parse_body
 from mocks.framework.errors import MockError
 from mocks.wultra.powerauth_server import activations
 from mocks.wultra.powerauth_server.ecies_service import open_request, protocol_version
-from mocks.wultra.powerauth_server.schemas import Envelope, _Wire
+from mocks.wultra.powerauth_server.schemas import _Wire, envelope
 from simulator.powerauth.activation import ActivationLayer1Request, ActivationType
 from simulator.powerauth.ecies import EncryptorId, dumps_compact, loads_json_object
 
@@ -66,7 +66,7 @@ class StatusRequest(_Wire):
 
 def activation_status() -> Response:
     """Challenge → encrypted status blob and nonce (no signature, no ECIES)."""
-    body = parse_body(Envelope[StatusRequest]).requestObject
+    body = parse_body(envelope(StatusRequest)).requestObject
     challenge = None
     if body.challenge is not None:
         try:

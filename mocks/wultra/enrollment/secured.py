@@ -12,7 +12,7 @@ from pydantic import Field
 from mocks.framework import parse_body
 from mocks.framework.errors import read_body
 from mocks.wultra.powerauth_server import tokens, vault
-from mocks.wultra.powerauth_server.schemas import Envelope, _Wire
+from mocks.wultra.powerauth_server.schemas import _Wire, envelope
 from mocks.wultra.powerauth_server.settings import powerauth_settings
 from simulator.powerauth.headers import AUTHORIZATION_HEADER, AuthorizationHeader
 from simulator.powerauth.signature import SignatureType, request_data
@@ -45,7 +45,7 @@ class TokenRemoveRequest(_Wire):
 
 def token_remove() -> Response:
     who = require_signature("/pa/token/remove", ANY_SIGNATURE)
-    body = parse_body(Envelope[TokenRemoveRequest]).requestObject
+    body = parse_body(envelope(TokenRemoveRequest)).requestObject
     with pas_call(AuthenticationFailedError):
         tokens.remove_token(body.tokenId, who.activation_id)
     return jsonify({"status": "OK", "responseObject": {"tokenId": body.tokenId}})

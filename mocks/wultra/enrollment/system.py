@@ -8,7 +8,7 @@ from pydantic import Field
 from mocks.framework import parse_body
 from mocks.wultra.powerauth_server import keystore
 from mocks.wultra.powerauth_server.keygen import now_ms
-from mocks.wultra.powerauth_server.schemas import Envelope, _Wire
+from mocks.wultra.powerauth_server.schemas import _Wire, envelope
 
 from .bridge import pas_call
 from .exceptions import TemporaryKeyFailedError
@@ -31,7 +31,7 @@ class KeystoreRequest(_Wire):
 
 def keystore_create() -> Response:
     """Device JWT (HS256) in, signed JWT (ES256) with the temporary public key out."""
-    body = parse_body(Envelope[KeystoreRequest]).requestObject
+    body = parse_body(envelope(KeystoreRequest)).requestObject
     with pas_call(TemporaryKeyFailedError):
         jwt = keystore.create_temporary_key(body.jwt)
     return jsonify({"status": "OK", "responseObject": {"jwt": jwt}})

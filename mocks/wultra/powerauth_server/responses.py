@@ -15,9 +15,9 @@ from .schemas import (
     ApplicationDetailRequest,
     CreateApplicationRequest,
     CreateVersionRequest,
-    Envelope,
     LookupByAppKeyRequest,
     VersionSupportRequest,
+    envelope,
 )
 
 T = TypeVar("T", bound=BaseModel)
@@ -27,7 +27,7 @@ SERVER_VERSION = "1.9.0"
 
 def request_object(model: type[T]) -> T:
     """The validated ``requestObject`` of the body (ERR0024 when absent or malformed)."""
-    return parse_body(Envelope[model]).requestObject  # type: ignore[valid-type]
+    return parse_body(envelope(model)).requestObject  # type: ignore[no-any-return]
 
 
 def ok(payload: Mapping[str, Any]) -> Response:
