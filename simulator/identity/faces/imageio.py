@@ -20,6 +20,15 @@ def decode_rgb(data: bytes, *, max_width: int | None = None) -> np.ndarray:
     ``max_width`` lets JPEG decoding scale down in the DCT domain (Pillow's draft mode), which is
     far cheaper than decoding a large photo and resizing it afterwards.
     """
+    return decode_rgb8(data, max_width=max_width).astype(np.float32)
+
+
+def decode_rgb8(data: bytes, *, max_width: int | None = None) -> np.ndarray:
+    """:func:`decode_rgb` as the decoder's own ``uint8`` pixels (read-only, no float copy).
+
+    For callers that only need part of an image in float (the liveness verifier reads a band and
+    two corners of most frames): converting just that part gives the same values for less work.
+    """
     if not isinstance(data, bytes | bytearray | memoryview):
         raise InvalidImageError(f"image must be bytes, got {type(data).__name__}")
     try:
@@ -31,14 +40,15 @@ def decode_rgb(data: bytes, *, max_width: int | None = None) -> np.ndarray:
                 raise InvalidImageError(f"image size {w}x{h} outside {MIN_SIDE}..{MAX_SIDE} pixels")
             if max_width is not None and img.format == "JPEG" and w >= 2 * max_width:
                 img.draft("RGB", (max_width, round(h * max_width / w)))
-            rgb = img.convert("RGB")
-            rgb.load()
+            # convert() loads (decodes) the image; to the same mode it would only copy it.
+            img.load()
+            rgb = img if img.mode == "RGB" else img.convert("RGB")
     except InvalidImageError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError,
             Image.DecompressionBombWarning) as exc:
         raise InvalidImageError(f"not a decodable image: {exc}") from exc
-    return np.asarray(rgb, dtype=np.float32)
+    return np.asarray(rgb)
 
 
 def to_grey(rgb: np.ndarray) -> np.ndarray:

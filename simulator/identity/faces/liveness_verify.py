@@ -31,7 +31,7 @@ from scipy.ndimage import uniform_filter
 
 from .errors import InvalidImageError
 from .eyes import EyePair, locate_eyes
-from .imageio import decode_rgb, to_grey
+from .imageio import decode_rgb8, to_grey
 from .liveness_challenge import PALETTE, LivenessChallenge
 
 MIN_AMPLITUDE = 0.08
@@ -58,8 +58,9 @@ class LivenessResult:
 
 @dataclass(frozen=True)
 class _Regions:
-    """Inner/outer masks within the crop ``rows x cols`` around the cheek band, and the size of
-    the top-corner background patches."""
+    """Inner/outer masks within the crop ``rows x cols`` around the cheek band, the size of the
+    top-corner background patches, and what was read of every frame on the way: each frame's crop
+    (float32, ambient first) and background colour, so no frame is sliced or converted twice."""
 
     rows: slice
     cols: slice
@@ -67,23 +68,30 @@ class _Regions:
     outer: np.ndarray
     corner: int
     half_width: float
+    crops: list[np.ndarray]
+    backgrounds: list[np.ndarray]
 
 
 def _background_mean(frame: np.ndarray, corner: int) -> np.ndarray:
-    """Mean colour of the two top corners (far background in a genuine capture)."""
+    """Mean colour of the two top corners (far background in a genuine capture), in float32
+    whatever the frame's dtype (the mean of the same float32 values either way)."""
     both = np.concatenate([frame[:corner, :corner].reshape(-1, 3), frame[:corner, -corner:].reshape(-1, 3)])
-    return both.mean(axis=0)
+    return both.astype(np.float32, copy=False).mean(axis=0)
 
 
 def _regions(ambient: np.ndarray, lit: list[np.ndarray], eyes: EyePair | None) -> _Regions | None:
+    """``ambient`` is float32; ``lit`` frames may be the decoder's uint8 (only their crop and
+    corners are read, converted to float32 here)."""
     if eyes is None:
         return None
     (lx, ly), (rx, ry) = eyes.left, eyes.right
     d = eyes.distance
     cos_t, sin_t = (rx - lx) / d, (ry - ly) / d
     h, w = ambient.shape[:2]
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32) + 0.5
-    px, py = xx - (lx + rx) / 2, yy - (ly + ry) / 2
+    # Pixel-centre coordinates as a row and a column (broadcast: the same values per pixel as a
+    # full mesh grid, without building one).
+    px = (np.arange(w, dtype=np.float32) + 0.5)[None, :] - (lx + rx) / 2
+    py = (np.arange(h, dtype=np.float32) + 0.5)[:, None] - (ly + ry) / 2
     v = (-px * sin_t + py * cos_t) / d  # down the face, in eye distances
     band_full = (v >= 0.2) & (v <= 0.55)
     rows_any, cols_any = np.nonzero(band_full.any(axis=1))[0], np.nonzero(band_full.any(axis=0))[0]
@@ -93,14 +101,16 @@ def _regions(ambient: np.ndarray, lit: list[np.ndarray], eyes: EyePair | None) -
     rows = slice(int(rows_any[0]), int(rows_any[-1]) + 1)
     cols = slice(int(cols_any[0]), int(cols_any[-1]) + 1)
     band = band_full[rows, cols]
-    u = (px[rows, cols] * cos_t + py[rows, cols] * sin_t) / d  # across the face
+    u = (px[:, cols] * cos_t + py[rows] * sin_t) / d  # across the face
     au = np.abs(u)
     crop = ambient[rows, cols]
     corner = max(4, w // 16)
     # Smoothed before the colour test: sensor noise on dark skin would otherwise punch holes in
     # the mask, and a tight colour window keeps a skin-coloured wall out of it.
     smooth = uniform_filter(crop, size=(3, 3, 1), mode="nearest")
-    total = smooth.sum(axis=2) + 1e-3
+    # Channel sums spelled out: the same float32 additions as .sum(axis=2), far cheaper over a
+    # length-3 axis.
+    total = smooth[:, :, 0] + smooth[:, :, 1] + smooth[:, :, 2] + 1e-3
     chroma = smooth[:, :, :2] / total[:, :, None]
     skin = np.zeros(band.shape, dtype=bool)
     for side in (-1.0, 1.0):
@@ -110,16 +120,19 @@ def _regions(ambient: np.ndarray, lit: list[np.ndarray], eyes: EyePair | None) -
             return None
         ref_c = np.median(chroma[sample], axis=0)
         ref_b = float(np.median(total[sample]))
-        skin |= (su > 0) & (np.sqrt(((chroma - ref_c) ** 2).sum(axis=2)) < 0.02) \
+        diff = chroma - ref_c
+        skin |= (su > 0) & (np.sqrt(diff[:, :, 0] ** 2 + diff[:, :, 1] ** 2) < 0.02) \
             & (total > 0.78 * ref_b) & (total < 1.3 * ref_b)
-    bg_base = np.maximum(_background_mean(ambient, corner), 1e-3)
-    bg_gains = [np.maximum(_background_mean(f, corner) / bg_base, 1e-3) for f in lit]
-    half_width = _reflecting_half_width(crop[band], [f[rows, cols][band] for f in lit], bg_gains, au[band])
+    crops = [crop, *(f[rows, cols].astype(np.float32) for f in lit)]
+    backgrounds = [_background_mean(ambient, corner), *(_background_mean(f, corner) for f in lit)]
+    bg_base = np.maximum(backgrounds[0], 1e-3)
+    bg_gains = [np.maximum(bg / bg_base, 1e-3) for bg in backgrounds[1:]]
+    half_width = _reflecting_half_width(crop[band], [c[band] for c in crops[1:]], bg_gains, au[band])
     inner = band & skin & (au <= 0.3)
     outer = band & skin & (au >= 0.68 * half_width) & (au <= 0.92 * half_width)
     if min(int(inner.sum()), int(outer.sum())) < 20:
         return None
-    return _Regions(rows, cols, inner, outer, corner, half_width)
+    return _Regions(rows, cols, inner, outer, corner, half_width, crops, backgrounds)
 
 
 def _reflecting_half_width(ambient: np.ndarray, lit: list[np.ndarray], bg_gains: list[np.ndarray],
@@ -136,7 +149,9 @@ def _reflecting_half_width(ambient: np.ndarray, lit: list[np.ndarray], bg_gains:
     base = np.maximum(ambient, 1.0)
     refl = np.zeros(len(au))
     for frame, bg in zip(lit, bg_gains, strict=True):
-        refl += ((frame / base) / bg - 1.0).max(axis=1)
+        r = (frame / base) / bg - 1.0
+        # Strongest channel, spelled out (a max over a length-3 axis is slow in numpy).
+        refl += np.maximum(np.maximum(r[:, 0], r[:, 1]), r[:, 2])
     bins = np.arange(0.0, 1.6, 0.05)
     idx = np.digitize(au, bins)
     counts = np.bincount(idx, minlength=len(bins) + 1)
@@ -157,16 +172,17 @@ def _region_weights(regions: _Regions) -> np.ndarray:
     return masks / masks.sum(axis=1, keepdims=True)
 
 
-def _means(frame: np.ndarray, weights: np.ndarray, regions: _Regions) -> np.ndarray:
+def _means(crop: np.ndarray, background: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Mean colour of the inner face, the outer ring and the background (rows, in that order)."""
-    face = weights @ frame[regions.rows, regions.cols].reshape(-1, 3)
-    return np.vstack([face, _background_mean(frame, regions.corner)]).astype(np.float64)
+    face = weights @ crop.reshape(-1, 3)
+    return np.vstack([face, background]).astype(np.float64)
 
 
 @dataclass(frozen=True)
 class Inspection:
     """A verdict with what was measured on the way: the face frame (``signals["face_frame"]``,
-    decoded) and the eye pair found in it (``None`` when the frames did not get that far)."""
+    decoded: the decoder's ``uint8`` RGB) and the eye pair found in it (``None`` when the frames
+    did not get that far)."""
 
     result: LivenessResult
     face: np.ndarray | None = None
@@ -193,24 +209,27 @@ class LivenessVerifier:
             return Inspection(LivenessResult(False, CHALLENGE_MISMATCH,
                                              {"frames": len(frames), "slots": len(slots)}))
         try:
-            decoded = [decode_rgb(f) for f in frames]
+            decoded = [decode_rgb8(f) for f in frames]
         except InvalidImageError as exc:
             return Inspection(LivenessResult(False, INVALID_CAPTURE, {"error": str(exc)}))
         if len({d.shape for d in decoded}) != 1:
             return Inspection(LivenessResult(False, INVALID_CAPTURE, {"error": "frames differ in size"}))
-        eyes = locate_eyes(to_grey(decoded[0]))
-        return Inspection(self._decide(decoded, eyes, challenge), decoded[0], eyes)
+        # Only the ambient frame is needed whole in float; the lit ones are read in a band and
+        # two corners (converted there).
+        ambient = decoded[0].astype(np.float32)
+        eyes = locate_eyes(to_grey(ambient))
+        return Inspection(self._decide(ambient, decoded[1:], eyes, challenge), decoded[0], eyes)
 
-    def _decide(self, decoded: list[np.ndarray], eyes: EyePair | None,
+    def _decide(self, ambient: np.ndarray, lit: list[np.ndarray], eyes: EyePair | None,
                 challenge: LivenessChallenge) -> LivenessResult:
-        regions = _regions(decoded[0], decoded[1:], eyes)
+        regions = _regions(ambient, lit, eyes)
         if regions is None:
             return LivenessResult(False, FACE_NOT_FOUND, {})
         weights = _region_weights(regions)
-        base = _means(decoded[0], weights, regions)
+        base = _means(regions.crops[0], regions.backgrounds[0], weights)
         amplitudes, ratios, names = [], [], []
-        for frame in decoded[1:]:
-            means = _means(frame, weights, regions) / np.maximum(base, 1e-3)
+        for crop, background in zip(regions.crops[1:], regions.backgrounds[1:], strict=True):
+            means = _means(crop, background, weights) / np.maximum(base, 1e-3)
             v_in = means[0] / means[2] - 1.0
             v_out = means[1] / means[2] - 1.0
             k = int(np.argmax(_PALETTE_UNIT @ v_in))

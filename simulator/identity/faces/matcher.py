@@ -98,13 +98,14 @@ class MatchResult:
 
 
 def extract_from_rgb(rgb: np.ndarray, eyes: EyePair | None = None) -> FaceTemplate:
-    """Template of a decoded ``(H, W, 3)`` float image (shared with the liveness verifier); ``eyes``
-    when already located on this very image (else they are searched here)."""
+    """Template of a decoded ``(H, W, 3)`` image, float or the decoder's ``uint8`` (shared with the
+    liveness verifier); ``eyes`` when already located on this very image (else searched here)."""
     if eyes is None:
-        eyes = locate_eyes(to_grey(rgb))
+        eyes = locate_eyes(to_grey(rgb.astype(np.float32, copy=False)))
     if eyes is None:
         raise FaceNotFoundError("no eye pair found")
-    image = Image.fromarray(np.clip(rgb + 0.5, 0, 255).astype(np.uint8), "RGB")
+    pixels = rgb if rgb.dtype == np.uint8 else np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
+    image = Image.fromarray(pixels, "RGB")
     texture, mask = descriptor(align(image, eyes))
     if int(mask.sum()) < MIN_PIXELS:
         raise FaceNotFoundError("too little skin around the eyes to describe the face")
