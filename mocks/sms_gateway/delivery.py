@@ -15,7 +15,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
-__all__ = ["DelayFault", "DeliveryPlan", "SmsFaults", "draw_plan"]
+__all__ = ["DEFAULT_FAULTS", "DRAWS", "DelayFault", "SmsFaults", "draw_plan", "draws_for", "faults_from_text",
+           "plan_record"]
 
 MAX_SECONDS = 86_400.0
 
@@ -62,16 +63,9 @@ class SmsFaults(_Model):
     callback_attempts: int = Field(default=3, ge=1, le=10)
 
 
-class DeliveryPlan(_Model):
-    """Offsets (seconds after acceptance) of each step, and which faults hit this message."""
-
-    steps: list[tuple[float, str]]
-    error_code: int | None = None
-    copies: list[float] = Field(default_factory=list)
-    faults: list[str] = Field(default_factory=list)
-
-    def to_record(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", by_alias=True)
+#: Uniform draws per message: failed, drop, undelivered, delay, reorder, duplicate, one spare (kept so
+#: the streams stay where they always were), the delay's lag and the reorder's shuffle.
+DRAWS = 9
 
 
 def _stream(faults: SmsFaults, number: int, fallback: random.Random) -> random.Random:
@@ -81,22 +75,33 @@ def _stream(faults: SmsFaults, number: int, fallback: random.Random) -> random.R
     return random.Random(int.from_bytes(hashlib.sha256(material).digest(), "big"))
 
 
-def draw_plan(faults: SmsFaults, number: int, fallback: random.Random) -> DeliveryPlan:
-    """The plan of the ``number``-th message of a session (every draw happens, so streams stay aligned)."""
+def draws_for(faults: SmsFaults, number: int, fallback: random.Random) -> list[float]:
+    """The message's :data:`DRAWS` uniform draws in ``[0, 1)``: from the faults' own seed and the
+    message number when the faults are seeded, else from ``fallback`` (every draw happens, so
+    streams stay aligned)."""
     rng = _stream(faults, number, fallback)
-    draws = [rng.random() for _ in range(7)]
-    lag = rng.uniform(faults.delay.min_seconds, faults.delay.max_seconds)
-    shuffle = rng.uniform(0.0, faults.reorder_window_seconds)
+    return [rng.random() for _ in range(DRAWS)]
+
+
+def plan_record(faults: SmsFaults, draws: list[float]) -> dict[str, Any]:
+    """The delivery plan as stored in the message record (``steps`` of ``[offset, status]``,
+    ``errorCode``, ``copies``, ``faults``), decided by ``draws`` (see :func:`draws_for`).
+
+    Built as plain data: the draws are the same whichever faults apply, so a send that learns the
+    session's faults late (see :mod:`.models`) decides again from the same draws.  The lag and the
+    shuffle are ``Random.uniform`` computed from their draw (``a + (b - a) * u``, bit for bit).
+    """
+    lag = faults.delay.min_seconds + (faults.delay.max_seconds - faults.delay.min_seconds) * draws[7]
+    shuffle = 0.0 + (faults.reorder_window_seconds - 0.0) * draws[8]
     sent_at = faults.send_seconds
     final_at = sent_at + faults.deliver_seconds
-    hit: list[str] = []
     if draws[0] < faults.failed:
-        return DeliveryPlan(steps=[(sent_at, "failed")], error_code=30008, faults=["failed"])
+        return _plan([[sent_at, "failed"]], 30008, [], ["failed"])
     if draws[1] < faults.drop:
-        return DeliveryPlan(steps=[(sent_at, "sent")], faults=["drop"])
+        return _plan([[sent_at, "sent"]], None, [], ["drop"])
     if draws[2] < faults.undelivered:
-        return DeliveryPlan(steps=[(sent_at, "sent"), (final_at, "undelivered")], error_code=30003,
-                            faults=["undelivered"])
+        return _plan([[sent_at, "sent"], [final_at, "undelivered"]], 30003, [], ["undelivered"])
+    hit: list[str] = []
     if draws[3] < faults.delay.probability:
         final_at += lag
         hit.append("delay")
@@ -107,4 +112,36 @@ def draw_plan(faults: SmsFaults, number: int, fallback: random.Random) -> Delive
     if draws[5] < faults.duplicate:
         copies.append(final_at + faults.duplicate_lag_seconds)
         hit.append("duplicate")
-    return DeliveryPlan(steps=[(sent_at, "sent"), (final_at, "delivered")], copies=copies, faults=hit)
+    return _plan([[sent_at, "sent"], [final_at, "delivered"]], None, copies, hit)
+
+
+def _plan(steps: list[list[Any]], error_code: int | None, copies: list[float],
+          faults: list[str]) -> dict[str, Any]:
+    return {"steps": steps, "errorCode": error_code, "copies": copies, "faults": faults}
+
+
+def draw_plan(faults: SmsFaults, number: int, fallback: random.Random) -> dict[str, Any]:
+    """The plan of the ``number``-th message of a session, as stored in its record."""
+    return plan_record(faults, draws_for(faults, number, fallback))
+
+
+DEFAULT_FAULTS = SmsFaults()
+_PARSED_MAX = 256
+_parsed: dict[str, SmsFaults] = {}
+
+
+def faults_from_text(text: str | None) -> SmsFaults:
+    """The stored fault settings (their canonical JSON text; ``None``: none stored, the defaults).
+
+    Parsed once per distinct text and kept (at most :data:`_PARSED_MAX`; the models are frozen):
+    every send needs them, and pydantic validation would cost more than the rest of the plan.
+    """
+    if text is None:
+        return DEFAULT_FAULTS
+    found = _parsed.get(text)
+    if found is None:
+        found = SmsFaults.model_validate_json(text)
+        if len(_parsed) >= _PARSED_MAX:
+            _parsed.clear()
+        _parsed[text] = found
+    return found

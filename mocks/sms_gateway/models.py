@@ -16,6 +16,8 @@ the one that reports it to the ``StatusCallback``, so each transition is reporte
 
 from __future__ import annotations
 
+import json
+import random
 from typing import Any, cast
 
 from mocks.framework import now, rng, store
@@ -23,7 +25,7 @@ from mocks.framework.store import SessionStore
 
 from .accounts import Account
 from .callbacks import notify
-from .delivery import SmsFaults, draw_plan
+from .delivery import SmsFaults, draws_for, faults_from_text, plan_record
 from .exceptions import MessageNotFoundError, TwilioError
 from .segments import count_segments
 from .validation import SendRequest, is_e164
@@ -43,6 +45,7 @@ __all__ = [
 ]
 
 FAULTS_KEY = "config:sms-faults"
+SEQ_KEY = "seq:messages"
 FINAL = ("delivered", "undelivered", "failed")
 
 
@@ -51,33 +54,87 @@ def load_faults(s: SessionStore | None = None) -> SmsFaults:
     return _faults_from((s or store()).get(FAULTS_KEY))
 
 
+def _canonical(value: Any) -> str:
+    """The store's canonical JSON text of a record (sorted keys, no spaces)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
 def _faults_from(raw: Any) -> SmsFaults:
     """The stored fault settings as the model (none stored: the defaults)."""
-    return SmsFaults() if raw is None else SmsFaults.model_validate(raw)
+    return faults_from_text(None if raw is None else _canonical(raw))
 
 
 def save_faults(faults: SmsFaults) -> SmsFaults:
-    store().put(FAULTS_KEY, faults.model_dump(mode="json", by_alias=True))
+    s = store()
+    value = faults.model_dump(mode="json", by_alias=True)
+    s.put(FAULTS_KEY, value)
+    _seen_faults.note(s, _canonical(value))
     return faults
 
 
 def clear_faults() -> None:
-    store().delete(FAULTS_KEY)
+    s = store()
+    s.delete(FAULTS_KEY)
+    _seen_faults.note(s, None)
+
+
+class _SeenFaults:
+    """Per worker: each session's fault settings as this process last saw them (canonical text,
+    ``None`` for none stored).
+
+    Only a guess: a send on a store that can guard its write (:meth:`RedisStore.put_numbered`)
+    decides the plan with the guess and has the store check it in the same round trip; if another
+    worker changed the settings meanwhile, nothing is written and the send decides again.  Bounded
+    (the dict starts over when full); an unknown session is guessed to have none (the usual case).
+    """
+
+    MAX = 4096
+
+    def __init__(self) -> None:
+        self._texts: dict[tuple[int, str], str | None] = {}
+
+    def guess(self, s: SessionStore) -> str | None:
+        return self._texts.get((id(s.store), s.session))
+
+    def note(self, s: SessionStore, text: str | None) -> None:
+        if len(self._texts) >= self.MAX:
+            self._texts.clear()
+        self._texts[(id(s.store), s.session)] = text
+
+
+_seen_faults = _SeenFaults()
+
+
+class _Draws:
+    """The message's fallback draws, taken once when first needed (seeded faults use their own stream)."""
+
+    def __init__(self, fallback: random.Random) -> None:
+        self._fallback = fallback
+        self._taken: list[float] | None = None
+
+    def for_plan(self, faults: SmsFaults, number: int) -> list[float]:
+        if faults.seed is not None:
+            return draws_for(faults, number, self._fallback)
+        if self._taken is None:
+            self._taken = draws_for(faults, number, self._fallback)
+        return self._taken
 
 
 def send_message(req: SendRequest, acct: Account) -> dict[str, Any]:
-    """Accept a message: queue it with a drawn delivery plan, then advance it to 'now'."""
+    """Accept a message: queue it with a drawn delivery plan, then advance it to 'now'.
+
+    The record takes the session's next message number (``seq:messages``) and a plan decided by
+    the session's fault settings.  On Redis both happen in one script with the record's write
+    (:func:`_queue_guarded`); elsewhere the counter and the settings are read in one batch, then the
+    record is written.
+    """
     s = store()
-    counter, raw_faults = s.batch(("incr", "seq:messages"), ("get", FAULTS_KEY))  # one round trip
-    number = cast(int, counter)  # incr always answers an int
     sid = f"SM{rng('ids').getrandbits(128):032x}"
-    faults = _faults_from(raw_faults)
-    plan = draw_plan(faults, number, rng("sms-faults"))
+    draws = _Draws(rng("sms-faults"))
     info = count_segments(req.body)
     moment = now().timestamp()
     record: dict[str, Any] = {
         "sid": sid,
-        "seq": number,
         "accountSid": acct.sid,
         "to": req.to,
         "from": req.from_,
@@ -86,19 +143,48 @@ def send_message(req: SendRequest, acct: Account) -> dict[str, Any]:
         "numSegments": info.segments,
         "encoding": info.encoding,
         "statusCallback": req.status_callback,
-        "callbackAttempts": faults.callback_attempts,
         "createdAt": moment,
         "updatedAt": moment,
         "sentAt": None,
         "status": "queued",
         "step": 0,
         "errorCode": None,
-        "plan": plan.to_record(),
     }
-    s.put(f"msg:{sid}", record)
+    queued = _queue_guarded(s, record, draws)
+    if queued is None:
+        counter, raw_faults = s.batch(("incr", SEQ_KEY), ("get", FAULTS_KEY))  # one round trip
+        number = cast(int, counter)  # incr always answers an int
+        faults = _faults_from(raw_faults)
+        queued = {**record, "seq": number, "callbackAttempts": faults.callback_attempts,
+                  "plan": plan_record(faults, draws.for_plan(faults, number))}
+        s.put(f"msg:{sid}", queued)
     # The record just written is the current one, unless a racing request already advanced it -
     # then the compare-and-set in advance() fails and it re-reads; no read-back needed.
-    return advance(s, sid, acct, known=record) or record
+    return advance(s, sid, acct, known=queued) or queued
+
+
+def _queue_guarded(s: SessionStore, record: dict[str, Any], draws: _Draws) -> dict[str, Any] | None:
+    """Number and write the message in one round trip, with a plan decided by the fault settings
+    this worker last saw - the store writes only if those are still the session's settings, else
+    the plan is decided again from the same draws.  ``None`` when the store has no such write, or
+    the faults are seeded (their stream needs the message number first)."""
+    put_numbered = getattr(s.store, "put_numbered", None)
+    if put_numbered is None:
+        return None
+    seen = _seen_faults.guess(s)
+    for _attempt in range(3):
+        faults = faults_from_text(seen)
+        if faults.seed is not None:
+            return None
+        plan = plan_record(faults, draws.for_plan(faults, 0))
+        full = {**record, "callbackAttempts": faults.callback_attempts, "plan": plan}
+        done = put_numbered(s.session, f"msg:{record['sid']}", full, counter=SEQ_KEY, field="seq",
+                            guard=(FAULTS_KEY, seen))
+        _seen_faults.note(s, done.current)
+        if done.number is not None:
+            return {**full, "seq": done.number}
+        seen = done.current
+    return None
 
 
 def _advanced(record: dict[str, Any], elapsed: float) -> dict[str, Any] | None:

@@ -24,6 +24,7 @@ How each guarantee is kept
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import logging
@@ -31,7 +32,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import redis
 from redis.exceptions import NoScriptError
@@ -52,7 +53,7 @@ from ..store import (
 )
 from .connection import KeySpace, StoreUnavailableError, direct, unlink_matching
 
-__all__ = ["RedisStore"]
+__all__ = ["NumberedPut", "RedisStore"]
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +136,27 @@ elseif op == 'incr' then
   local r = redis.pcall('HINCRBY', D, ARGV[3], ARGV[4])
   if type(r) == 'table' and r.err then return {'slow', r.err} end
   return {'ok', redis.call('HGET', D, ARGV[3])}
+elseif op == 'nput' then
+  -- numbered put; ARGV: counter, guard key ('' for none), guard expected ('' for absent), key,
+  -- head, tail, spec.  Unless the guard record differs from what the caller expected (then nothing
+  -- is written and its current text comes back), count the counter up by one (a new counter
+  -- starts at 1, without expiry) and write head .. number .. tail under key.
+  if ARGV[4] ~= '' then
+    local g = live(ARGV[4])
+    if (g or '') ~= ARGV[5] then return {'changed', g or ''} end
+  end
+  local n = live(ARGV[3])
+  if not n then
+    n = '1'
+    write(ARGV[3], n, false)
+  else
+    local r = redis.pcall('HINCRBY', D, ARGV[3], 1)
+    if type(r) == 'table' and r.err then return {'slow', r.err} end
+    n = redis.call('HGET', D, ARGV[3])
+  end
+  local _, e = live(ARGV[6])
+  write(ARGV[6], ARGV[7] .. n .. ARGV[8], expiry(ARGV[9], e))
+  return {'ok', n}
 elseif op == 'purge' then
   -- drop every expired record of the session; returns how many
   local n = 0
@@ -344,6 +366,37 @@ class RedisStore(StateStore):
                 results.append(self._incr_by_cas(session, key, None, 1, None))
         return results
 
+    def put_numbered(self, session: str, key: str, value: dict[str, Json], *, counter: str, field: str,
+                     guard: tuple[str, str | None] | None = None, ttl: TTL = None) -> NumberedPut:
+        """Count ``counter`` up by one and write ``value`` with that number as its member ``field``,
+        in one script (one round trip) - what ``incr(counter)`` then ``put(key, ...)`` do, atomically.
+
+        ``guard``: ``(key, expected canonical JSON text or None for absent)``.  When that record's
+        text differs, nothing is counted or written and :attr:`NumberedPut.current` carries the
+        record's text: the caller decided on stale input and decides again.  ``value`` must not
+        hold ``field``; the stored text is exactly the canonical encoding of ``{**value, field: n}``.
+        """
+        _check_key(session, key)
+        _check_key(session, counter)
+        _check_ttl(ttl)
+        head, tail = _split_encoded(value, field)
+        guard_key, expected = ("", "") if guard is None else (guard[0], guard[1] or "")
+        if guard is not None:
+            _check_key(session, guard_key)
+        now = self._now(session)
+        status, detail = self._run(session, "nput", counter, guard_key, expected, key, head, tail,
+                                   self._spec(now, ttl), now=now)
+        if status == "changed":
+            return NumberedPut(None, detail or None)
+        if status == "ok":
+            number = int(detail)
+        else:  # not a 64-bit integer counter: the exact (slower) incr decides, or raises
+            number = self._incr_by_cas(session, counter, None, 1, None)
+            self._run(session, "put", key, head + str(number) + tail, self._spec(now, ttl), now=now)
+        self._wrote()
+        self._wrote()
+        return NumberedPut(number, expected or None)
+
     def compare_and_set(
         self, session: str, key: str, expected: Json | None, new: Json, *, ttl: TTL = KEEP_TTL
     ) -> bool:
@@ -394,6 +447,34 @@ class RedisStore(StateStore):
             return sorted({s for s in found if s is not None})
 
         return self._call(run)
+
+
+class NumberedPut(NamedTuple):
+    """What :meth:`RedisStore.put_numbered` did: the number written (``None`` when the guard record
+    had changed) and the guard record's current canonical text (``None``: absent)."""
+
+    number: int | None
+    current: str | None
+
+
+def _split_encoded(value: dict[str, Json], field: str) -> tuple[str, str]:
+    """The canonical JSON text of ``{**value, field: n}`` cut around ``n``: ``(head, tail)``.
+
+    Canonical JSON sorts an object's members and encodes each member's name and value on its own,
+    so the text is the members encoded one by one, joined in key order - the number is spliced in
+    where its member belongs.
+    """
+    if field in value:
+        raise StoreValueError(f"the numbered member {field!r} is set by the store, not the caller")
+    if not isinstance(field, str) or not all(isinstance(k, str) for k in value):
+        raise StoreValueError("a numbered record is an object with string member names")
+    members = sorted(value)
+    cut = bisect.bisect_left(members, field)
+    before = [f"{json.dumps(k)}:{_encode(value[k])}" for k in members[:cut]]
+    after = [f"{json.dumps(k)}:{_encode(value[k])}" for k in members[cut:]]
+    head = "{" + "".join(m + "," for m in before) + json.dumps(field) + ":"
+    tail = "".join("," + m for m in after) + "}"
+    return head, tail
 
 
 def _incremented(key: str, current: Json | None, field: str | None, amount: int) -> tuple[int, Json]:

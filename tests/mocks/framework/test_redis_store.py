@@ -7,6 +7,7 @@ that drives both backends through the same random operations.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
@@ -36,7 +37,7 @@ from mocks.framework.redis_store import (
     client_for,
 )
 from mocks.framework.redis_store.server import RedisServerError, redis_server_binary, start_redis
-from mocks.framework.store import StoreKeyError, StoreTypeError
+from mocks.framework.store import StoreKeyError, StoreTypeError, StoreValueError
 
 pytestmark = pytest.mark.skipif(redis_server_binary() is None,
                                 reason="redis-server is not installed (apt-get install redis-server)")
@@ -157,6 +158,47 @@ def test_incr_beyond_64_bits_is_exact(client: redis.Redis, keys: KeySpace) -> No
     assert store.incr("s", "big") == 2**63  # overflows HINCRBY: falls back to the exact path
     assert store.incr("s", "n", amount=2**70) == 2**70
     assert store.get("s", "big") == 2**63
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.dictionaries(st.text(max_size=4).filter(lambda k: k != "seq"), _VALUES, max_size=5))
+def test_numbered_put_writes_what_incr_then_put_would(client: redis.Redis, value: dict[str, Any]) -> None:
+    memory, shared, _clock = _both(client)
+    memory.incr("s", "n")
+    shared.incr("s", "n")
+    number = memory.incr("s", "n")
+    memory.put("s", "rec", {**value, "seq": number})
+    done = shared.put_numbered("s", "rec", value, counter="n", field="seq")
+    assert done.number == number == 2
+    assert shared.dump("s") == memory.dump("s")
+    text = client.hget(shared.keys.data("s"), "rec")
+    assert text == json.dumps({**value, "seq": 2}, sort_keys=True, separators=(",", ":"))
+
+
+def test_numbered_put_writes_nothing_when_its_guard_changed(client: redis.Redis, keys: KeySpace) -> None:
+    store = RedisStore(client, keys, Clock())
+    first = store.put_numbered("s", "m:1", {"a": 1}, counter="seq", field="n", guard=("cfg", None))
+    assert first == (1, None)
+    store.put("s", "cfg", {"drop": 0.5})
+    stale = store.put_numbered("s", "m:2", {"a": 2}, counter="seq", field="n", guard=("cfg", None))
+    assert stale == (None, '{"drop":0.5}')
+    assert store.get("s", "m:2") is None and store.get("s", "seq") == 1  # nothing counted or written
+    fresh = store.put_numbered("s", "m:2", {"a": 2}, counter="seq", field="n", guard=("cfg", stale.current))
+    assert fresh == (2, '{"drop":0.5}')
+    assert store.get("s", "m:2") == {"a": 2, "n": 2}
+    with pytest.raises(StoreValueError):
+        store.put_numbered("s", "m:3", {"n": 3}, counter="seq", field="n")
+
+
+def test_numbered_put_on_a_counter_beyond_64_bits_is_exact(client: redis.Redis, keys: KeySpace) -> None:
+    store = RedisStore(client, keys, Clock())
+    store.put("s", "seq", 2**63 - 1)
+    done = store.put_numbered("s", "m", {"a": True}, counter="seq", field="n")
+    assert done.number == 2**63
+    assert store.get("s", "m") == {"a": True, "n": 2**63}
+    store.put("s", "seq", "text")
+    with pytest.raises(StoreTypeError):
+        store.put_numbered("s", "m", {"a": True}, counter="seq", field="n")
 
 
 def test_reset_all_walks_past_one_scan_batch_and_spares_other_parties(client: redis.Redis) -> None:
