@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided
 from PIL import Image
 
 WORK_WIDTH = 128
@@ -123,30 +123,36 @@ def ncc_map(img: np.ndarray, width_q: int, skin: float, den: np.ndarray | None =
     ``spectrum`` (the image's ``rfft2``) and ``den`` (window norms for the template's shape) may be
     passed in when several templates are correlated with one image.
     """
-    return _ncc_maps(img, width_q, (skin,), den, spectrum)[0]
-
-
-def _ncc_maps(img: np.ndarray, width_q: int, skins: tuple[float, ...], den: np.ndarray | None = None,
-              spectrum: np.ndarray | None = None) -> list[np.ndarray]:
-    """:func:`ncc_map` for templates of one size and several skin levels: one batched inverse
-    FFT (the same transform per map) and one division mask shared by all of them."""
-    th, tw = eye_template(width_q, skins[0]).shape
+    th, tw = eye_template(width_q, skin).shape
     h, w = img.shape
     if spectrum is None:
         spectrum = np.fft.rfft2(img)
-    templates = np.stack([_template_spectrum(width_q, skin, (h, w)) for skin in skins])
-    nums = np.fft.irfft2(spectrum[None] * templates, s=(h, w))[:, :h - th + 1, :w - tw + 1]
+    num = np.fft.irfft2(spectrum * _template_spectrum(width_q, skin, (h, w)), s=(h, w))
     if den is None:
         den = _window_norm(img, th, tw)
+    return _normalised(num[None, :h - th + 1, :w - tw + 1], den)[0]
+
+
+def _normalised(nums: np.ndarray, den: np.ndarray) -> list[np.ndarray]:
+    """Correlations divided by their window norms (float64 division rounded to float32, as
+    ``np.where(flat, 0, num / den)`` gives), 0 where the window is flat."""
     flat = den < 1.0  # a flat window (blank image) correlates with nothing
     safe = np.where(flat, 1.0, den)
     out = []
     for num in nums:
-        # Divided in float64 and rounded to float32, as np.where(flat, 0, num / safe) would.
         ncc = np.divide(num, safe, out=np.empty(num.shape, np.float32), casting="same_kind")
         ncc[flat] = 0.0
         out.append(ncc)
     return out
+
+
+@lru_cache(maxsize=32)
+def _template_bank(widths_q: tuple[int, ...], shape: tuple[int, int]) -> np.ndarray:
+    """Conjugate spectra of every coarse template (each width at each skin level, in that order)
+    for images of ``shape``: one array, so one batched inverse FFT correlates them all."""
+    bank = np.stack([_template_spectrum(q, skin, shape) for q in widths_q for skin in _SKIN_LEVELS])
+    bank.flags.writeable = False
+    return bank
 
 
 @dataclass(frozen=True)
@@ -165,24 +171,36 @@ def _local_maxima(m: np.ndarray, floor: float, size: int = 5) -> tuple[np.ndarra
     ys, xs = np.nonzero(m > floor)
     if len(ys) == 0:
         return ys, xs
-    r = size // 2
-    padded = np.pad(m, r, mode="symmetric")
-    offsets = np.arange(size)
-    neighbours = padded[(ys[:, None] + offsets)[:, :, None], (xs[:, None] + offsets)[:, None, :]]
+    offsets = np.arange(size) - size // 2
+    rows = _reflect(ys[:, None] + offsets, m.shape[0])
+    cols = _reflect(xs[:, None] + offsets, m.shape[1])
+    neighbours = m[rows[:, :, None], cols[:, None, :]]
     keep = m[ys, xs] == neighbours.reshape(len(ys), -1).max(axis=1)
     return ys[keep], xs[keep]
 
 
+def _reflect(index: np.ndarray, n: int) -> np.ndarray:
+    """Indices mirrored into ``0..n-1`` about the edges (d c b a | a b c d | d c b a)."""
+    period = 2 * n
+    index = np.mod(index, period)
+    return np.where(index >= n, period - 1 - index, index)
+
+
 def _coarse_candidates(work: np.ndarray) -> list[_Candidate]:
     found: list[_Candidate] = []
+    h, w = work.shape
+    sizes = [(size, round(width * 4)) for size, width in enumerate(_TEMPLATE_WIDTHS)
+             if h > eye_template(round(width * 4)).shape[0] and w > eye_template(round(width * 4)).shape[1]]
+    if not sizes:
+        return found
     spectrum = np.fft.rfft2(work)
+    # Every template's correlation in one inverse FFT (the same transform per map as one call each).
+    nums = np.fft.irfft2(spectrum[None] * _template_bank(tuple(q for _, q in sizes), (h, w)), s=(h, w))
     integrals = _integrals(work)
-    for size, width in enumerate(_TEMPLATE_WIDTHS):
-        th, tw = eye_template(round(width * 4)).shape
-        if work.shape[0] <= th or work.shape[1] <= tw:
-            continue
+    for k, (size, width_q) in enumerate(sizes):
+        th, tw = eye_template(width_q).shape
         den, mean = _window_stats(work, th, tw, integrals)
-        dark, pale = _ncc_maps(work, round(width * 4), _SKIN_LEVELS, den, spectrum)
+        dark, pale = _normalised(nums[2 * k:2 * k + 2, :h - th + 1, :w - tw + 1], den)
         # NCC ignores contrast, so faint skin blobs can mimic an iris; an eye (white sclera, dark
         # iris) always has a high contrast relative to its mean brightness, whatever the gain.
         contrast = den / math.sqrt(th * tw) / np.maximum(mean, 1.0)
@@ -269,7 +287,9 @@ def _refine(grey: np.ndarray, x: float, y: float, eye_w: float, radius: int,
         if x0 < 0 or y0 < 0 or x1 > grey.shape[1] or y1 > grey.shape[0]:
             continue
         patch = grey[y0:y1, x0:x1].astype(np.float32)
-        win = sliding_window_view(patch, (th, tw))
+        # sliding_window_view's very view, built without its argument checks (a dozen per eye).
+        win = as_strided(patch, (patch.shape[0] - th + 1, patch.shape[1] - tw + 1, th, tw),
+                         patch.strides * 2, writeable=False)
         num = np.einsum("ijkl,kl->ij", win, t)
         mean = np.einsum("ijkl->ij", win) / (th * tw)
         var = np.einsum("ijkl,ijkl->ij", win, win) - th * tw * mean * mean

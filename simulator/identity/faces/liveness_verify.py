@@ -69,14 +69,18 @@ class _Regions:
     corner: int
     half_width: float
     crops: list[np.ndarray]
-    backgrounds: list[np.ndarray]
+    backgrounds: np.ndarray
 
 
-def _background_mean(frame: np.ndarray, corner: int) -> np.ndarray:
-    """Mean colour of the two top corners (far background in a genuine capture), in float32
-    whatever the frame's dtype (the mean of the same float32 values either way)."""
-    both = np.concatenate([frame[:corner, :corner].reshape(-1, 3), frame[:corner, -corner:].reshape(-1, 3)])
-    return both.astype(np.float32, copy=False).mean(axis=0)
+def _background_means(frames: list[np.ndarray], corner: int) -> np.ndarray:
+    """``(frames, 3)`` mean colours of each frame's two top corners (far background in a genuine
+    capture), in float32 whatever the frames' dtype: per frame the same values, in the same order,
+    as a mean over that frame's corner pixels alone."""
+    top = np.stack([f[:corner] for f in frames])
+    n = len(frames)
+    left, right = top[:, :, :corner].reshape(n, -1, 3), top[:, :, -corner:].reshape(n, -1, 3)
+    both = np.concatenate([left, right], axis=1)
+    return both.astype(np.float32, copy=False).mean(axis=1)
 
 
 def _regions(ambient: np.ndarray, lit: list[np.ndarray], eyes: EyePair | None) -> _Regions | None:
@@ -123,11 +127,17 @@ def _regions(ambient: np.ndarray, lit: list[np.ndarray], eyes: EyePair | None) -
         diff = chroma - ref_c
         skin |= (su > 0) & (np.sqrt(diff[:, :, 0] ** 2 + diff[:, :, 1] ** 2) < 0.02) \
             & (total > 0.78 * ref_b) & (total < 1.3 * ref_b)
-    crops = [crop, *(f[rows, cols].astype(np.float32) for f in lit)]
-    backgrounds = [_background_mean(ambient, corner), *(_background_mean(f, corner) for f in lit)]
-    bg_base = np.maximum(backgrounds[0], 1e-3)
-    bg_gains = [np.maximum(bg / bg_base, 1e-3) for bg in backgrounds[1:]]
-    half_width = _reflecting_half_width(crop[band], [c[band] for c in crops[1:]], bg_gains, au[band])
+    # Every lit frame's crop as one float32 array (the same values as crop by crop).
+    lit_crops = np.stack([f[rows, cols] for f in lit]).astype(np.float32, copy=False)
+    crops = [crop, *lit_crops]
+    backgrounds = _background_means([ambient, *lit], corner)
+    bg_gains = np.maximum(backgrounds[1:] / np.maximum(backgrounds[0], 1e-3), 1e-3)
+    # The band's pixels, gathered by flat index (the same pixels, in the same order, as a boolean
+    # mask would pick, at a fraction of the cost for (rows, cols, 3) arrays).
+    where = np.flatnonzero(band)
+    half_width = _reflecting_half_width(crop.reshape(-1, 3)[where],
+                                        lit_crops.reshape(len(lit), -1, 3)[:, where], bg_gains,
+                                        au.reshape(-1)[where])
     inner = band & skin & (au <= 0.3)
     outer = band & skin & (au >= 0.68 * half_width) & (au <= 0.92 * half_width)
     if min(int(inner.sum()), int(outer.sum())) < 20:
@@ -135,11 +145,12 @@ def _regions(ambient: np.ndarray, lit: list[np.ndarray], eyes: EyePair | None) -
     return _Regions(rows, cols, inner, outer, corner, half_width, crops, backgrounds)
 
 
-def _reflecting_half_width(ambient: np.ndarray, lit: list[np.ndarray], bg_gains: list[np.ndarray],
+def _reflecting_half_width(ambient: np.ndarray, lit: np.ndarray, bg_gains: np.ndarray,
                            au: np.ndarray) -> float:
     """Where, across the cheek band, the surface stops reflecting the screen (eye distances).
 
-    Arguments are the band's pixels (``(N, 3)`` colours, ``(N,)`` distances from the midline).
+    Arguments are the band's pixels (``(N, 3)`` colours of the ambient frame, ``(lit frames, N, 3)``
+    of the others, ``(lit frames, 3)`` background gains, ``(N,)`` distances from the midline).
     Measured on the reflection itself rather than on skin colour: the outline of whatever is in
     front of the camera (a head, or a print cut to a face) is where the flash stops coming back,
     whatever the colour of the wall behind. A dome still returns a third of its peak at its rim,
@@ -147,11 +158,12 @@ def _reflecting_half_width(ambient: np.ndarray, lit: list[np.ndarray], bg_gains:
     Defaults to 1.0 when nothing reflects (those sessions fail on amplitude anyway).
     """
     base = np.maximum(ambient, 1.0)
+    r = (lit / base) / bg_gains[:, None, :] - 1.0
+    # Strongest channel, spelled out (a max over a length-3 axis is slow in numpy).
+    peaks = np.maximum(np.maximum(r[:, :, 0], r[:, :, 1]), r[:, :, 2])
     refl = np.zeros(len(au))
-    for frame, bg in zip(lit, bg_gains, strict=True):
-        r = (frame / base) / bg - 1.0
-        # Strongest channel, spelled out (a max over a length-3 axis is slow in numpy).
-        refl += np.maximum(np.maximum(r[:, 0], r[:, 1]), r[:, 2])
+    for peak in peaks:  # summed frame by frame, in float64
+        refl += peak
     bins = np.arange(0.0, 1.6, 0.05)
     idx = np.digitize(au, bins)
     counts = np.bincount(idx, minlength=len(bins) + 1)
