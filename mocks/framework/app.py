@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, Response, current_app, g, jsonify, request
+from flask import Flask, Request, Response, current_app, g, jsonify, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -36,7 +36,7 @@ from .errors import MAX_BODY_CONFIG_KEY, MockError, problem_envelope, read_body,
 from .faults import reset_connection_response
 from .isolation import DEFAULT_SESSION, InvalidSessionError, resolve_session
 from .journal import Exchange, capture_body
-from .redact import redact_headers, redact_pairs
+from .redact import redact_environ_headers, redact_pairs
 from .runtime import EXTENSION_KEY, MockRuntime, current_runtime
 
 __all__ = ["create_mock_app", "render_error"]
@@ -132,56 +132,62 @@ def _register_error_handlers(app: Flask) -> None:
 
 
 def _begin_request() -> WerkzeugResponse | None:
+    # The request and g objects are bound once: every access through Flask's proxies costs a
+    # context lookup, and this hook runs for every request.
+    req: Request = request._get_current_object()  # type: ignore[attr-defined]
+    ctx = g._get_current_object()  # type: ignore[attr-defined]
     runtime = current_runtime()
-    g.mock_started = time.perf_counter()
-    admin = _is_admin_path(request.path)
+    ctx.mock_started = time.perf_counter()
+    path = req.path
+    admin = _is_admin_path(path)
+    environ = req.environ
+    exchange: Exchange | None = None
     if not admin:
         real = datetime.fromtimestamp(runtime.clock.real_timestamp(), tz=UTC).isoformat()
-        g.mock_exchange = Exchange(
+        exchange = ctx.mock_exchange = Exchange(
             id=runtime.journal.allocate_id(),
             party=runtime.party.name,
             session="?",
             timestamp=real,
             real_timestamp=real,
-            method=request.method,
-            path=request.path,
-            query=redact_pairs(request.args.items(multi=True)),
-            request_headers=redact_headers(request.headers.items()),
+            method=req.method,
+            path=path,
+            query=redact_pairs(req.args.items(multi=True)) if environ.get("QUERY_STRING") else {},
+            request_headers=redact_environ_headers(environ),
         )
     try:
         session = resolve_session()
     except InvalidSessionError:
-        g.sim_session = DEFAULT_SESSION  # so error rendering never re-reads the bad header
+        ctx.sim_session = DEFAULT_SESSION  # so error rendering never re-reads the bad header
         raise
-    g.sim_session = session
+    ctx.sim_session = session
     if runtime.sessions is not None:
         runtime.sessions.touch(session)  # keeps the session from the idle sweep (see .sessions)
-    if not admin:
-        exchange: Exchange = g.mock_exchange
+    if exchange is not None:
         exchange.session = session
         exchange.timestamp = runtime.clock.now(session).isoformat()
-    length = request.content_length
+    length = req.content_length
     if length is not None and length > runtime.config.max_request_bytes:
         raise RequestEntityTooLarge()
-    if admin:
+    if exchange is None:
         return None
     # Read (and cache) the body before any handler parses a form from the stream, which would leave
     # nothing for the journal.
     read_body()
-    decision = runtime.faults.decide(request.method, request.path, session)
+    decision = runtime.faults.decide(req.method, path, session)
     if decision is None:
         return None
-    g.mock_exchange.fault = decision.label()
+    exchange.fault = decision.label()
     if decision.delay > 0:
         time.sleep(decision.delay)
     if decision.reset:
-        g.mock_reset = True
-        return reset_connection_response(request.environ)
+        ctx.mock_reset = True
+        return reset_connection_response(environ)
     if decision.error is not None:
         fault = decision.error
         if fault.body is None:
             raise MockError(fault.message, status=fault.status, kind="injected_fault", headers=fault.headers)
-        g.mock_error = "injected_fault"
+        ctx.mock_error = "injected_fault"
         response = jsonify(fault.body)
         response.status_code = fault.status
         response.headers.update(fault.headers)
@@ -200,29 +206,32 @@ def _journal_secrets() -> frozenset[str]:
 
 @functools.lru_cache(maxsize=64)
 def _lowered(names: tuple[object, ...]) -> frozenset[str]:
-    """The set built once per distinct setting (it is read twice per request)."""
+    """The set built once per distinct setting (read for every journaled request)."""
     return frozenset(str(n).lower() for n in names)
 
 
-def _request_body_for_journal(limit: int, max_bytes: int) -> Any:
-    length = request.content_length
+def _request_body_for_journal(req: Request, limit: int, max_bytes: int, secrets: frozenset[str]) -> Any:
+    length = req.content_length
     if length is not None and length > max_bytes:
         return f"<{length} bytes: over the {max_bytes}-byte limit, not read>"
     try:
         raw = read_body()
     except RequestEntityTooLarge:
         return f"<body over the {max_bytes}-byte limit, not read>"
-    return capture_body(raw, request.mimetype, limit, extra_secrets=_journal_secrets())
+    return capture_body(raw, req.mimetype, limit, extra_secrets=secrets)
 
 
 def _finish_request(response: Response) -> Response:
-    exchange = g.get("mock_exchange")
+    ctx = g._get_current_object()  # type: ignore[attr-defined]
+    exchange = getattr(ctx, "mock_exchange", None)
     if not isinstance(exchange, Exchange):
         return response
     runtime = current_runtime()
     limit = runtime.journal.body_limit
-    exchange.request_body = _request_body_for_journal(limit, runtime.config.max_request_bytes)
-    if g.get("mock_reset"):
+    secrets = _journal_secrets()
+    exchange.request_body = _request_body_for_journal(request._get_current_object(),  # type: ignore[attr-defined]
+                                                      limit, runtime.config.max_request_bytes, secrets)
+    if getattr(ctx, "mock_reset", None):
         exchange.status = None  # the connection is dropped before any status line is sent
     elif response.is_streamed:
         exchange.status = response.status_code
@@ -230,11 +239,11 @@ def _finish_request(response: Response) -> Response:
     else:
         exchange.status = response.status_code
         exchange.response_body = capture_body(response.get_data(), response.mimetype, limit,
-                                              extra_secrets=_journal_secrets())
-    exchange.error = g.get("mock_error")
-    exchange.duration_ms = round((time.perf_counter() - g.mock_started) * 1000, 3)
+                                              extra_secrets=secrets)
+    exchange.error = getattr(ctx, "mock_error", None)
+    exchange.duration_ms = round((time.perf_counter() - ctx.mock_started) * 1000, 3)
     runtime.journal.record(exchange)
-    g.mock_exchange = None
+    ctx.mock_exchange = None
     return response
 
 

@@ -256,6 +256,8 @@ class FaultInjector:
     def decide(self, method: str, path: str, session: str) -> FaultDecision | None:
         """The fault for this request, or ``None``.  Rules are tried in insertion order; the first
         that fires wins.  Admin paths are never faulted."""
+        if not self._rules:  # the usual case; a rule added meanwhile applies from the next request
+            return None
         if path.startswith("/_admin/") or path == "/_admin":
             return None
         with self._lock:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import re
 import threading
 from collections import deque
 from collections.abc import Iterable
@@ -124,6 +125,13 @@ class JournalQuery:
         return True
 
 
+#: The compact form the journal compares with its limit (one encoder, built once).
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
+#: Strings longer than this are spliced into a long body's journal text rather than re-encoded.
+_SPLICE_MIN = 512
+_PLACEHOLDER_RE = re.compile(r"\\u0000(\d+)")
+
+
 def capture_body(raw: bytes, mimetype: str | None, limit: int = DEFAULT_BODY_LIMIT, *,
                  extra_secrets: frozenset[str] = frozenset()) -> Any:
     """A journal-safe form of a body: redacted JSON value, redacted form dict, or a truncated string.
@@ -140,7 +148,11 @@ def capture_body(raw: bytes, mimetype: str | None, limit: int = DEFAULT_BODY_LIM
             value = redact_json(json.loads(raw), extra=extra_secrets)
         except (ValueError, RecursionError):
             return _truncate(_as_text(raw), limit, note="malformed JSON")
-        text = json.dumps(value, separators=(",", ":"))
+        if len(raw) > limit and _plain_strings(raw):
+            spliced = _spliced_text(value, limit)
+            if spliced is not None:
+                return spliced
+        text = _COMPACT.encode(value)
         return value if len(text) <= limit else _truncate(text, limit)
     if mime == "application/x-www-form-urlencoded":
         try:
@@ -151,6 +163,61 @@ def capture_body(raw: bytes, mimetype: str | None, limit: int = DEFAULT_BODY_LIM
         text = json.dumps(value)
         return value if len(text) <= limit else _truncate(text, limit)
     return _truncate(_as_text(raw), limit)
+
+
+def _plain_strings(raw: bytes) -> bool:
+    """Whether every string parsed from the JSON ``raw`` encodes as itself between quotes.
+
+    True when ``raw`` is ASCII without a backslash (so no string holds an escape), decodes as UTF-8
+    (no NUL in the first bytes, which ``json.loads`` would take for UTF-16/32) and has no DEL
+    (``json.dumps`` escapes it); the strict parse already refused control characters in strings.
+    """
+    return raw.isascii() and b"\\" not in raw and b"\x7f" not in raw and b"\x00" not in raw[:4]
+
+
+def _spliced_text(value: Any, limit: int) -> str | None:
+    """The truncated journal text of a long JSON ``value`` whose strings are plain (see above),
+    without re-encoding its long strings: each is encoded as a short placeholder, and the real
+    string is spliced in where the placeholder lands - the same text ``json.dumps`` gives, cut at
+    ``limit``.  ``None`` when there is no long string or the whole text fits (the usual path then).
+    """
+    long_strings: list[str] = []
+    text = _COMPACT.encode(_with_placeholders(value, long_strings))
+    if not long_strings:
+        return None
+    pieces: list[str] = []
+    kept = 0
+    total = 0
+    cursor = 0
+    for match in _PLACEHOLDER_RE.finditer(text):
+        for piece in (text[cursor:match.start()], long_strings[int(match.group(1))]):
+            total += len(piece)
+            if kept < limit:
+                pieces.append(piece[:limit - kept])
+                kept += len(pieces[-1])
+        cursor = match.end()
+    tail = text[cursor:]
+    total += len(tail)
+    if total <= limit:
+        return None
+    if kept < limit:
+        pieces.append(tail[:limit - kept])
+    return f"{''.join(pieces)}…[truncated {total - limit} characters]"
+
+
+def _with_placeholders(value: Any, long_strings: list[str]) -> Any:
+    """A copy of ``value`` with each string longer than ``_SPLICE_MIN`` replaced by ``"\\x00<n>"``."""
+    kind = type(value)
+    if kind is str:
+        if len(value) > _SPLICE_MIN:
+            long_strings.append(value)
+            return f"\x00{len(long_strings) - 1}"
+        return value
+    if kind is dict:
+        return {k: _with_placeholders(v, long_strings) for k, v in value.items()}
+    if kind is list:
+        return [_with_placeholders(v, long_strings) for v in value]
+    return value
 
 
 def _as_text(raw: bytes) -> str:

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["MASK", "is_secret_name", "redact_headers", "redact_json", "redact_pairs"]
+__all__ = ["MASK", "is_secret_name", "redact_environ_headers", "redact_headers", "redact_json",
+           "redact_pairs"]
 
 MASK = "***"
 
@@ -75,9 +76,50 @@ def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Headers as a dict with credentials masked (``X-PowerAuth-*`` included)."""
     out: dict[str, str] = {}
     for name, value in headers:
-        lower = name.lower()
-        secret = lower in _SECRET_HEADERS or lower.startswith("x-powerauth-") or is_secret_name(name)
-        out[name] = MASK if secret else value
+        out[name] = MASK if _is_secret_header(name) else value
+    return out
+
+
+def _is_secret_header(name: str) -> bool:
+    lower = name.lower()
+    return lower in _SECRET_HEADERS or lower.startswith("x-powerauth-") or is_secret_name(name)
+
+
+#: WSGI environ key -> (header name as werkzeug spells it, secret?, only when non-empty?), or None
+#: for a key that is no header.
+_ENVIRON_KEYS: dict[str, tuple[str, bool, bool] | None] = {}
+_ENVIRON_KEYS_MAX = 4096  # header names come from clients: the memo stays bounded
+
+
+def _environ_key(key: str) -> tuple[str, bool, bool] | None:
+    if key.startswith("HTTP_") and key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
+        name = key[5:].replace("_", "-").title()
+        return name, _is_secret_header(name), False
+    if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        name = key.replace("_", "-").title()
+        return name, _is_secret_header(name), True
+    return None
+
+
+def redact_environ_headers(environ: Mapping[str, Any]) -> dict[str, str]:
+    """``redact_headers`` of a WSGI request's headers, read straight from its environ.
+
+    Same names, order and masking as ``redact_headers(request.headers.items())`` (werkzeug's
+    ``EnvironHeaders``: ``HTTP_*`` keys, plus ``CONTENT_TYPE``/``CONTENT_LENGTH`` when not empty),
+    with each key's name and verdict memoised: the same few keys come with every request.
+    """
+    out: dict[str, str] = {}
+    known = _ENVIRON_KEYS
+    for key, value in environ.items():
+        try:
+            entry = known[key]
+        except KeyError:
+            entry = _environ_key(key)
+            if len(known) < _ENVIRON_KEYS_MAX:
+                known[key] = entry
+        if entry is None or (entry[2] and not value):
+            continue
+        out[entry[0]] = MASK if entry[1] else value
     return out
 
 

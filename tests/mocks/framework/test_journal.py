@@ -157,6 +157,52 @@ def test_long_bodies_are_truncated_after_redaction() -> None:
     assert capture_body(b"a=1&token=s3", "application/x-www-form-urlencoded") == {"a": "1", "token": MASK}
 
 
+def _full_capture(raw: bytes, limit: int) -> Any:
+    """What the journal keeps of a JSON body, computed the plain way: parse, redact, encode, cut."""
+    value = redact_json(json.loads(raw))
+    text = json.dumps(value, separators=(",", ":"))
+    return value if len(text) <= limit else f"{text[:limit]}…[truncated {len(text) - limit} characters]"
+
+
+_LONG = st.text(alphabet="ABCxyz019+/=", min_size=513, max_size=3000)
+_ODD = st.text(alphabet='ab\u00e9\x7f"\\\n/', min_size=0, max_size=700)
+
+
+@settings(deadline=None, max_examples=150)
+@given(st.recursive(st.integers() | st.floats(allow_nan=False) | st.none() | _LONG | _ODD,
+                    lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(st.sampled_from(["image", "pin", "name", "data", "otpCode"]), inner,
+                                      max_size=4), max_leaves=12),
+       st.sampled_from([64, 300, 4096]), st.booleans())
+def test_long_bodies_are_journaled_as_a_full_encoding_would_be(tree: Any, limit: int, compact: bool) -> None:
+    """Long strings are spliced into the journal text, not re-encoded: same text, same marker."""
+    raw = json.dumps(tree, separators=(",", ":") if compact else None).encode()
+    assert capture_body(raw, "application/json", limit) == _full_capture(raw, limit)
+
+
+def test_a_long_page_body_keeps_its_prefix_and_masks_secrets() -> None:
+    raw = json.dumps({"pin": "1234", "image": "QUJD" * 20_000, "side": "FRONT"}).encode()
+    captured = capture_body(raw, "application/json", 100)
+    assert captured == _full_capture(raw, 100)
+    assert captured.startswith('{"pin":"***","image":"QUJDQUJD') and "1234" not in captured
+
+
+def test_request_headers_are_read_from_the_environ_as_werkzeug_reads_them() -> None:
+    from werkzeug.datastructures import EnvironHeaders
+    from werkzeug.test import EnvironBuilder
+
+    from mocks.framework.redact import redact_environ_headers
+
+    environ = EnvironBuilder(path="/x", method="POST", data=b"{}", content_type="application/json",
+                             headers={"X-PowerAuth-Token": "t", "X-Sim-Session": "s", "Otp-Code": "1",
+                                      "x_odd_name": "v", "Accept": "*/*"}).get_environ()
+    empty = {**EnvironBuilder(path="/x").get_environ(), "CONTENT_TYPE": "", "HTTP_CONTENT_TYPE": "x"}
+    for env in (environ, empty, environ):  # the second read of a key comes from the memo
+        expected = redact_headers(EnvironHeaders(env).items())
+        assert list(redact_environ_headers(env).items()) == list(expected.items())
+    assert redact_environ_headers(environ)["X-Powerauth-Token"] == MASK
+
+
 def test_journal_query_matches_in_memory() -> None:
     journal = Journal(capacity=3)
     for i in range(4):
