@@ -12,6 +12,7 @@ from . import models
 from .accounts import account, authenticate
 from .delivery import SmsFaults
 from .exceptions import INVALID_PARAMETER, TwilioError
+from .forms import form_fields
 from .resources import handset_entry, message_page, message_resource
 from .validation import parse_send_request
 
@@ -40,7 +41,7 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
 
 def create_message(account_sid: str) -> tuple[Response, int]:
     acct = authenticate(account_sid)
-    req = parse_send_request(request.form.to_dict(flat=False))
+    req = parse_send_request(form_fields())
     record = models.send_message(req, acct)
     return jsonify(message_resource(record)), 201
 

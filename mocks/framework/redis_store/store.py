@@ -24,7 +24,6 @@ How each guarantee is kept
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import json
 import logging
@@ -460,20 +459,17 @@ class NumberedPut(NamedTuple):
 def _split_encoded(value: dict[str, Json], field: str) -> tuple[str, str]:
     """The canonical JSON text of ``{**value, field: n}`` cut around ``n``: ``(head, tail)``.
 
-    Canonical JSON sorts an object's members and encodes each member's name and value on its own,
-    so the text is the members encoded one by one, joined in key order - the number is spliced in
-    where its member belongs.
+    Canonical JSON sorts an object's members, so the members before ``field`` and those after it
+    are each an object's canonical text without its braces: the number is spliced in between.
     """
     if field in value:
         raise StoreValueError(f"the numbered member {field!r} is set by the store, not the caller")
     if not isinstance(field, str) or not all(isinstance(k, str) for k in value):
         raise StoreValueError("a numbered record is an object with string member names")
-    members = sorted(value)
-    cut = bisect.bisect_left(members, field)
-    before = [f"{json.dumps(k)}:{_encode(value[k])}" for k in members[:cut]]
-    after = [f"{json.dumps(k)}:{_encode(value[k])}" for k in members[cut:]]
-    head = "{" + "".join(m + "," for m in before) + json.dumps(field) + ":"
-    tail = "".join("," + m for m in after) + "}"
+    before = {k: v for k, v in value.items() if k < field}
+    after = {k: v for k, v in value.items() if k > field}
+    head = _encode(before)[:-1] + ("," if before else "") + json.dumps(field) + ":"
+    tail = ("," + _encode(after)[1:]) if after else "}"
     return head, tail
 
 
