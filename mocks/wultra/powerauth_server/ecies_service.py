@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -63,9 +64,17 @@ def activation_keys(activation: Record) -> DerivedKeys:
     """The activation's derived keys (server private key × device public key); ERR0008 before key exchange."""
     if activation.get("devicePublicKey") is None:
         raise IncorrectActivationStateError("the activation has no device key yet")
+    return _derived_keys(activation["serverPrivateKey"], activation["devicePublicKey"])
+
+
+@lru_cache(maxsize=4096)
+def _derived_keys(server_private_key: str, device_public_key: str) -> DerivedKeys:
+    """The key schedule of one stored key pair (an ECDH and seven KDFs), kept: every status check and
+    signature of the activation needs it again, and it is a function of these two texts alone.  A
+    pair that does not load raises, and nothing is kept for it."""
     return DerivedKeys.from_key_pair(
-        private_key_from_bytes(b64decode(activation["serverPrivateKey"])),
-        public_key_from_bytes(b64decode(activation["devicePublicKey"])),
+        private_key_from_bytes(b64decode(server_private_key)),
+        public_key_from_bytes(b64decode(device_public_key)),
     )
 
 
