@@ -19,10 +19,12 @@ The attacks differ only in that physics, which is what the verifier measures:
 
 Every frame also gets pose jitter, exposure drift, sensor noise and JPEG, seeded from ``rng``.
 
-Cost (the load generator renders one session per face scan): about 14 ms of CPU per 9-frame
-session on the 2-core development machine, against about 36 ms with two Pillow bicubic warps and
-fresh Gaussian noise per frame (``time.process_time`` over 5 x 20 sessions of one identity; an
-earlier commit message quoted ~200 ms before / ~18 ms after, wall-clock figures on a loaded machine).
+Cost (the load generator renders one session per face scan): about 9-10 ms of CPU per 9-frame
+session on the 2-core development machine (load average 8), against 16-20 ms in the same
+alternation for the previous numpy renderer (per-channel weights broadcast over a length-4 axis,
+the scene rebuilt every session), the frames byte-identical (``time.process_time``, best of 5 x 60
+sessions over 10 identities); earlier, two Pillow bicubic warps and fresh Gaussian noise per frame
+cost about 36 ms.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import io
 import math
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
@@ -124,14 +127,8 @@ class _PosedScene:
     convention); outside the canonical canvas the scene is its corner pixel, as ``affine_warp``'s fill.
     """
 
-    def __init__(self, albedo: np.ndarray, shade: np.ndarray, pose: CaptureParams) -> None:
-        scene = np.concatenate([albedo.astype(np.float32, copy=False),
-                                shade.astype(np.float32, copy=False)[:, :, None]], axis=2)
-        padded = np.pad(scene, ((_PAD, _PAD), (_PAD, _PAD), (0, 0)), mode="constant")
-        padded[:_PAD], padded[-_PAD:], padded[:, :_PAD], padded[:, -_PAD:] = (scene[1, 1],) * 4
-        self.height, self.width = padded.shape[:2]
-        # One 16-byte element per pixel (4 x float32): a 1-D gather is far cheaper than a row gather.
-        self.pixels = np.ascontiguousarray(padded).reshape(-1).view(np.complex128)
+    def __init__(self, scene: _Scene, pose: CaptureParams) -> None:
+        self.pixels, self.height, self.width = scene.pixels, scene.height, scene.width
         ow, oh = FRAME_SIZE
         self.fx = WIDTH / ow
         theta = math.radians(pose.rotation_deg)
@@ -142,61 +139,119 @@ class _PosedScene:
         self.x0 = self.a * u + self.b * v - 0.5 + _PAD
         self.y0 = -self.b * u + self.a * v - 0.5 + _PAD
 
-    def frame(self, shift: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
-        """(albedo HxWx3, shade HxW) of the frame whose head sits at ``shift`` (canonical pixels)."""
+    def frame(self, shift: tuple[float, float]) -> np.ndarray:
+        """``(H, W, 4)`` albedo RGB and shade of the frame whose head sits at ``shift`` (canonical
+        pixels).
+
+        Bilinear weights are repeated per channel so that every step is a flat, contiguous array
+        operation (broadcasting a weight over a length-4 axis makes numpy loop 4 elements at a
+        time); each output value is the same float32 arithmetic either way.
+        """
         ow, oh = FRAME_SIZE
         ucx, ucy = ow / 2 + shift[0] / self.fx, oh / 2 + shift[1] / self.fx
         c = WIDTH / 2 - self.a * ucx - self.b * ucy
         f = HEIGHT / 2 + self.b * ucx - self.a * ucy
-        x = np.clip(self.x0 + np.float32(c), 0.0, self.width - 1.001)
-        y = np.clip(self.y0 + np.float32(f), 0.0, self.height - 1.001)
+        x = self.x0 + np.float32(c)
+        np.clip(x, 0.0, self.width - 1.001, out=x)
+        y = self.y0 + np.float32(f)
+        np.clip(y, 0.0, self.height - 1.001, out=y)
         # Weights stay float32 (float32 minus an integer array would promote them to float64).
         xf, yf = np.floor(x), np.floor(y)
-        wx, wy = (x - xf)[:, :, None], (y - yf)[:, :, None]
         idx = yf.astype(np.intp)
         idx *= self.width
         idx += xf.astype(np.intp)
+        x -= xf
+        y -= yf
         shape = (*idx.shape, 4)
+        wx, wy = np.repeat(x, 4).reshape(shape), np.repeat(y, 4).reshape(shape)
 
         def at(offset: int) -> np.ndarray:
-            return self.pixels[idx + offset].view(np.float32).reshape(shape)
+            # The neighbour at ``offset`` elements: index a shifted view rather than shifted indices.
+            return self.pixels[offset:][idx].view(np.float32).reshape(shape)
 
-        top = at(0)
-        top += (at(1) - top) * wx
-        bottom = at(self.width)
-        bottom += (at(self.width + 1) - bottom) * wx
-        top += (bottom - top) * wy
-        return top[:, :, :3], top[:, :, 3]
+        top, right = at(0), at(1)
+        right -= top
+        right *= wx
+        top += right
+        bottom, right = at(self.width), at(self.width + 1)
+        right -= bottom
+        right *= wx
+        bottom += right
+        bottom -= top
+        bottom *= wy
+        top += bottom
+        return top
+
+
+@dataclass(frozen=True)
+class _Scene:
+    """Albedo RGB + shade as one padded 4-channel float map, one 16-byte element per pixel (a 1-D
+    gather of those is far cheaper than a row gather). A pure function of its two maps."""
+
+    pixels: np.ndarray
+    height: int
+    width: int
+
+    @classmethod
+    def of(cls, albedo: np.ndarray, shade: np.ndarray) -> _Scene:
+        scene = np.concatenate([albedo.astype(np.float32, copy=False),
+                                shade.astype(np.float32, copy=False)[:, :, None]], axis=2)
+        padded = np.pad(scene, ((_PAD, _PAD), (_PAD, _PAD), (0, 0)), mode="constant")
+        padded[:_PAD], padded[-_PAD:], padded[:, :_PAD], padded[:, -_PAD:] = (scene[1, 1],) * 4
+        pixels = np.ascontiguousarray(padded).reshape(-1).view(np.complex128)
+        pixels.flags.writeable = False
+        return cls(pixels, padded.shape[0], padded.shape[1])
+
+
+@lru_cache(maxsize=16)
+def _live_scene(identity_id: str) -> _Scene:
+    """The genuine user's scene (portrait albedo, dome shade): a pure function of the identity id,
+    so kept for the identity's next sessions (1.2 MB each, read-only)."""
+    return _Scene.of(np.asarray(portrait(identity_id)), dome_shade(identity_id))
 
 
 def _render_frames(albedo: np.ndarray, shade: np.ndarray, challenge_slots: tuple[str, ...],
                    rng: random.Random, reflect: float = SCREEN_K) -> list[bytes]:
     """Frames of a scene (canonical-size albedo and shade maps) lit by the challenge's slots."""
+    return _render_scene(_Scene.of(np.clip(albedo + 0.5, 0, 255).astype(np.uint8), shade), challenge_slots,
+                         rng, reflect)
+
+
+def _render_scene(scene: _Scene, challenge_slots: tuple[str, ...], rng: random.Random,
+                  reflect: float = SCREEN_K) -> list[bytes]:
     pose = _session_pose(rng)
-    scene = _PosedScene(np.clip(albedo + 0.5, 0, 255).astype(np.uint8), shade, pose)
+    posed = _PosedScene(scene, pose)
     noise = np.random.default_rng(rng.getrandbits(64))
     pool = _sensor_noise_pool()
     frames = []
+    size = FRAME_SIZE[0] * FRAME_SIZE[1] * 3
     for slot in challenge_slots:
         shift = (pose.shift[0] + rng.uniform(-2.25, 2.25), pose.shift[1] + rng.uniform(-2.25, 2.25))
-        alb, shd = scene.frame(shift)
-        colour = np.zeros(3, np.float32) if slot == AMBIENT else np.asarray(PALETTE[slot], np.float32)
+        scene_px = posed.frame(shift)
+        colour = (0.0, 0.0, 0.0) if slot == AMBIENT else PALETTE[slot]
         exposure = 1.0 + rng.uniform(-0.03, 0.03)
-        light = np.float32(exposure * AMBIENT_LEVEL) + np.float32(reflect) * shd[:, :, None] * colour
-        pixels = alb * light
-        start = int(noise.integers(0, pool.size - alb.size))
-        pixels += pool[start:start + alb.size].reshape(alb.shape)
+        ambient = np.float32(exposure * AMBIENT_LEVEL)
+        # pixel = albedo x (ambient + reflect x shade x colour), channel by channel (each a
+        # contiguous (H, W) light map; the same float32 products and sums as one broadcast).
+        reflected = np.float32(reflect) * scene_px[:, :, 3]
+        pixels = np.empty((*scene_px.shape[:2], 3), np.float32)
+        for ch in range(3):
+            light = reflected * np.float32(colour[ch])
+            light += ambient
+            np.multiply(scene_px[:, :, ch], light, out=pixels[:, :, ch])
+        start = int(noise.integers(0, pool.size - size))
+        pixels += pool[start:start + size].reshape(pixels.shape)
         pixels += np.float32(0.5)
+        np.clip(pixels, 0, 255, out=pixels)
         out = io.BytesIO()
-        Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "RGB").save(out, "JPEG", quality=80)
+        Image.fromarray(pixels.astype(np.uint8), "RGB").save(out, "JPEG", quality=80)
         frames.append(out.getvalue())
     return frames
 
 
 def capture_session(identity_id: str, challenge: LivenessChallenge, rng: random.Random) -> list[bytes]:
     """A genuine user's session: one JPEG frame per challenge slot, the ambient frame first."""
-    albedo = np.asarray(portrait(identity_id), dtype=np.float32)
-    return _render_frames(albedo, dome_shade(identity_id), challenge.slots, rng)
+    return _render_scene(_live_scene(identity_id), challenge.slots, rng)
 
 
 def replay_attack(identity_id: str, challenge: LivenessChallenge, rng: random.Random) -> list[bytes]:
