@@ -7,23 +7,41 @@ included in the wall time (it runs in the same process), so the figures are an u
 the server costs.  Prints median and p95 per step.
 
 Run: ``python -m loadtests.benchmarks.wultra_server [--devices 20] [--signatures 5]``
+
+``--journeys N`` measures the whole party instead: the embedded stack served as ``rsim load`` serves
+it (each party in its own granian process), ``--clients`` clients run ``N`` honest-id-card journeys
+in all (the load test's driver: fast carrier, 50 ms polls), and the Wultra process's CPU per journey
+is printed (``psutil``; start-up and a warm-up journey per client not charged), with the phone's
+calls to it per journey; ``--profile`` samples that process with ``py-spy`` and prints its hottest
+functions (self and inclusive).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
+import re
+import signal
 import statistics
+import subprocess
+import tempfile
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
+import psutil
 import requests
 
+from loadtests.journeys import DriverSettings, JourneyDriver
+from loadtests.mix import parse_mix
+from loadtests.targets import TargetsSpec
 from mocks.framework import serve_in_thread
+from mocks.framework.production import FACTORY_ENV
 from mocks.wultra.app import create_app
 from simulator.powerauth.activation import DeviceActivation
 from simulator.powerauth.codec import b64decode, b64encode
@@ -33,10 +51,12 @@ from simulator.powerauth.keys import public_key_from_bytes
 from simulator.powerauth.request_auth import ClientCounter, sign_request
 from simulator.powerauth.signature import SignatureKeys
 from simulator.powerauth.temporary_key import TemporaryKey, TemporaryKeyRequest
+from simulator.stack import Stack, StackSettings
 
 REST = "/powerauth-java-server/rest/v3"
 ES = "/enrollment-server/pa/v3"
 VERSION = "3.3"
+WULTRA_FACTORY = "mocks.wultra.app:create_app"
 
 
 class Timer:
@@ -145,12 +165,115 @@ def concurrent_throughput(base: str, threads: int, signatures: int) -> float:
     return threads * requests_per_device / (time.perf_counter() - started)
 
 
+def _wultra_process(stack_pid: int) -> psutil.Process:
+    """The production Wultra worker: the descendant whose environment names its app factory and
+    that has no such child (granian's supervisor has the same environment)."""
+    found = []
+    for process in psutil.Process(stack_pid).children(recursive=True):
+        try:
+            if process.environ().get(FACTORY_ENV) == WULTRA_FACTORY:
+                found.append(process)
+        except psutil.Error:
+            continue
+    pids = {process.pid for process in found}
+    workers = [p for p in found if not any(child.pid in pids for child in p.children(recursive=True))]
+    if len(workers) != 1:
+        raise SystemExit(f"expected one Wultra worker process, found {len(workers)}")
+    return workers[0]
+
+
+def _cpu(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
+def _hot_functions(raw: Path, top: int = 25) -> None:
+    """Self and inclusive shares of the samples (taken only while a thread holds the GIL, so waits on
+    sockets do not count), per function (inclusive: of this project only)."""
+    own: Counter[str] = Counter()
+    inclusive: Counter[str] = Counter()
+    busy = 0
+    for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, n = line.rpartition(" ")
+        if not n.isdigit():
+            continue
+        frames = [re.sub(r":\d+\)$", ")", frame) for frame in stack.split(";")]
+        busy += int(n)
+        own[frames[-1]] += int(n)
+        for frame in set(frames):
+            if "mocks/" in frame or "simulator/" in frame:
+                inclusive[frame] += int(n)
+    if not busy:
+        return
+    print(f"py-spy samples of the Wultra process holding the GIL: {busy} (raw: {raw})")
+    print("self:")
+    for name, n in own.most_common(top):
+        print(f"  {n / busy:6.1%}  {name}")
+    print("inclusive (mocks/, simulator/):")
+    for name, n in inclusive.most_common(top):
+        print(f"  {n / busy:6.1%}  {name}")
+
+
+def journeys_cpu(journeys: int, clients: int, profile: bool) -> None:
+    """CPU of the Wultra party per honest-id-card journey, the other parties running beside it."""
+    settings = DriverSettings(parse_mix("honest-id-card=1"), seed_pool=1)
+    with Stack(StackSettings(free_ports=True, seed=1, server="production")) as stack:
+        spec = TargetsSpec(dict(stack.urls))
+        wultra = _wultra_process(os.getpid())
+        drivers = [JourneyDriver(spec, settings, lambda *_: None, random.Random(i)) for i in range(clients)]
+        drivers[0].warm()
+        calls: list[int] = []
+
+        def client(driver: JourneyDriver, count: int) -> None:
+            for _ in range(count):
+                run = driver.run_one()
+                if run is None or not run.as_expected:
+                    raise SystemExit(f"journey failed: {run.to_json() if run else 'world not set up'}")
+                calls.append(sum(c.url.startswith(stack.urls["wultra"]) for s in run.steps for c in s.calls))
+
+        warm = [threading.Thread(target=client, args=(d, 1)) for d in drivers]
+        for thread in warm:
+            thread.start()
+        for thread in warm:
+            thread.join()
+        calls.clear()
+        raw = Path(tempfile.mkdtemp(prefix="wultra-spy-")) / "wultra.txt"
+        spy = subprocess.Popen(["py-spy", "record", "--pid", str(wultra.pid), "--rate", "100", "--format",
+                                "raw", "--gil", "--nonblocking", "--output", str(raw)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) if profile else None
+        before, started = _cpu(wultra), time.perf_counter()
+        shares = [journeys // clients + (i < journeys % clients) for i in range(clients)]
+        threads = [threading.Thread(target=client, args=(d, n)) for d, n in zip(drivers, shares, strict=True)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        used, wall = _cpu(wultra) - before, time.perf_counter() - started
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(timeout=60)
+        for driver in drivers:
+            driver.close()
+    print(f"journeys: {len(calls)} honest-id-card, {clients} clients, {wall:.1f} s wall "
+          f"(load average {os.getloadavg()[0]:.1f})")
+    print(f"Wultra party CPU per journey: {1000 * used / len(calls):.1f} ms "
+          f"({statistics.mean(calls):.1f} phone calls to it per journey)")
+    if spy is not None and raw.exists():
+        _hot_functions(raw)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--devices", type=int, default=20)
     parser.add_argument("--signatures", type=int, default=5)
     parser.add_argument("--threads", type=int, default=8, help="concurrent clients for the throughput figure")
+    parser.add_argument("--journeys", type=int, default=0, help="measure the party's CPU per whole journey")
+    parser.add_argument("--clients", type=int, default=2, help="concurrent journeys (with --journeys)")
+    parser.add_argument("--profile", action="store_true", help="py-spy the party (with --journeys)")
     args = parser.parse_args(argv)
+    if args.journeys:
+        journeys_cpu(args.journeys, args.clients, args.profile)
+        return 0
     timer = Timer()
     with serve_in_thread(create_app({"seed": 1})) as server:
         started = time.perf_counter()
