@@ -9,6 +9,7 @@ stream, so the same seed and the same sequence of sends give the same deliveries
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 from typing import Any
 
@@ -66,6 +67,7 @@ class SmsFaults(_Model):
 #: Uniform draws per message: failed, drop, undelivered, delay, reorder, duplicate, one spare (kept so
 #: the streams stay where they always were), the delay's lag and the reorder's shuffle.
 DRAWS = 9
+_RECIP_BPF = 2.0**-53  # random.RECIP_BPF
 
 
 def _stream(faults: SmsFaults, number: int, fallback: random.Random) -> random.Random:
@@ -80,6 +82,11 @@ def draws_for(faults: SmsFaults, number: int, fallback: random.Random) -> list[f
     message number when the faults are seeded, else from ``fallback`` (every draw happens, so
     streams stay aligned)."""
     rng = _stream(faults, number, fallback)
+    if type(rng) is random.SystemRandom:
+        # What SystemRandom.random() does per draw (7 bytes of os.urandom, 53 bits), from one read
+        # of the OS generator instead of nine: the same distribution, a ninth of the system calls.
+        block = os.urandom(7 * DRAWS)
+        return [(int.from_bytes(block[i:i + 7]) >> 3) * _RECIP_BPF for i in range(0, 7 * DRAWS, 7)]
     return [rng.random() for _ in range(DRAWS)]
 
 
