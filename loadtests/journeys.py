@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 
 import requests
 
+from simulator.device.phone_http import PhoneSession
 from simulator.journey.connections import SharedConnections
 from simulator.journey.events import JourneyRun, StepEvent
 from simulator.journey.personas import Persona
@@ -114,10 +115,7 @@ class JourneyDriver:
         self.targets = spec.targets()
         self.rng = rng or random.Random()
         self.connections = SharedConnections() if settings.reuse_connections else None
-        self.http = requests.Session()
-        self.http.trust_env = False
-        if self.connections is not None:
-            self.connections.mount_on(self.http)
+        self.http = PhoneSession(self.connections)
 
     def close(self) -> None:
         self.http.close()

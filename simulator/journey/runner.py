@@ -36,7 +36,8 @@ from simulator.device.onboarding_client import (
     OnboardingError,
     VerificationState,
 )
-from simulator.device.powerauth_sdk import PowerAuthSDK, PowerAuthSdkError
+from simulator.device.phone_http import ConnectionPool, PhoneResponse, PhoneSession
+from simulator.device.powerauth_sdk import PowerAuthSDK, PowerAuthSdkError, RequestsTransport
 from simulator.powerauth.status_blob import ActivationStatus
 
 from .connections import SharedConnections
@@ -71,49 +72,40 @@ class JourneyOptions:
 
 
 class _Recorder:
-    """A ``requests`` response hook that files each call under the step running now."""
+    """A response hook that files each call under the step running now."""
 
     def __init__(self) -> None:
         self.step: StepEvent | None = None
 
-    def hook(self, response: requests.Response, *_args: Any, **_kwargs: Any) -> None:
+    def hook(self, response: PhoneResponse) -> None:
         if self.step is not None:
             request = response.request
-            self.step.calls.append(CallRecord(str(request.method), str(request.url), response.status_code,
+            self.step.calls.append(CallRecord(request.method, request.url, response.status_code,
                                               response.elapsed.total_seconds() * 1000))
-
-    def attach(self, http: requests.Session, session: str) -> requests.Session:
-        http.headers[SESSION_HEADER] = session
-        http.hooks["response"].append(self.hook)
-        return http
 
 
 class _Journey:
     """One phone going through the 11 steps for one persona."""
 
     def __init__(self, targets: Targets, persona: Persona, world: ClientWorld, session: str,
-                 options: JourneyOptions, recorder: _Recorder,
-                 connections: SharedConnections | None = None) -> None:
+                 options: JourneyOptions, recorder: _Recorder, pool: ConnectionPool) -> None:
         self.targets, self.persona, self.world, self.options = targets, persona, world, options
 
-        def attach(http: requests.Session) -> requests.Session:
-            if connections is not None:
-                connections.mount_on(http)
-            return recorder.attach(http, session)
+        def http() -> PhoneSession:
+            phone = PhoneSession(pool, on_response=recorder.hook)
+            phone.headers[SESSION_HEADER] = session
+            return phone
 
         # A journey never moves a party's virtual clock, so the phone keeps its one time sync as the
         # mobile SDK does, instead of asking the server's time before each reuse of a temporary key.
-        self.sdk = PowerAuthSDK(world.config, world.storage, targets.wultra, session=session,
-                                resync_before_key_reuse=False)
-        attach(self.sdk.transport.http)
-        self.onboarding = OnboardingClient(targets.wultra, world.app, session=session,
-                                           http=attach(requests.Session()),
+        transport = RequestsTransport(targets.wultra, session=session, http=http())
+        self.sdk = PowerAuthSDK(world.config, world.storage, transport, resync_before_key_reuse=False)
+        self.onboarding = OnboardingClient(targets.wultra, world.app, session=session, http=http(),
                                            encryptors=self.sdk.application_encryptor)
-        self.inbox = SmsInbox(targets.sms_gateway, world.person.phone_number, http=attach(requests.Session()))
+        self.inbox = SmsInbox(targets.sms_gateway, world.person.phone_number, http=http())
         self.face = FaceSdk(targets.biometry, world.face_identity, behaviour=_SDK_FACE[persona.face],
-                            other_identity=f"impostor-of-{world.face_identity}",
-                            http=attach(requests.Session()))
-        self.back_office = attach(requests.Session())
+                            other_identity=f"impostor-of-{world.face_identity}", http=http())
+        self.back_office = http()
         self.otp = ""
         self.typed = 0
         self.code: tuple[str, str | None] = ("", None)
@@ -302,22 +294,23 @@ def run_journey(
 ) -> JourneyRun:
     """Arrange the persona's world, then run the 11 steps until one fails; ``on_step`` sees each event.
 
-    ``connections``: a pool kept alive across this client's journeys (see :class:`SharedConnections`).
+    ``connections``: a pool kept alive across this client's journeys (see :class:`SharedConnections`);
+    without one the journey's connections are its own, closed at its end.
     """
     session = session or _session_name(persona, seed)
     run = JourneyRun(persona=persona.name, seed=seed, session=session,
                      expected_failure=persona.expected_failure)
     recorder = _Recorder()
-    with requests.Session() as arrange_http:
-        arrange_http.trust_env = False
-        arrange_http.headers[SESSION_HEADER] = session
-        if connections is not None:
-            connections.mount_on(arrange_http)
-        try:
-            world = arrange(targets, persona, seed, session, arrange_http)
-        except (ArrangeError, requests.RequestException, PowerAuthSdkError) as exc:
-            raise ArrangeError(f"could not set up the world before step 1: {exc}") from exc
-    journey = _Journey(targets, persona, world, session, options or JourneyOptions(), recorder, connections)
+    pool = connections if connections is not None else ConnectionPool()
+    arrange_http = PhoneSession(pool)
+    arrange_http.headers[SESSION_HEADER] = session
+    try:
+        world = arrange(targets, persona, seed, session, arrange_http)
+    except (ArrangeError, requests.RequestException, PowerAuthSdkError) as exc:
+        if connections is None:
+            pool.close()
+        raise ArrangeError(f"could not set up the world before step 1: {exc}") from exc
+    journey = _Journey(targets, persona, world, session, options or JourneyOptions(), recorder, pool)
     try:
         for number in range(1, 12):
             with _timed(run, number, recorder, on_step) as event:
@@ -335,4 +328,6 @@ def run_journey(
         run.activation_id = journey.sdk.activation_id or ""
     finally:
         journey.close()
+        if connections is None:
+            pool.close()
     return run

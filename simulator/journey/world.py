@@ -15,14 +15,13 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-import requests
-
 from mocks.bank.models import Customer
 from mocks.biometry.documents.trust import seeded_csca
 from simulator.device.camera import CaptureConditions, DocumentCamera, DocumentPhoto, DocumentType
 from simulator.device.nfc import ChipEvidence, NfcReader
 from simulator.device.onboarding_client import AppCredentials
-from simulator.device.powerauth_sdk import DeviceStorage, PowerAuthConfig, PowerAuthSDK
+from simulator.device.phone_http import PhoneSession
+from simulator.device.powerauth_sdk import DeviceStorage, PowerAuthConfig, PowerAuthSDK, RequestsTransport
 from simulator.identity.chip.chip import VirtualChip
 from simulator.identity.chip.forgery import swap_portrait
 from simulator.identity.chip.issuance import issue_chip
@@ -33,7 +32,6 @@ from simulator.identity.mrz import td3_lines
 from simulator.identity.people import Person, generate_person
 from simulator.powerauth.codec import b64decode
 
-from .connections import shared_with
 from .personas import DocumentChoice, DocumentFault, Persona
 
 __all__ = [
@@ -101,7 +99,7 @@ def person_for(persona: Persona, seed: int) -> Person:
 class _Rest:
     """The PowerAuth Server REST API, as the bank's back office calls it."""
 
-    def __init__(self, base_url: str, http: requests.Session) -> None:
+    def __init__(self, base_url: str, http: PhoneSession) -> None:
         self.base = base_url.rstrip("/") + "/powerauth-java-server/rest/v3"
         self.http = http
 
@@ -128,7 +126,7 @@ def _application(rest: _Rest, application_id: str) -> tuple[str, str, bytes]:
     return version["applicationKey"], version["applicationSecret"], b64decode(detail["masterPublicKey"])
 
 
-def _register_client(targets: Targets, http: requests.Session, person: Person) -> str:
+def _register_client(targets: Targets, http: PhoneSession, person: Person) -> str:
     customer = Customer.from_person(person).to_record()
     if targets.bank_admin:
         headers = {"X-Admin-Token": targets.admin_token} if targets.admin_token else {}
@@ -144,8 +142,8 @@ def _old_phone(rest: _Rest, targets: Targets, config: PowerAuthConfig, user_id: 
     """The client's phone, activated long ago; BLOCKED now unless the persona keeps it ACTIVE."""
     init = rest.ok("/activation/init", {"applicationId": targets.application_id, "userId": user_id})
     storage = DeviceStorage()
-    sdk = PowerAuthSDK(config, storage, targets.wultra, session=session)
-    shared_with(rest.http, sdk.transport.http, targets.wultra)
+    transport = RequestsTransport(targets.wultra, session=session, http=PhoneSession(rest.http.pool))
+    sdk = PowerAuthSDK(config, storage, transport)
     try:
         sdk.create_activation(init["activationCode"], signature=init["activationSignature"], name="old phone")
         sdk.persist_activation(OLD_PIN)
@@ -191,7 +189,7 @@ def _evidence(persona: Persona, person: Person, seed: int) -> tuple[list[Documen
 
 
 def arrange(targets: Targets, persona: Persona, seed: int, session: str,
-            http: requests.Session) -> ClientWorld:
+            http: PhoneSession) -> ClientWorld:
     """Set up the world the persona starts in (see the module docstring)."""
     rest = _Rest(targets.wultra, http)
     key, secret, master = _application(rest, targets.application_id)

@@ -53,7 +53,12 @@ def enrollment_base_url(url: str) -> str:
 
 
 class RequestsTransport:
-    """:class:`Transport` over ``requests``, with timeouts and the optional ``X-Sim-Session`` header."""
+    """:class:`Transport` over ``requests``, with timeouts and the optional ``X-Sim-Session`` header.
+
+    ``http``: the session to send with instead of a new ``requests.Session`` - anything with its
+    ``headers`` and ``post`` (a load generator's phones pass a
+    :class:`simulator.device.phone_http.PhoneSession`, the same wire for less CPU).
+    """
 
     def __init__(
         self,
@@ -61,10 +66,11 @@ class RequestsTransport:
         *,
         session: str | None = None,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        http: Any = None,
     ) -> None:
         self.base_url = enrollment_base_url(base_url)
         self.timeout = timeout
-        self.http = requests.Session()
+        self.http = http if http is not None else requests.Session()
         self.http.trust_env = False
         if session is not None:
             self.http.headers[SESSION_HEADER] = session

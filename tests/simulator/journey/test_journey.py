@@ -141,7 +141,7 @@ def test_journeys_sharing_a_pool_end_as_they_must_and_borrow_its_connections(sta
             _fast_sms(stack.urls["sms-gateway"], session)
             run = run_journey(targets, who, seed=SEED, session=session, options=FAST, connections=pool)
             assert run.as_expected, run.failed_step
-        ports = {key.key_port for key in list(pool.poolmanager.pools.keys())}
+        ports = {port for _scheme, _host, port in pool.origins()}
         party_ports = {int(url.rsplit(":", 1)[1]) for url in stack.urls.values()}
         assert party_ports - {int(stack.urls["bank"].rsplit(":", 1)[1])} <= ports <= party_ports
     finally:
