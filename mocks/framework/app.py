@@ -18,7 +18,6 @@ can build as many independent apps as it needs.
 from __future__ import annotations
 
 import difflib
-import functools
 import logging
 import time
 from collections.abc import Mapping
@@ -32,14 +31,23 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .admin import ADMIN_PREFIX, create_admin_blueprint
 from .config import MockConfig, PartySpec
-from .errors import MAX_BODY_CONFIG_KEY, MockError, problem_envelope, read_body, validation_error_from
+from .errors import (
+    JOURNAL_SECRETS_CONFIG_KEY,
+    MAX_BODY_CONFIG_KEY,
+    PARSED_BODY_KEY,
+    MockError,
+    journal_secrets,
+    problem_envelope,
+    read_body,
+    validation_error_from,
+)
 from .faults import reset_connection_response
 from .isolation import DEFAULT_SESSION, InvalidSessionError, resolve_session
 from .journal import Exchange, capture_body
 from .redact import redact_environ_headers, redact_pairs
 from .runtime import EXTENSION_KEY, MockRuntime, current_runtime
 
-__all__ = ["create_mock_app", "render_error"]
+__all__ = ["JOURNAL_SECRETS_CONFIG_KEY", "create_mock_app", "render_error"]
 
 log = logging.getLogger(__name__)
 
@@ -195,21 +203,6 @@ def _begin_request() -> WerkzeugResponse | None:
     return None
 
 
-#: Flask config key: lower-case body field names this party's journal masks besides the usual secrets.
-JOURNAL_SECRETS_CONFIG_KEY = "RSIM_JOURNAL_SECRET_FIELDS"
-
-
-def _journal_secrets() -> frozenset[str]:
-    names = current_app.config.get(JOURNAL_SECRETS_CONFIG_KEY)
-    return _lowered(tuple(names)) if names else frozenset()
-
-
-@functools.lru_cache(maxsize=64)
-def _lowered(names: tuple[object, ...]) -> frozenset[str]:
-    """The set built once per distinct setting (read for every journaled request)."""
-    return frozenset(str(n).lower() for n in names)
-
-
 def _request_body_for_journal(req: Request, limit: int, max_bytes: int, secrets: frozenset[str]) -> Any:
     length = req.content_length
     if length is not None and length > max_bytes:
@@ -218,6 +211,9 @@ def _request_body_for_journal(req: Request, limit: int, max_bytes: int, secrets:
         raw = read_body()
     except RequestEntityTooLarge:
         return f"<body over the {max_bytes}-byte limit, not read>"
+    parsed = getattr(g, PARSED_BODY_KEY, None)  # what parse_body made of these very bytes, if it ran
+    if parsed is not None and parsed[0] is raw:
+        return capture_body(raw, req.mimetype, limit, extra_secrets=secrets, redacted=parsed[1])
     return capture_body(raw, req.mimetype, limit, extra_secrets=secrets)
 
 
@@ -228,7 +224,7 @@ def _finish_request(response: Response) -> Response:
         return response
     runtime = current_runtime()
     limit = runtime.journal.body_limit
-    secrets = _journal_secrets()
+    secrets = journal_secrets()
     exchange.request_body = _request_body_for_journal(request._get_current_object(),  # type: ignore[attr-defined]
                                                       limit, runtime.config.max_request_bytes, secrets)
     if getattr(ctx, "mock_reset", None):

@@ -15,16 +15,20 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
-from flask import current_app, request
+from flask import current_app, g, request
 from pydantic import BaseModel, BeforeValidator, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from .redact import redact_json
+
 __all__ = [
+    "JOURNAL_SECRETS_CONFIG_KEY",
     "KIND_STATUS",
     "Base64Str",
     "ErrorEnvelope",
@@ -35,6 +39,7 @@ __all__ = [
     "RequestValidationError",
     "UnsupportedMediaTypeError",
     "decode_base64",
+    "journal_secrets",
     "parse_body",
     "problem_envelope",
     "read_body",
@@ -191,6 +196,25 @@ def validation_error_from(exc: ValidationError, *, prefix: str = "") -> RequestV
 #: so a chunked body that reaches the limit can be told apart from one that exceeds it).
 MAX_BODY_CONFIG_KEY = "RSIM_MAX_REQUEST_BYTES"
 
+#: Flask config key: lower-case body field names this party's journal masks besides the usual secrets.
+JOURNAL_SECRETS_CONFIG_KEY = "RSIM_JOURNAL_SECRET_FIELDS"
+
+
+def journal_secrets() -> frozenset[str]:
+    """The extra secret field names of the current app's journal (see ``JOURNAL_SECRETS_CONFIG_KEY``)."""
+    names = current_app.config.get(JOURNAL_SECRETS_CONFIG_KEY)
+    return _lowered(tuple(names)) if names else frozenset()
+
+
+@functools.lru_cache(maxsize=64)
+def _lowered(names: tuple[object, ...]) -> frozenset[str]:
+    """The set built once per distinct setting (read for every journaled request)."""
+    return frozenset(str(n).lower() for n in names)
+
+
+#: ``flask.g`` attribute: (body bytes, redacted parsed body) left by :func:`parse_body` for the journal.
+PARSED_BODY_KEY = "mock_parsed_body"
+
 
 def read_body() -> bytes:
     """The request body, or 413 when it exceeds the mock's limit (with or without Content-Length)."""
@@ -228,6 +252,9 @@ def parse_body(model: type[M]) -> M:
         raise MalformedJsonError(f"malformed JSON{where}: {reason}") from None
     except RecursionError:
         raise MalformedJsonError("malformed JSON: nested too deeply") from None
+    if getattr(g, "mock_exchange", None) is not None:
+        # The journal needs this very parse (redacted now: the handler never sees this copy).
+        setattr(g, PARSED_BODY_KEY, (raw, redact_json(data, extra=journal_secrets())))
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -25,6 +25,7 @@ __all__ = [
 
 SESSION_HEADER = "X-Sim-Session"
 DEFAULT_SESSION = "default"
+_SESSION_ENVIRON_KEY = "HTTP_" + SESSION_HEADER.upper().replace("-", "_")
 MAX_SESSION_LENGTH = 64
 _SESSION_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 
@@ -50,7 +51,7 @@ def validate_session(key: object) -> str:
 
 def resolve_session() -> str:
     """Read and validate the isolation key of the current request (header absent → ``default``)."""
-    raw = request.headers.get(SESSION_HEADER)
+    raw = request.environ.get(_SESSION_ENVIRON_KEY)  # what request.headers.get(SESSION_HEADER) reads
     if raw is None:
         return DEFAULT_SESSION
     return validate_session(raw.strip())

@@ -127,27 +127,44 @@ class JournalQuery:
 
 #: The compact form the journal compares with its limit (one encoder, built once).
 _COMPACT = json.JSONEncoder(separators=(",", ":"))
+#: How many characters of the compact encoding of a parsed and redacted body one byte of the body
+#: can become at most: a DEL in a string (1 byte) becomes ``\u007f`` (6); a masked one-digit value
+#: ``0`` becomes ``"***"`` (5); ``1e15`` becomes ``1000000000000000.0`` (4.5 per byte); a non-ASCII
+#: character (2-4 bytes) becomes one or two ``\uXXXX`` (3 per byte); everything else keeps its length
+#: or shrinks (whitespace, escapes, duplicate keys).  So a body of at most ``limit / 6`` bytes is kept
+#: as a value without encoding it.
+_MAX_GROWTH = 6
 #: Strings longer than this are spliced into a long body's journal text rather than re-encoded.
 _SPLICE_MIN = 512
 _PLACEHOLDER_RE = re.compile(r"\\u0000(\d+)")
 
 
+_UNSET: Any = object()
+
+
 def capture_body(raw: bytes, mimetype: str | None, limit: int = DEFAULT_BODY_LIMIT, *,
-                 extra_secrets: frozenset[str] = frozenset()) -> Any:
+                 extra_secrets: frozenset[str] = frozenset(), redacted: Any = _UNSET) -> Any:
     """A journal-safe form of a body: redacted JSON value, redacted form dict, or a truncated string.
 
     A JSON body whose redacted serialisation fits ``limit`` is kept as a JSON value (handy for
     assertions); anything longer becomes its serialisation cut at ``limit`` with a marker.
+    ``redacted``: ``redact_json(json.loads(raw), extra=extra_secrets)`` when the caller already has
+    it (the request's own parse), so a JSON body is not parsed twice.
     """
     if not raw:
         return None
     mime = (mimetype or "").lower()
     text: str
     if mime == "application/json" or mime.endswith("+json"):
-        try:
-            value = redact_json(json.loads(raw), extra=extra_secrets)
-        except (ValueError, RecursionError):
-            return _truncate(_as_text(raw), limit, note="malformed JSON")
+        if redacted is not _UNSET:
+            value = redacted
+        else:
+            try:
+                value = redact_json(json.loads(raw), extra=extra_secrets)
+            except (ValueError, RecursionError):
+                return _truncate(_as_text(raw), limit, note="malformed JSON")
+        if len(raw) * _MAX_GROWTH <= limit:
+            return value  # its encoding cannot exceed the limit: no need to encode it to know
         if len(raw) > limit and _plain_strings(raw):
             spliced = _spliced_text(value, limit)
             if spliced is not None:

@@ -254,3 +254,35 @@ def test_redact_headers_keeps_harmless_ones() -> None:
     out = redact_headers([("Content-Type", "application/json"), ("Cookie", "a=b"),
                           ("X-PowerAuth-Authorization", "x")])
     assert out == {"Content-Type": "application/json", "Cookie": MASK, "X-PowerAuth-Authorization": MASK}
+
+
+def test_a_body_parsed_by_the_handler_is_journaled_as_received() -> None:
+    """The journal reuses the handler's parse of the body, redacted before the handler gets it: what
+    the handler does with its model later never shows in the journal."""
+    from flask import Blueprint, jsonify
+    from pydantic import BaseModel
+
+    from mocks.framework import PartySpec, create_mock_app, parse_body
+    from mocks.framework.runtime import EXTENSION_KEY
+
+    class Body(BaseModel):
+        pin: str
+        extra: Any = None
+
+    bp = Blueprint("parse", __name__)
+
+    @bp.post("/parse")
+    def parse() -> Any:
+        body = parse_body(Body)
+        body.extra["seen"] = True  # a model field of type Any is the parsed object itself
+        return jsonify({"ok": True})
+
+    app = create_mock_app(PartySpec(name="p", blueprints=(bp,)), {"session_idle_timeout": 0})
+    long_body = json.dumps({"pin": "1234", "extra": {"name": "x", "otp": "99"}, "image": "QUJD" * 2000})
+    short_body = json.dumps({"pin": "1234", "extra": {"a": [1, 2]}})
+    client = app.test_client()
+    for raw in (long_body.encode(), short_body.encode()):
+        assert client.post("/parse", data=raw, content_type="application/json").status_code == 200
+        entry = app.extensions[EXTENSION_KEY].journal.search()[-1]
+        assert entry.request_body == capture_body(raw, "application/json")
+        assert "seen" not in json.dumps(entry.request_body) and "1234" not in json.dumps(entry.request_body)
