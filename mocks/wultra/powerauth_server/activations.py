@@ -244,13 +244,15 @@ def open_layer2(
 
 
 def bind_device(
-    activation_id: str, opened: OpenedRequest, layer2: ActivationLayer2Request, *, activate: bool
+    record: Record, opened: OpenedRequest, layer2: ActivationLayer2Request, *, activate: bool
 ) -> tuple[Record, Record]:
     """CREATED → PENDING_COMMIT (or ACTIVE): store the device key and answer layer 2.
 
-    Returns the updated activation and the encrypted layer-2 response fields.
+    ``record`` is the activation as the caller just read it (its server key pair is fixed at init;
+    the state is checked again in the atomic update).  Returns the updated activation and the
+    encrypted layer-2 response fields.
     """
-    record = get(activation_id)
+    activation_id = record["activationId"]
     server_key = private_key_from_bytes(b64decode(record["serverPrivateKey"]))
     server_public = server_key.public_key()
     device_key = public_key_from_bytes(layer2.device_public_key)
@@ -302,7 +304,7 @@ def prepare_activation(
     if expected_otp is not None and layer2.activation_otp != expected_otp:
         _count_otp_failure(record["activationId"])
         raise ActivationOtpMismatchError("activation OTP does not match")
-    return bind_device(record["activationId"], opened, layer2,
+    return bind_device(record, opened, layer2,
                        activate=record["commitPhase"] == "ON_KEY_EXCHANGE")
 
 
@@ -328,7 +330,7 @@ def create_activation(
     record = init_activation(user_id=user_id, application_id=application_id, expire_at=expire_at,
                              max_failure_count=max_failure_count, commit_phase="ON_COMMIT",
                              activation_otp=activation_otp)
-    return bind_device(record["activationId"], opened, layer2, activate=False)
+    return bind_device(record, opened, layer2, activate=False)
 
 
 def _count_otp_failure(activation_id: str) -> Record:
