@@ -240,10 +240,23 @@ def _patch(work: np.ndarray, c: _Candidate, half_w: int, half_h: int) -> np.ndar
     return p / n if n > 1e-6 else None
 
 
-def _mirror_similarity(work: np.ndarray, left: _Candidate, right: _Candidate, eye_w: float) -> float:
-    """NCC of the left eye's surroundings with the mirrored right eye's: faces are symmetric."""
+def _mirror_similarity(work: np.ndarray, left: _Candidate, right: _Candidate, eye_w: float,
+                       patches: dict[tuple[int, int, int], np.ndarray | None] | None = None) -> float:
+    """NCC of the left eye's surroundings with the mirrored right eye's: faces are symmetric.
+
+    ``patches`` memoises the normalised patches of one search (a candidate takes part in many
+    pairs, mostly at one patch size)."""
     half_w, half_h = math.ceil(0.8 * eye_w), math.ceil(0.6 * eye_w)
-    pl, pr = _patch(work, left, half_w, half_h), _patch(work, right, half_w, half_h)
+
+    def patch(c: _Candidate) -> np.ndarray | None:
+        if patches is None:
+            return _patch(work, c, half_w, half_h)
+        key = (id(c), half_w, half_h)
+        if key not in patches:
+            patches[key] = _patch(work, c, half_w, half_h)
+        return patches[key]
+
+    pl, pr = patch(left), patch(right)
     if pl is None or pr is None:
         return 0.0
     return float((pl * pr[:, ::-1]).sum())
@@ -252,6 +265,7 @@ def _mirror_similarity(work: np.ndarray, left: _Candidate, right: _Candidate, ey
 def _best_pair(work: np.ndarray, cands: list[_Candidate]) -> tuple[_Candidate, _Candidate, float] | None:
     width = work.shape[1]
     best: tuple[_Candidate, _Candidate, float] | None = None
+    patches: dict[tuple[int, int, int], np.ndarray | None] = {}  # candidates outlive it: ids stay valid
     for i, p in enumerate(cands):
         for q in cands[i + 1:]:
             left, right = (p, q) if p.x < q.x else (q, p)
@@ -264,7 +278,7 @@ def _best_pair(work: np.ndarray, cands: list[_Candidate]) -> tuple[_Candidate, _
             if not 0.12 <= eye_w / dx <= 0.55:
                 continue
             # Head roll up to ~9 degrees is normal; only steeper pairs are penalised.
-            score = (p.score + q.score + 0.5 * _mirror_similarity(work, left, right, eye_w)
+            score = (p.score + q.score + 0.5 * _mirror_similarity(work, left, right, eye_w, patches)
                      - 2.0 * max(0.0, abs(dy) / dx - 0.15))
             if best is None or score > best[2]:
                 best = (left, right, score)

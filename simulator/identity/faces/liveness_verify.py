@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from scipy.ndimage import uniform_filter
 
+from .arrays import median
 from .errors import InvalidImageError
 from .eyes import EyePair, locate_eyes
 from .imageio import decode_rgb8, to_grey
@@ -122,8 +123,8 @@ def _regions(ambient: np.ndarray, lit: list[np.ndarray], eyes: EyePair | None) -
         sample = band & (su >= 0.25) & (su <= 0.6)
         if int(sample.sum()) < 10:
             return None
-        ref_c = np.median(chroma[sample], axis=0)
-        ref_b = float(np.median(total[sample]))
+        ref_c = median(chroma[sample], axis=0)
+        ref_b = float(median(total[sample]))
         diff = chroma - ref_c
         skin |= (su > 0) & (np.sqrt(diff[:, :, 0] ** 2 + diff[:, :, 1] ** 2) < 0.02) \
             & (total > 0.78 * ref_b) & (total < 1.3 * ref_b)
@@ -252,8 +253,8 @@ class LivenessVerifier:
             amplitudes.append(amp)
             ratios.append(amp / amp_out if amp_out > 1e-3 else math.inf)
         matched = sum(a == b for a, b in zip(names, challenge.colours, strict=True))
-        amp_med = float(np.median(amplitudes))
-        ratio_med = float(np.median(ratios))
+        amp_med = float(median(np.asarray(amplitudes)))
+        ratio_med = float(median(np.asarray(ratios)))
         signals: dict[str, Any] = {
             "amplitude_median": round(amp_med, 4), "depth_ratio_median": round(ratio_med, 4),
             "slots_matched": matched, "slots_total": len(challenge.colours), "decoded": names,

@@ -25,8 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
-from scipy.ndimage import binary_erosion, gaussian_filter
+from scipy.ndimage import gaussian_filter
 
+from .arrays import erode_cross, median
 from .eyes import EyePair
 
 CROP_W = 96
@@ -98,13 +99,13 @@ def skin_mask(rgb: np.ndarray) -> np.ndarray:
     chroma = rgb[:, :, :2] / total[:, :, None]
     mask = np.zeros(total.shape, dtype=bool)
     for cols, half in ((_LEFT_CHEEK, slice(0, CROP_W // 2)), (_RIGHT_CHEEK, slice(CROP_W // 2, CROP_W))):
-        ref_c = np.median(chroma[_ROWS, cols].reshape(-1, 2), axis=0)
-        ref_b = float(np.median(total[_ROWS, cols]))
+        ref_c = median(chroma[_ROWS, cols].reshape(-1, 2), axis=0)
+        ref_b = float(median(total[_ROWS, cols].reshape(-1)))
         diff = chroma[:, half] - ref_c
         dist = np.sqrt(diff[:, :, 0] ** 2 + diff[:, :, 1] ** 2)
         tot = total[:, half]
         mask[:, half] = (dist < 0.03) & (tot > 0.74 * ref_b) & (tot < 1.35 * ref_b)
-    return binary_erosion(mask, iterations=1)
+    return erode_cross(mask)
 
 
 def descriptor(face: AlignedFace) -> tuple[np.ndarray, np.ndarray]:
