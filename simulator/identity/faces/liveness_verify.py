@@ -170,7 +170,8 @@ def _reflecting_half_width(ambient: np.ndarray, lit: np.ndarray, bg_gains: np.nd
     counts = np.bincount(idx, minlength=len(bins) + 1)
     sums = np.bincount(idx, weights=refl, minlength=len(bins) + 1)
     profile = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
-    centre = float(np.nanmedian(profile[1:7]))
+    known = profile[1:7][~np.isnan(profile[1:7])]
+    centre = float(median(known)) if len(known) else math.nan  # np.nanmedian's value
     if not centre > 0.05 * max(1, len(lit)):
         return 1.0
     for i in range(11, len(bins) + 1):
@@ -187,8 +188,10 @@ def _region_weights(regions: _Regions) -> np.ndarray:
 
 def _means(crop: np.ndarray, background: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Mean colour of the inner face, the outer ring and the background (rows, in that order)."""
-    face = weights @ crop.reshape(-1, 3)
-    return np.vstack([face, background]).astype(np.float64)
+    out = np.empty((3, 3), np.float64)
+    out[:2] = weights @ crop.reshape(-1, 3)
+    out[2] = background
+    return out
 
 
 @dataclass(frozen=True)
@@ -239,10 +242,10 @@ class LivenessVerifier:
         if regions is None:
             return LivenessResult(False, FACE_NOT_FOUND, {})
         weights = _region_weights(regions)
-        base = _means(regions.crops[0], regions.backgrounds[0], weights)
+        base = np.maximum(_means(regions.crops[0], regions.backgrounds[0], weights), 1e-3)
         amplitudes, ratios, names = [], [], []
         for crop, background in zip(regions.crops[1:], regions.backgrounds[1:], strict=True):
-            means = _means(crop, background, weights) / np.maximum(base, 1e-3)
+            means = _means(crop, background, weights) / base
             v_in = means[0] / means[2] - 1.0
             v_out = means[1] / means[2] - 1.0
             k = int(np.argmax(_PALETTE_UNIT @ v_in))
