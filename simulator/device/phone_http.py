@@ -5,8 +5,9 @@ spends about twice the CPU of the HTTP exchange itself preparing each call (hook
 lookups in the environment, header merging, URL re-parsing).  :class:`PhoneSession` sends the same
 wire - the same request line, the same headers in the same order (``requests``' defaults, then the
 session's, then the call's; ``Content-Length``, and ``Content-Type`` for a JSON body), the same JSON
-bytes (``json.dumps(obj, allow_nan=False)``) - over :mod:`http.client` connections that a
-:class:`ConnectionPool` keeps alive per origin.  It offers the subset of ``requests.Session`` the
+bytes (``json.dumps(obj, allow_nan=False)``) - over plain sockets that a :class:`ConnectionPool`
+keeps alive per origin, reading the answers with a minimal HTTP/1.1 reader (:class:`Connection`)
+instead of :mod:`http.client`'s e-mail header parser.  It offers the subset of ``requests.Session`` the
 phone's SDKs use (``headers``, ``request``/``get``/``post``/``put``/``delete`` with ``params``,
 ``data``, ``json``, ``headers`` and ``timeout``; ``close``), answers with :class:`PhoneResponse`
 (``status_code``, ``content``, ``text``, ``json()``, ``headers``, ``elapsed`` …) and raises
@@ -23,7 +24,6 @@ began.  Environment proxies and ``.netrc`` are never consulted (the parties are 
 from __future__ import annotations
 
 import datetime as dt
-import http.client
 import json as _json
 import socket
 import ssl
@@ -38,14 +38,23 @@ from requests.structures import CaseInsensitiveDict
 from requests.utils import default_headers
 from urllib3.util.wait import wait_for_read
 
+try:
+    from urllib3.util.request import _get_default_user_agent as _urllib3_agent
+except ImportError:  # pragma: no cover - older urllib3
+    def _urllib3_agent() -> str:
+        return "python-urllib3"
+
 __all__ = ["ConnectionPool", "PhoneResponse", "PhoneSession"]
 
 #: Idle connections kept per origin (more concurrent calls open extra ones, closed after use).
 IDLE_PER_ORIGIN = 10
+_URLLIB3_AGENT = _urllib3_agent()
 #: What ``requests.Session`` starts with: User-Agent, Accept-Encoding, Accept, Connection.
 _DEFAULT_HEADERS: tuple[tuple[str, str], ...] = tuple(default_headers().items())
 
 Timeout = float | tuple[float | None, float | None] | None
+#: status, reason, headers, raw body, whether the connection stays open
+_Answer = tuple[int, str, CaseInsensitiveDict[str], bytes, bool]
 Origin = tuple[str, str, int]
 
 
@@ -99,6 +108,150 @@ class PhoneResponse:
                                      response=self)  # type: ignore[arg-type]
 
 
+class _Closed(Exception):
+    """The server closed the connection before any byte of the answer (``RemoteDisconnected``)."""
+
+
+class _WireError(Exception):
+    """The answer is not HTTP/1.x as this client reads it, or it broke off midway."""
+
+
+class Connection:
+    """One HTTP/1.1 connection: writes a request in one go and reads exactly one answer back.
+
+    The reader is the minimal HTTP/1.1 a JSON API needs: status line, headers, a body framed by
+    ``Content-Length``, by ``Transfer-Encoding: chunked`` or by the close of the connection;
+    interim ``1xx`` answers are skipped.
+    """
+
+    __slots__ = ("_buffer", "host", "sock")
+
+    def __init__(self, sock: socket.socket, host: str) -> None:
+        self.sock, self.host = sock, host
+        self._buffer = bytearray()
+
+    def close(self) -> None:
+        self.sock.close()
+
+    def is_dropped(self) -> bool:
+        """Whether the idle connection was closed by the server (or it sent something unasked)."""
+        if self._buffer:
+            return True
+        sock = self.sock
+        if isinstance(sock, ssl.SSLSocket):
+            return bool(wait_for_read(sock, timeout=0.0))
+        try:
+            sock.settimeout(0.0)
+            sock.recv(1, socket.MSG_PEEK)  # an answer (EOF or bytes) while idle: not reusable
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
+        return True
+
+    def _fill(self, at_start: bool) -> None:
+        try:
+            chunk = self.sock.recv(65536)
+        except ConnectionResetError:
+            chunk = b""
+        if not chunk:
+            if at_start and not self._buffer:
+                raise _Closed("the server closed the connection without an answer")
+            raise _WireError("the connection closed in the middle of the answer")
+        self._buffer += chunk
+
+    def _line(self, limit: int = 65536) -> bytes:
+        buffer = self._buffer
+        while (end := buffer.find(b"\r\n")) < 0:
+            if len(buffer) > limit:
+                raise _WireError("an answer line is too long")
+            self._fill(False)
+        line = bytes(buffer[:end])
+        del buffer[:end + 2]
+        return line
+
+    def _exactly(self, size: int) -> bytes:
+        while len(self._buffer) < size:
+            self._fill(False)
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        return data
+
+    def _head(self) -> tuple[str, int, str, list[tuple[str, str]]]:
+        buffer, first = self._buffer, True
+        while (end := buffer.find(b"\r\n\r\n")) < 0:
+            if len(buffer) > 65536:
+                raise _WireError("the answer's headers are too long")
+            self._fill(first)
+            first = False
+        head = bytes(buffer[:end]).decode("iso-8859-1")
+        del buffer[:end + 4]
+        status_line, *lines = head.split("\r\n")
+        version, _, rest = status_line.partition(" ")
+        code, _, reason = rest.partition(" ")
+        if not version.startswith("HTTP/1.") or len(code) != 3 or not code.isdigit():
+            raise _WireError(f"not an HTTP/1.x status line: {status_line[:80]!r}")
+        headers: list[tuple[str, str]] = []
+        for line in lines:
+            if line[:1] in (" ", "\t") and headers:  # obsolete folding: continues the previous value
+                name, value = headers[-1]
+                headers[-1] = (name, value + " " + line.strip())
+                continue
+            name, colon, value = line.partition(":")
+            if not colon:
+                raise _WireError(f"not a header line: {line[:80]!r}")
+            headers.append((name.strip(), value.strip()))
+        return version, int(code), reason.strip(), headers
+
+    def exchange(self, request: bytes, body: bytes | None, method: str) -> _Answer:
+        """Send the request and read its answer: status, reason, headers, raw body, keep-alive."""
+        self.sock.sendall(request + body if body and len(body) < 65536 else request)
+        if body and len(body) >= 65536:
+            self.sock.sendall(body)
+        while True:
+            version, status, reason, fields = self._head()
+            if status >= 200 or status == 101:
+                break
+        headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()
+        for name, value in fields:
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        connection = (headers.get("Connection") or "").lower()
+        keep_alive = "close" not in connection and (version != "HTTP/1.0" or "keep-alive" in connection)
+        if method == "HEAD" or status in (204, 304):
+            return status, reason, headers, b"", keep_alive
+        if "chunked" in (headers.get("Transfer-Encoding") or "").lower():
+            parts = []
+            while True:
+                size_text = self._line().split(b";", 1)[0].strip()
+                try:
+                    size = int(size_text, 16)
+                except ValueError as exc:
+                    raise _WireError(f"bad chunk size {size_text[:20]!r}") from exc
+                if size == 0:
+                    while self._line():  # trailers, up to the empty line
+                        pass
+                    break
+                parts.append(self._exactly(size))
+                if self._exactly(2) != b"\r\n":
+                    raise _WireError("a chunk does not end with CRLF")
+            return status, reason, headers, b"".join(parts), keep_alive and not self._buffer
+        length = headers.get("Content-Length")
+        if length is not None:
+            try:
+                size = int(length)
+            except ValueError as exc:
+                raise _WireError(f"bad Content-Length {length[:20]!r}") from exc
+            return status, reason, headers, self._exactly(size), keep_alive and not self._buffer
+        while True:  # framed by the close of the connection
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                break
+            self._buffer += chunk
+        data = bytes(self._buffer)
+        self._buffer.clear()
+        return status, reason, headers, data, False
+
+
 class ConnectionPool:
     """Idle kept-alive connections per origin (scheme, host, port), lent to one request at a time.
 
@@ -107,40 +260,40 @@ class ConnectionPool:
 
     def __init__(self, idle_per_origin: int = IDLE_PER_ORIGIN) -> None:
         self.idle_per_origin = idle_per_origin
-        self._idle: dict[Origin, list[http.client.HTTPConnection]] = {}
+        self._idle: dict[Origin, list[Connection]] = {}
         self._ssl: ssl.SSLContext | None = None
 
     def origins(self) -> set[Origin]:
         """The origins this pool has connected to."""
         return set(self._idle)
 
-    def connect(self, origin: Origin, connect_timeout: float | None) -> http.client.HTTPConnection:
+    def connect(self, origin: Origin, connect_timeout: float | None) -> Connection:
         """A new connection to ``origin`` (TLS verified against ``requests``' CA bundle for https)."""
         scheme, host, port = origin
-        conn: http.client.HTTPConnection
-        if scheme == "https":
-            if self._ssl is None:
-                self._ssl = ssl.create_default_context(cafile=requests.certs.where())
-            conn = http.client.HTTPSConnection(host, port, timeout=connect_timeout, context=self._ssl)
-        else:
-            conn = http.client.HTTPConnection(host, port, timeout=connect_timeout)
-        conn.connect()
-        conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return conn
+        sock = socket.create_connection((host, port), timeout=connect_timeout)
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if scheme == "https":
+                if self._ssl is None:
+                    self._ssl = ssl.create_default_context(cafile=requests.certs.where())
+                sock = self._ssl.wrap_socket(sock, server_hostname=host)
+        except BaseException:
+            sock.close()
+            raise
+        self._idle.setdefault(origin, [])
+        return Connection(sock, _host_header(origin))
 
-    def borrow(self, origin: Origin) -> http.client.HTTPConnection | None:
+    def borrow(self, origin: Origin) -> Connection | None:
         """An idle connection to ``origin`` the server has not closed, if any."""
         idle = self._idle.setdefault(origin, [])
         while idle:
             conn = idle.pop()
-            sock = conn.sock
-            # Readable while idle means the server closed it (or sent garbage): not reusable.
-            if sock is not None and not wait_for_read(sock, timeout=0.0):
+            if not conn.is_dropped():
                 return conn
             conn.close()
         return None
 
-    def give_back(self, origin: Origin, conn: http.client.HTTPConnection) -> None:
+    def give_back(self, origin: Origin, conn: Connection) -> None:
         idle = self._idle.setdefault(origin, [])
         if len(idle) < self.idle_per_origin:
             idle.append(conn)
@@ -152,6 +305,13 @@ class ConnectionPool:
         for idle in self._idle.values():
             while idle:
                 idle.pop().close()
+
+
+def _host_header(origin: Origin) -> str:
+    """``Host`` as http.client writes it: the port only when not the scheme's default."""
+    scheme, host, port = origin
+    name = f"[{host}]" if ":" in host else host
+    return name if port == (443 if scheme == "https" else 80) else f"{name}:{port}"
 
 
 def _split_timeout(timeout: Timeout) -> tuple[float | None, float | None]:
@@ -172,6 +332,25 @@ def _origin_and_target(url: str) -> tuple[Origin, str]:
     if parts.query:
         target += "?" + parts.query
     return (scheme, parts.hostname, port), target
+
+
+def _request_head(verb: str, target: str, host: str, wire: dict[str, str]) -> bytes:
+    """Request line and headers as urllib3 writes them: ``Host`` first (unless given), ``Accept-Encoding:
+    identity`` when none is given, ``User-Agent`` when none is given, then the headers in order."""
+    lines = [f"{verb} {target} HTTP/1.1"]
+    keys = {name.lower() for name in wire}
+    if "host" not in keys:
+        lines.append(f"Host: {host}")
+    if "accept-encoding" not in keys:
+        lines.append("Accept-Encoding: identity")
+    if "user-agent" not in keys:
+        lines.append(f"User-Agent: {_URLLIB3_AGENT}")
+    lines.extend(f"{name}: {value}" for name, value in wire.items())
+    lines.append("\r\n")
+    try:
+        return "\r\n".join(lines).encode("iso-8859-1")
+    except UnicodeEncodeError:  # http.client encodes header values as Latin-1 too
+        raise requests.exceptions.InvalidHeader("a header value is not Latin-1 text") from None
 
 
 def _decoded(body: bytes, encoding: str | None) -> bytes:
@@ -291,12 +470,11 @@ class PhoneSession:
             reused = conn is not None
             if conn is None:
                 conn = self._connect(origin, connect_timeout, url)
-            if conn.sock is not None:
-                conn.sock.settimeout(read_timeout)
+            request = _request_head(verb, target, conn.host, wire)
+            conn.sock.settimeout(read_timeout)
             try:
-                conn.request(verb, target, body=body, headers=wire)
-                raw = conn.getresponse()
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
+                status, reason, headers, content, keep_alive = conn.exchange(request, body, verb)
+            except (_Closed, ConnectionResetError, BrokenPipeError) as exc:
                 conn.close()
                 if reused:  # closed by the server as the request went out: once more, anew
                     conn = None
@@ -306,26 +484,16 @@ class PhoneSession:
                 conn.close()
                 raise requests.exceptions.ReadTimeout(f"{verb} {url}: read timed out ({read_timeout} s)") \
                     from exc
-            except (OSError, http.client.HTTPException) as exc:
+            except (OSError, _WireError) as exc:
                 conn.close()
                 raise requests.exceptions.ConnectionError(f"{verb} {url}: {exc}") from exc
-            try:
-                content = raw.read()
-            except TimeoutError as exc:
-                conn.close()
-                raise requests.exceptions.ReadTimeout(f"{verb} {url}: read timed out ({read_timeout} s)") \
-                    from exc
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                raise requests.exceptions.ChunkedEncodingError(f"{verb} {url}: {exc}") from exc
-            headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(raw.getheaders())
-            if raw.will_close:
-                conn.close()
-            else:
+            if keep_alive:
                 self.pool.give_back(origin, conn)
-            return raw.status, raw.reason, headers, _decoded(content, headers.get("Content-Encoding"))
+            else:
+                conn.close()
+            return status, reason, headers, _decoded(content, headers.get("Content-Encoding"))
 
-    def _connect(self, origin: Origin, connect_timeout: float | None, url: str) -> http.client.HTTPConnection:
+    def _connect(self, origin: Origin, connect_timeout: float | None, url: str) -> Connection:
         try:
             return self.pool.connect(origin, connect_timeout)
         except TimeoutError as exc:

@@ -206,3 +206,28 @@ def test_a_connection_close_answer_is_not_reused() -> None:
         assert srv.connections == 2
     finally:
         srv.close()
+
+
+@pytest.mark.parametrize("reply", [
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+    b"4;x=y\r\n{\"a\"\r\n3\r\n:1}\r\n0\r\nX-T: 1\r\n\r\n",
+    b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n{\"a\":1}",
+    b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{\"a\":1}",
+])
+def test_answers_framed_by_chunks_by_close_or_after_an_interim_answer_are_read_whole(reply: bytes) -> None:
+    srv = RawServer(lambda _request: reply, close_after=1)
+    try:
+        with PhoneSession() as http:
+            for _ in range(2):
+                assert http.get(srv.url + "/", timeout=5).json() == {"a": 1}
+    finally:
+        srv.close()
+
+
+def test_a_garbled_answer_is_a_connection_error() -> None:
+    srv = RawServer(lambda _request: b"SMTP ready\r\n\r\n")
+    try:
+        with PhoneSession() as http, pytest.raises(requests.ConnectionError):
+            http.get(srv.url + "/", timeout=5)
+    finally:
+        srv.close()
