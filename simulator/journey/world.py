@@ -10,6 +10,7 @@ is then false and the registry is left alone.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -31,6 +32,7 @@ from simulator.identity.faces.render import portrait_jpeg
 from simulator.identity.mrz import td3_lines
 from simulator.identity.people import Person, generate_person
 from simulator.powerauth.codec import b64decode
+from simulator.powerauth.vault import PIN_SALT_LENGTH, pin_key
 
 from .personas import DocumentChoice, DocumentFault, Persona
 
@@ -137,8 +139,20 @@ def _register_client(targets: Targets, http: PhoneSession, person: Person) -> st
     return str(customer["userId"])
 
 
+@lru_cache(maxsize=256)
+def _old_phone_pin(persona: Persona, seed: int) -> tuple[bytes, bytes]:
+    """The old phone's keychain salt and the key PBKDF2 derives from the old PIN with it, per client.
+
+    The old PIN is never typed in the journey (step 1 asks the status with the possession and
+    transport keys, then forgets the activation), and PBKDF2 was the set-up's dearest step; the
+    client's phone keeps one salt across load journeys instead of drawing one per journey.
+    """
+    salt = os.urandom(PIN_SALT_LENGTH)
+    return salt, pin_key(OLD_PIN, salt)
+
+
 def _old_phone(rest: _Rest, targets: Targets, config: PowerAuthConfig, user_id: str, session: str,
-               *, keep_active: bool) -> tuple[DeviceStorage, str]:
+               *, keep_active: bool, pin: tuple[bytes, bytes] | None = None) -> tuple[DeviceStorage, str]:
     """The client's phone, activated long ago; BLOCKED now unless the persona keeps it ACTIVE."""
     init = rest.ok("/activation/init", {"applicationId": targets.application_id, "userId": user_id})
     storage = DeviceStorage()
@@ -146,7 +160,7 @@ def _old_phone(rest: _Rest, targets: Targets, config: PowerAuthConfig, user_id: 
     sdk = PowerAuthSDK(config, storage, transport)
     try:
         sdk.create_activation(init["activationCode"], signature=init["activationSignature"], name="old phone")
-        sdk.persist_activation(OLD_PIN)
+        sdk.persist_activation(OLD_PIN, derived_pin=pin)
     finally:
         sdk.transport.close()
     rest.ok("/activation/commit", {"activationId": init["activationId"]})
@@ -200,7 +214,7 @@ def arrange(targets: Targets, persona: Persona, seed: int, session: str,
     storage, old_id = DeviceStorage(), ""
     if persona.known_client:
         storage, old_id = _old_phone(rest, targets, config, user_id, session,
-                                     keep_active=persona.activation_active)
+                                     keep_active=persona.activation_active, pin=_old_phone_pin(persona, seed))
     photos, chip = _evidence(persona, person, seed)
     return ClientWorld(person=person, user_id=user_id, config=config,
                        app=AppCredentials(key, secret, master, "3.2"), storage=storage,

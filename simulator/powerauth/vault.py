@@ -68,7 +68,12 @@ def pin_key(pin: str, salt: bytes) -> bytes:
 
 def protect_knowledge_key(pin: str, salt: bytes, knowledge_key: bytes) -> bytes:
     """Encrypt the knowledge key under the PIN (no padding: a wrong PIN cannot be detected locally)."""
-    return aes_cbc_nopad_encrypt(pin_key(pin, salt), ZERO_IV, knowledge_key)
+    return protect_knowledge_key_with(pin_key(pin, salt), knowledge_key)
+
+
+def protect_knowledge_key_with(derived_pin_key: bytes, knowledge_key: bytes) -> bytes:
+    """:func:`protect_knowledge_key` with the PIN key already derived (``pin_key(pin, salt)``)."""
+    return aes_cbc_nopad_encrypt(derived_pin_key, ZERO_IV, knowledge_key)
 
 
 def unlock_knowledge_key(pin: str, salt: bytes, protected: bytes) -> bytes:

@@ -39,7 +39,9 @@ from simulator.powerauth.signature import SignatureType, normalize_get_query
 from simulator.powerauth.vault import (
     decrypt_device_private_key,
     encrypt_device_private_key,
+    pin_key,
     protect_knowledge_key,
+    protect_knowledge_key_with,
     unlock_knowledge_key,
     unwrap_vault_key,
 )
@@ -284,17 +286,27 @@ class PowerAuthSDK:
                 raise ActivationSignatureError(str(exc)) from exc
         return code
 
-    def persist_activation(self, pin: str, *, enable_biometry: bool = False) -> None:
+    def persist_activation(
+        self, pin: str, *, enable_biometry: bool = False, derived_pin: tuple[bytes, bytes] | None = None
+    ) -> None:
         """Store the pending activation: knowledge key under the PIN, private key under the vault key.
 
         The vault key and the master secret are forgotten afterwards, as on a real phone.
+        ``derived_pin``: ``(salt, pin_key(pin, salt))`` already derived by the caller, for set-up
+        code that persists many phones of one client under one PIN (the derivation is PBKDF2's
+        10 000 rounds); the key is taken as given.  Without it the salt is drawn anew, as the SDK does.
         """
         if self._pending is None:
             raise ActivationStateError("there is no created activation to persist")
         if not pin:
             raise FactorUnavailableError("the PIN must not be empty")
         result = self._pending
-        salt = os.urandom(16)
+        if derived_pin is None:
+            salt = os.urandom(16)
+            derived = pin_key(pin, salt)
+        else:
+            salt, derived = derived_pin
+        protected = protect_knowledge_key_with(derived, result.keys.knowledge)
         recovery = result.activation_recovery
         self.storage.activation = ActivationData(
             activation_id=result.activation_id,
@@ -308,7 +320,7 @@ class PowerAuthSDK:
             possession_key=result.keys.possession,
             transport_key=result.keys.transport,
             knowledge_salt=salt,
-            protected_knowledge_key=protect_knowledge_key(pin, salt, result.keys.knowledge),
+            protected_knowledge_key=protected,
             ctr_data=result.ctr_data,
             ctr_byte=0,
             biometry_key=result.keys.biometry if enable_biometry else None,

@@ -11,7 +11,9 @@ from simulator.powerauth.keys import DerivedKeys, private_key_from_bytes
 from simulator.powerauth.vault import (
     decrypt_device_private_key,
     encrypt_device_private_key,
+    pin_key,
     protect_knowledge_key,
+    protect_knowledge_key_with,
     unlock_knowledge_key,
     unwrap_vault_key,
     wrap_vault_key,
@@ -47,3 +49,10 @@ def test_pin_protection_gives_wrong_key_for_wrong_pin() -> None:
     assert wrong != KEYS.knowledge and len(wrong) == 16
     with pytest.raises(VaultError):
         protect_knowledge_key("1234", b"short", KEYS.knowledge)
+
+
+def test_a_pin_key_derived_beforehand_protects_the_same() -> None:
+    salt = os.urandom(16)
+    protected = protect_knowledge_key_with(pin_key("2580", salt), KEYS.knowledge)
+    assert protected == protect_knowledge_key("2580", salt, KEYS.knowledge)
+    assert unlock_knowledge_key("2580", salt, protected) == KEYS.knowledge
