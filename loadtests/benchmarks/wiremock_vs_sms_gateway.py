@@ -356,14 +356,17 @@ def main(argv: list[str] | None = None) -> int:
             run_wrk(wrk, script, target.url, min(5.0, args.duration), args.connections, args.wrk_threads)
         for round_ in range(1, args.rounds + 1):
             for target in targets:
-                before = _cpu_seconds(target.pids)
+                before = [_cpu_seconds((pid,)) for pid in target.pids]
                 result = run_wrk(wrk, script, target.url, args.duration, args.connections, args.wrk_threads)
-                cpu_ms = 1000 * (_cpu_seconds(target.pids) - before) / max(result.requests, 1)
+                parts = [1000 * (_cpu_seconds((pid,)) - was) / max(result.requests, 1)
+                         for pid, was in zip(target.pids, before, strict=True)]
+                cpu_ms = sum(parts)
                 result = dataclasses.replace(result, cpu_ms_per_request=cpu_ms)
                 results[target.name].append(result)
+                split = f" (server {parts[0]:.2f} + Redis {parts[1]:.2f})" if len(parts) == 2 else ""
                 print(f"  round {round_} {target.name:8s} {result.rate:8.0f} req/s"
                       f"  p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:6.2f} ms"
-                      f"  server CPU {cpu_ms:5.2f} ms/request"
+                      f"  server CPU {cpu_ms:5.2f} ms/request{split}"
                       f"  failures {result.failures}/{result.requests}")
     measured = {name: runs for name, runs in results.items() if runs}
     medians = {name: statistics.median(r.rate for r in runs) for name, runs in measured.items()}
