@@ -203,15 +203,18 @@ def _begin_request() -> WerkzeugResponse | None:
     return None
 
 
-def _request_body_for_journal(req: Request, limit: int, max_bytes: int, secrets: frozenset[str]) -> Any:
+def _request_body_for_journal(req: Request, ctx: Any, limit: int, max_bytes: int,
+                              secrets: frozenset[str]) -> Any:
     length = req.content_length
     if length is not None and length > max_bytes:
         return f"<{length} bytes: over the {max_bytes}-byte limit, not read>"
     try:
-        raw = read_body()
+        raw = req.get_data(cache=True)  # read_body's bytes and check, without its context lookups
     except RequestEntityTooLarge:
+        raw = None
+    if raw is None or len(raw) > max_bytes:
         return f"<body over the {max_bytes}-byte limit, not read>"
-    parsed = getattr(g, PARSED_BODY_KEY, None)  # what parse_body made of these very bytes, if it ran
+    parsed = getattr(ctx, PARSED_BODY_KEY, None)  # what parse_body made of these very bytes, if it ran
     if parsed is not None and parsed[0] is raw:
         return capture_body(raw, req.mimetype, limit, extra_secrets=secrets, redacted=parsed[1])
     return capture_body(raw, req.mimetype, limit, extra_secrets=secrets)
@@ -225,8 +228,9 @@ def _finish_request(response: Response) -> Response:
     runtime = current_runtime()
     limit = runtime.journal.body_limit
     secrets = journal_secrets()
-    exchange.request_body = _request_body_for_journal(request._get_current_object(),  # type: ignore[attr-defined]
-                                                      limit, runtime.config.max_request_bytes, secrets)
+    req: Request = request._get_current_object()  # type: ignore[attr-defined]
+    exchange.request_body = _request_body_for_journal(req, ctx, limit, runtime.config.max_request_bytes,
+                                                      secrets)
     if getattr(ctx, "mock_reset", None):
         exchange.status = None  # the connection is dropped before any status line is sent
     elif response.is_streamed:
