@@ -20,7 +20,7 @@ import json
 import random
 from typing import Any, cast
 
-from mocks.framework import now, rng, store
+from mocks.framework import current_runtime, current_session, now, rng, store
 from mocks.framework.store import SessionStore
 
 from .accounts import Account
@@ -129,8 +129,9 @@ def send_message(req: SendRequest, acct: Account) -> dict[str, Any]:
     record is written.
     """
     s = store()
-    sid = f"SM{rng('ids').getrandbits(128):032x}"
-    draws = _Draws(rng("sms-faults"))
+    ids, fallback = _streams("ids", "sms-faults")
+    sid = f"SM{ids.getrandbits(128):032x}"
+    draws = _Draws(fallback)
     info = count_segments(req.body)
     moment = now().timestamp()
     record: dict[str, Any] = {
@@ -161,6 +162,16 @@ def send_message(req: SendRequest, acct: Account) -> dict[str, Any]:
     # The record just written is the current one, unless a racing request already advanced it -
     # then the compare-and-set in advance() fails and it re-reads; no read-back needed.
     return advance(s, sid, acct, known=queued) or queued
+
+
+def _streams(*purposes: str) -> list[random.Random]:
+    """The session's generators for ``purposes``, as ``rng(purpose)`` gives them one by one - in
+    one round trip where the random source can count several streams at once (seeded, on Redis)."""
+    source = current_runtime().random
+    many = getattr(source, "for_session_many", None)
+    if many is None:
+        return [rng(purpose) for purpose in purposes]
+    return cast(list[random.Random], many(current_session(), purposes))
 
 
 def _queue_guarded(s: SessionStore, record: dict[str, Any], draws: _Draws) -> dict[str, Any] | None:

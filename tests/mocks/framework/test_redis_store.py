@@ -433,6 +433,18 @@ def test_seeded_streams_are_distinct_across_workers_and_replay_after_reset(
     assert two.for_session("s") is two.for_session("t")  # the shared CSPRNG-backed generator
 
 
+def test_several_streams_at_once_are_the_streams_one_at_a_time(client: redis.Redis, keys: KeySpace) -> None:
+    source = RedisRandomSource(SharedControl(client, keys), keys, seed=7)
+    one_by_one = [source.for_session("s", p).getrandbits(64) for p in ("ids", "otp", "ids")]
+    source.reset("s")
+    first = [r.getrandbits(64) for r in source.for_session_many("s", ("ids", "otp"))]
+    assert [*first, source.for_session_many("s", ["ids"])[0].getrandbits(64)] == one_by_one
+    with pytest.raises(ValueError):
+        source.for_session_many("s", ("ids", "ids"))
+    source.reseed(None)
+    assert source.for_session_many("s", ("ids", "otp")) == [source.for_session("s")] * 2
+
+
 # ------------------------------------------------------------------ configuration and apps
 
 
