@@ -13,25 +13,49 @@ processes of each target, Redis included for ours) are printed.  Target: ours �
 
 Measured (``python -m loadtests.benchmarks.wiremock_vs_sms_gateway``, defaults: granian 2 workers x
 4 threads, wrk -t2 -c32, 10 s x 3 rounds; 2-core machine shared with other jobs, load average
-7-13, so rates swing by a factor of two between rounds and runs - CPU per request is the steadier
-figure).  Two runs, medians: WireMock 7,413 / 2,947 req/s (0.21 / 0.28 ms CPU per request), ours
-1,781 / 1,376 req/s (0.93 / 0.89 ms), bare Flask 11,193 / 9,277 req/s (0.12 / 0.14 ms): ratio
-0.24 / 0.47, target **not met**.  Ours went from 1.43-1.49 to 0.91-0.95 ms of CPU per request
-(workers 1.25-1.33 -> 0.80-0.85 ms, Redis 0.16-0.18 -> 0.10 ms) and from 700-940 to 1,100-1,560
-req/s, measured alternately old/new (wrk -c32, 8 s, five pairs).  What was cut: Redis round trips
-per send 6 -> 3 (message not read back after writing it; counter and fault settings in one
-pipelined batch; the control hash kept per worker under Redis client tracking instead of read per
-request); redis-py's per-command pool/retry/metrics overhead (commands sent directly on idle
-connections of our own); Python work in the journal and the resources.  Where the rest goes
-(py-spy; ~0.4 ms in process on the memory store): Flask's request handling and form parsing, JSON
-encoding (record, response, journal entry), redaction and the journal's copy of both bodies, the
-party's validation and delivery plan; and each of the three round trips costs a busy worker
-~60 µs of CPU (thread wake-ups, GIL hand-over).  So the WSGI layer is not the ceiling - a bare
-Flask handler costs 0.12-0.14 ms - but a real send on shared state costs ~7x that.  1.5x WireMock
-(4,400-11,100 req/s in these runs) would take ours to 50-100 % of the bare handler's rate, i.e.
-cutting our own work by another 3-7x, on two cores that wrk, the JVM and Redis share.  Granian
-options (runtime mode ``st``, HTTP/1 only, small backpressure, 1 or 2 threads) changed nothing
-measurable.
+7-14, so rates swing by a factor of two or more between rounds and runs - CPU per request is the
+steadier figure, and old/new comparisons are run alternately).
+
+First pass: ours from 1.43-1.49 to 0.91-0.95 ms of CPU per request - Redis round trips per send
+6 -> 3 (no read-back of the message; counter and fault settings in one pipelined batch; the control
+hash kept per worker under Redis client tracking), redis-py's per-command pool overhead bypassed,
+less Python in the journal and the resources.  Runs then: WireMock 2,947-7,413 req/s (0.21-0.28 ms),
+ours 1,376-1,781 req/s, bare Flask 9,277-11,193 req/s (0.12-0.14 ms): ratio 0.24 / 0.47.
+
+Second pass (2026-12-06): round trips per send 3 -> 2 (:meth:`RedisStore.put_numbered
+<mocks.framework.redis_store.store.RedisStore.put_numbered>`: the message number, a check that the
+fault settings are those the plan was decided with, and the record, in one script; the journal
+entry is the other), no pydantic on the send (the plan is plain data from nine draws taken with one
+``os.urandom`` read, parsed fault settings kept per text), the form read from the already-read body
+without Werkzeug's ``MultiDict``.  Before, one run: WireMock 2,789 req/s (0.34 ms), ours 679 req/s
+(1.05 ms), bare 7,452 req/s (0.15 ms), ratio 0.24 (load 1 at the start, 12 at the end).  After,
+four runs (load 9-14): WireMock 1,284 / 1,686 / 1,654 / 2,096 req/s (0.55 / 0.45 / 0.53 / 0.35 ms),
+ours 1,010 / 937 / 1,069 / 881 req/s (1.08 / 1.02 / 0.92 / 1.02 ms; the last two split server
+0.83 / 0.92 + Redis 0.09 / 0.10), bare 5,155 / 6,930 / 7,131 / 6,210 req/s (0.14-0.20 ms): ratio
+0.79 / 0.56 / 0.65 / 0.42, target **not met** - the ratio moved mostly because WireMock suffered
+more from the heavier load, and every CPU figure here swells with the load.
+Old and new code on the same framework commit, run alternately under this server (wrk -c32, 8 s,
+eight pairs, load 7-12): workers 0.78-1.25 -> 0.69-1.04 ms per request (medians 1.07 -> 0.84),
+Redis 0.08-0.14 -> 0.07-0.11 ms (0.13 -> 0.09), lower in 7 of the 8 pairs; the WSGI app called in
+process (2,000 sends, 12 runs each): 690 -> 565 µs on Redis and 391 -> 346 µs on the memory store
+(medians) - about a fifth less.
+
+Where the ~0.85 ms of a send goes now: granian and Flask 0.15-0.2 ms (the bare handler); the two
+Redis round trips ~0.13 ms of worker CPU (the bare handler plus two ``PING`` costs 0.29-0.30 ms
+against 0.15-0.21 ms without) and ~0.08 ms in Redis (two scripts); the rest, ~0.45 ms, is Python:
+the framework's per-request hooks (exchange, session, fault rules, the journal's capture and
+redaction of both bodies, its JSON) and our handler (Basic auth, form, validation, segments,
+record and plan, the JSON resource: ~0.15-0.2 ms of the ~0.35 ms the app costs in process on the
+memory store) - and thread hand-overs between the worker's four threads.
+
+Why 1.5 x WireMock is out of reach: WireMock spends 0.2-0.55 ms of CPU per request here, so on
+the same two cores ours would have to cost at most that divided by 1.5, 0.14-0.37 ms, Redis
+included - about the bare handler plus two round trips,
+with nothing left for the send's checks, the record, the journal or the JSON.  A real send on
+shared state is ~5 x the bare handler; reaching the target takes a different runtime (no Flask
+request cycle, no per-request journal in Redis), not further cuts.  Granian options (runtime mode
+``st``, HTTP/1 only, small backpressure, 1 or 2 threads) changed nothing measurable; one thread per
+worker cost more CPU per send (1.05-1.14 ms), not less.
 
 Run: ``python -m loadtests.benchmarks.wiremock_vs_sms_gateway [--duration 10] [--rounds 3]
 [--connections 32] [--workers 2] [--threads 4] [--server granian|gunicorn]``

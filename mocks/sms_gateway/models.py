@@ -9,6 +9,10 @@ Records (per isolation session):
 * ``callbacks:{sid}`` - the status callbacks sent for a message and how many attempts each took.
 * ``config:sms-faults`` - the session's :class:`~.delivery.SmsFaults`.
 
+A send numbers its message from ``seq:messages`` and decides its plan from the session's fault
+settings; on Redis the number, a check that the settings are still those the plan was decided with,
+and the record's write are one script (:func:`send_message`).
+
 Nothing runs in the background: :func:`advance` moves a message along its plan whenever someone looks
 (send, fetch, list, handset inbox), and the request that wins the compare-and-set for a transition is
 the one that reports it to the ``StatusCallback``, so each transition is reported exactly once.

@@ -26,11 +26,15 @@ stays per process, so such a party is not ready for several workers.
 Cost per request: the control hash (clock offsets, seed, fault-rule version) usually costs no read
 - each worker keeps it while Redis reports no change (client tracking, :mod:`.control`); one script
 per store operation the party makes (independent reads and counters in one pipelined round trip,
-``batch``), one journal write - each a loopback round trip sent directly on a connection of our own
-(:class:`.connection.DirectCommands`), ~13 µs of client CPU alone, ~60 µs in a busy worker with
-several threads.  A party with several workers on Redis therefore spends more CPU
-per request than one process on the in-memory store; workers buy parallelism across cores, and
-shared state is what makes them one mock.
+``batch``; a counter and the record that carries its number, guarded by another record, in one
+script, :meth:`RedisStore.put_numbered`), one journal write, and - seeded only - one count per random
+stream (several in one round trip with :meth:`RedisRandomSource.for_session_many`).  Each is a
+loopback round trip sent directly on a connection of our own (:class:`.connection.DirectCommands`),
+~13 µs of client CPU alone, ~60 µs in a busy worker with several threads (a bare Flask handler under
+granian, 2 workers x 4 threads, went from 0.15-0.21 to 0.29-0.30 ms of CPU per request when it also
+sent two ``PING``), plus the script's time in Redis.  A party with several workers on Redis
+therefore spends more CPU per request than one process on the in-memory store; workers buy
+parallelism across cores, and shared state is what makes them one mock.
 
 Run a Redis server first, e.g. ``redis-server --port 6379 --save '' --appendonly no`` (Debian package
 ``redis-server``), or let :func:`.server.start_redis` run a private one; the prefix keeps separate
