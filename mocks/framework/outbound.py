@@ -17,6 +17,7 @@ serialised once - the journal captures the very bytes that are sent.
 from __future__ import annotations
 
 import json as _json
+import math
 import threading
 import time
 from datetime import UTC, datetime
@@ -43,6 +44,7 @@ from .clock import VirtualClock
 from .errors import MockError
 from .isolation import SESSION_HEADER, current_session
 from .journal import Exchange, Journal, OutboundCall, capture_body
+from .redact import redact_json
 
 __all__ = ["DEFAULT_TIMEOUT", "MAX_TIMEOUT", "OutboundClient", "UpstreamError"]
 
@@ -93,6 +95,30 @@ def _failure_reason(exc: Exception) -> str | None:
     if isinstance(exc, HTTPError):
         return "request"  # a URL urllib3 cannot use, an invalid header ...
     return None
+
+
+def _is_native(value: Any) -> bool:
+    """Whether ``json.loads(json.dumps(value))`` equals ``value`` with the same types throughout:
+    dicts with string keys, lists, strings, ints, finite floats, booleans, ``None`` (exact types,
+    no subclasses such as enums).  Then the journal can redact ``value`` instead of parsing the
+    bytes sent (a 440 KB page: one parse of ~350 us less)."""
+    try:
+        return _native(value)
+    except RecursionError:
+        return False
+
+
+def _native(value: Any) -> bool:
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is float:
+        return math.isfinite(value)
+    if kind is dict:
+        return all(type(k) is str and _native(v) for k, v in value.items())
+    if kind is list:
+        return all(_native(v) for v in value)
+    return False
 
 
 def _wire_headers(headers: dict[str, str], body: bytes | None, method: str,
@@ -209,9 +235,16 @@ class OutboundClient:
                                                  self._journal.body_limit)
                 self._finish(call, started, error=f"request: {exc}")
                 raise UpstreamError(f"{verb} {url}: {exc}", url=url, reason="request") from None
-        if json is not None:  # the bytes sent, unless data was sent instead (journaled as before)
-            sent = body if content_type else _json.dumps(json, default=str).encode()
-            call.request_body = capture_body(sent, "application/json", self._journal.body_limit)
+        if json is not None and content_type is not None and body is not None:
+            # The bytes sent; when they decode to the value itself, its redaction spares a parse.
+            if _is_native(json):
+                call.request_body = capture_body(body, content_type, self._journal.body_limit,
+                                                 redacted=redact_json(json))
+            else:
+                call.request_body = capture_body(body, content_type, self._journal.body_limit)
+        elif json is not None:  # data was sent instead: the value is journaled as before
+            call.request_body = capture_body(_json.dumps(json, default=str).encode(), "application/json",
+                                             self._journal.body_limit)
         elif data is not None:
             raw = data.encode() if isinstance(data, str) else data
             call.request_body = capture_body(raw, _mimetype(sent_headers.get("Content-Type")),
