@@ -14,6 +14,20 @@ in all (the load test's driver: fast carrier, 50 ms polls), and the Wultra proce
 is printed (``psutil``; start-up and a warm-up journey per client not charged), with the phone's
 calls to it per journey; ``--profile`` samples that process with ``py-spy`` and prints its hottest
 functions (self and inclusive).
+
+Measured 2026-12-06 on the 2-core machine, shared with other work (load average 6-16, so CPU per
+journey is inflated and noisy; read the pairs, not the absolute values):
+``python -m loadtests.benchmarks.wultra_server --journeys 60 --clients 2`` (and ``--journeys 80``),
+alternating the tree at commit 302c88c with the same tree whose ``mocks/wultra`` is that of a535658
+(before the Wultra handler work), five pairs: before 71.7 / 64.5 / 67.0 / 68.5 / 59.2 ms of the
+Wultra process's CPU per journey (mean 66), after 70.0 / 51.2 / 61.7 / 51.9 / 50.4 ms (mean 57),
+about -14%.  An in-process count of the same journeys (thread CPU of the app's request handling,
+per route) agrees: -12% to -25% per pair, the REST calls about 0.5 ms cheaper each (``Envelope[model]``
+was rebuilt after every garbage collection), the document submit about 1.5 ms (images checked
+without a whole decode, the upload's JSON not re-encoded), status and signature calls reusing the
+activation's derived keys.  Where the rest goes (``--profile``, 80 journeys): the document submit
+≈ 19% of the party (its ECIES opening of the 585 kB envelope alone ≈ 12%: Base64, MAC, AES-CBC,
+JSON), calls to other parties (outbound client) ≈ 13-20%, Flask/granian request handling ≈ 35%.
 """
 
 from __future__ import annotations
