@@ -26,7 +26,14 @@ from PIL import Image
 
 WORK_WIDTH = 128
 # Eye widths are 8-14 % of the image width (generator range x capture scale).
-_TEMPLATE_WIDTHS = tuple(round(WORK_WIDTH * f, 2) for f in (0.088, 0.109, 0.133))
+_EYE_FRACTIONS = (0.088, 0.109, 0.133)
+
+
+def _template_widths(work_width: int) -> tuple[float, ...]:
+    return tuple(round(work_width * f, 2) for f in _EYE_FRACTIONS)
+
+
+_TEMPLATE_WIDTHS = _template_widths(WORK_WIDTH)
 _COARSE_FLOOR = 0.35
 _MIN_CONTRAST = 0.2
 _FINE_FLOOR = 0.45
@@ -186,10 +193,10 @@ def _reflect(index: np.ndarray, n: int) -> np.ndarray:
     return np.where(index >= n, period - 1 - index, index)
 
 
-def _coarse_candidates(work: np.ndarray) -> list[_Candidate]:
+def _coarse_candidates(work: np.ndarray, widths: tuple[float, ...] = _TEMPLATE_WIDTHS) -> list[_Candidate]:
     found: list[_Candidate] = []
     h, w = work.shape
-    sizes = [(size, round(width * 4)) for size, width in enumerate(_TEMPLATE_WIDTHS)
+    sizes = [(size, round(width * 4)) for size, width in enumerate(widths)
              if h > eye_template(round(width * 4)).shape[0] and w > eye_template(round(width * 4)).shape[1]]
     if not sizes:
         return found
@@ -214,7 +221,8 @@ def _coarse_candidates(work: np.ndarray) -> list[_Candidate]:
     return found
 
 
-def _dedupe(cands: list[_Candidate], keep: int) -> list[_Candidate]:
+def _dedupe(cands: list[_Candidate], keep: int,
+            widths: tuple[float, ...] = _TEMPLATE_WIDTHS) -> list[_Candidate]:
     """Non-maximum suppression: the best candidate within 0.8 eye width wins.
 
     Templates of several sizes fire on the same eye, and a template shifted by half an eye still
@@ -222,7 +230,7 @@ def _dedupe(cands: list[_Candidate], keep: int) -> list[_Candidate]:
     """
     out: list[_Candidate] = []
     for c in sorted(cands, key=lambda c: -c.score):
-        reach = 0.8 * _TEMPLATE_WIDTHS[c.size]
+        reach = 0.8 * widths[c.size]
         if all(abs(c.x - o.x) > reach or abs(c.y - o.y) > 0.5 * reach for o in out):
             out.append(c)
             if len(out) == keep:
@@ -262,7 +270,8 @@ def _mirror_similarity(work: np.ndarray, left: _Candidate, right: _Candidate, ey
     return float((pl * pr[:, ::-1]).sum())
 
 
-def _best_pair(work: np.ndarray, cands: list[_Candidate]) -> tuple[_Candidate, _Candidate, float] | None:
+def _best_pair(work: np.ndarray, cands: list[_Candidate],
+               widths: tuple[float, ...] = _TEMPLATE_WIDTHS) -> tuple[_Candidate, _Candidate, float] | None:
     width = work.shape[1]
     best: tuple[_Candidate, _Candidate, float] | None = None
     patches: dict[tuple[int, int, int], np.ndarray | None] = {}  # candidates outlive it: ids stay valid
@@ -274,7 +283,7 @@ def _best_pair(work: np.ndarray, cands: list[_Candidate]) -> tuple[_Candidate, _
                 continue
             if abs(p.size - q.size) > 1:
                 continue
-            eye_w = _TEMPLATE_WIDTHS[max(p.size, q.size)]
+            eye_w = widths[max(p.size, q.size)]
             if not 0.12 <= eye_w / dx <= 0.55:
                 continue
             # Head roll up to ~9 degrees is normal; only steeper pairs are penalised.
@@ -340,18 +349,23 @@ def _parabola(a: float, b: float, c: float) -> float:
     return float(np.clip(0.5 * (a - c) / den, -0.5, 0.5))
 
 
-def locate_eyes(grey: np.ndarray) -> EyePair | None:
-    """The eye pair in a grey ``(H, W)`` float image, or ``None`` when no plausible pair exists."""
+def locate_eyes(grey: np.ndarray, work_width: int = WORK_WIDTH) -> EyePair | None:
+    """The eye pair in a grey ``(H, W)`` float image, or ``None`` when no plausible pair exists.
+
+    ``work_width`` is the coarse pass's working width (template sizes scale with it); the fine
+    pass always runs on ``grey`` itself.
+    """
     h, w = grey.shape
-    f = WORK_WIDTH / w
+    widths = _TEMPLATE_WIDTHS if work_width == WORK_WIDTH else _template_widths(work_width)
+    f = work_width / w
     work_h = max(1, round(h * f))
-    work = np.asarray(Image.fromarray(grey.astype(np.float32), "F").resize((WORK_WIDTH, work_h),
+    work = np.asarray(Image.fromarray(grey.astype(np.float32), "F").resize((work_width, work_h),
                                                                            Image.BILINEAR))
-    pair = _best_pair(work, _dedupe(_coarse_candidates(work), 12))
+    pair = _best_pair(work, _dedupe(_coarse_candidates(work, widths), 12, widths), widths)
     if pair is None:
         return None
     left, right, _ = pair
-    eye_w = _TEMPLATE_WIDTHS[max(left.size, right.size)] / f
+    eye_w = widths[max(left.size, right.size)] / f
     radius = max(2, math.ceil(1.5 / f))
     lx, ly, ls = _refine_any(grey, left.x / f, left.y / f, eye_w, radius, left.skin)
     rx, ry, rs = _refine_any(grey, right.x / f, right.y / f, eye_w, radius, right.skin)
