@@ -41,8 +41,16 @@ def public_key_from_bytes(data: bytes) -> ec.EllipticCurvePublicKey:
         raise InvalidKeyError(f"public key must be bytes, got {type(data).__name__}")
     if len(data) not in (33, 65) or data[0] not in ((0x02, 0x03) if len(data) == 33 else (0x04,)):
         raise InvalidKeyError(f"not a SEC1 P-256 point encoding ({len(data)} bytes)")
+    return _point(bytes(data))
+
+
+@lru_cache(maxsize=1024)
+def _point(data: bytes) -> ec.EllipticCurvePublicKey:
+    """The key object of an encoding, kept by its bytes: the same server, master or temporary key
+    is loaded for every ECIES request and signature check (a compressed point costs a square root),
+    and key objects are immutable.  A refused encoding raises and is not kept."""
     try:
-        return ec.EllipticCurvePublicKey.from_encoded_point(CURVE, bytes(data))
+        return ec.EllipticCurvePublicKey.from_encoded_point(CURVE, data)
     except ValueError as exc:
         raise InvalidKeyError("public key is not a point on P-256") from exc
 

@@ -21,6 +21,27 @@ from simulator.powerauth.headers import ENCRYPTION_HEADER, EncryptionHeader
 from .clock import ServerClock
 from .errors import ServerResponseError
 
+#: Fields of an encrypted request that hold Base64 text (which JSON carries without escaping).
+_BASE64_FIELDS = frozenset({"ephemeralPublicKey", "encryptedData", "mac", "nonce"})
+
+
+def compact_envelope(payload: Mapping[str, Any]) -> bytes:
+    """``json.dumps(payload, separators=(",", ":"))`` of an encrypted request, byte for byte.
+
+    The Base64 fields (as :meth:`EciesRequest.to_json` writes them) go in as they are instead of
+    through the JSON encoder's escape scan: for a document upload ``encryptedData`` is over half a
+    megabyte, and Base64 text has nothing to escape.  Any other field (``temporaryKeyId``,
+    ``timestamp``) is encoded by ``json``.
+    """
+    parts = []
+    for key, value in payload.items():
+        if key in _BASE64_FIELDS and isinstance(value, str) and value.isascii() \
+                and '"' not in value and "\\" not in value:
+            parts.append(f'"{key}":"{value}"')
+        else:
+            parts.append(json.dumps(key) + ":" + json.dumps(value, separators=(",", ":")))
+    return ("{" + ",".join(parts) + "}").encode("utf-8")
+
 
 @dataclass(frozen=True, slots=True)
 class EncryptedRequest:
@@ -48,7 +69,7 @@ class DeviceEncryptor:
             self.context.version.value, self.context.application_key, self.context.activation_id
         )
         return EncryptedRequest(
-            body=json.dumps(payload, separators=(",", ":")).encode("utf-8"),
+            body=compact_envelope(payload),
             headers={ENCRYPTION_HEADER: header.format()},
             payload=payload,
         )

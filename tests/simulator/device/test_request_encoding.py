@@ -1,0 +1,43 @@
+"""The fast paths that write large JSON bodies produce the very bytes ``json`` produces."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+
+import pytest
+
+from simulator.device.onboarding_client import Base64Bytes, request_json
+from simulator.device.powerauth_sdk.encryption import compact_envelope
+from simulator.powerauth.ecies import dumps_compact
+
+
+@pytest.mark.parametrize("photos", [0, 1, 3])
+def test_spliced_base64_is_what_the_json_encoder_writes(photos: int) -> None:
+    images = [os.urandom(1000 + 7 * i) for i in range(photos)]
+
+    def body(data: object) -> dict[str, object]:
+        return {"requestObject": {"processId": "p-1", "name": "Dvořák \"ř\" \\ \n",
+                                  "documents": [{"filename": f"f{i}.jpg", "data": data(image)}  # type: ignore[operator]
+                                                for i, image in enumerate(images)],
+                                  "resubmit": False, "n": 1.5, "none": None}}
+
+    expected = dumps_compact(body(lambda image: base64.b64encode(image).decode("ascii")))
+    assert request_json(body(Base64Bytes)) == expected
+
+
+def test_other_objects_are_still_refused() -> None:
+    with pytest.raises(TypeError):
+        request_json({"x": object()})
+
+
+@pytest.mark.parametrize("payload", [
+    {"ephemeralPublicKey": "QUJD", "encryptedData": base64.b64encode(os.urandom(5000)).decode(),
+     "mac": "bWFj", "nonce": "bm9uY2U=", "timestamp": 1_700_000_000_000},
+    {"temporaryKeyId": "k\u00e9y\"1", "ephemeralPublicKey": "QUJD", "encryptedData": "ZGF0YQ==",
+     "mac": "bWFj"},
+    {"encryptedData": "not \"base64\"", "mac": "a\\b"},
+])
+def test_the_encrypted_envelope_is_what_json_dumps_writes(payload: dict[str, object]) -> None:
+    assert compact_envelope(payload) == json.dumps(payload, separators=(",", ":")).encode("utf-8")
