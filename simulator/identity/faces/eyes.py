@@ -214,10 +214,13 @@ def _coarse_candidates(work: np.ndarray, widths: tuple[float, ...] = _TEMPLATE_W
         m = np.maximum(dark, pale) * np.clip(contrast / _MIN_CONTRAST, 0.0, 1.0)
         ys, xs = _local_maxima(m, _COARSE_FLOOR)
         order = np.argsort(-m[ys, xs])[:10]
-        # The winning skin level (the first on a tie, as argmax picks).
-        found.extend(_Candidate(float(xs[i] + tw // 2), float(ys[i] + th // 2), float(m[ys[i], xs[i]]),
-                                size, _SKIN_LEVELS[int(pale[ys[i], xs[i]] > dark[ys[i], xs[i]])])
-                     for i in order)
+        ys, xs = ys[order], xs[order]
+        # The winning skin level (the first on a tie, as argmax picks); lists of Python numbers,
+        # the same values as element by element.
+        pale_won = (pale[ys, xs] > dark[ys, xs]).tolist()
+        found.extend(_Candidate(float(x + tw // 2), float(y + th // 2), score, size, _SKIN_LEVELS[int(p)])
+                     for x, y, score, p in zip(xs.tolist(), ys.tolist(), m[ys, xs].tolist(), pale_won,
+                                               strict=True))
     return found
 
 
