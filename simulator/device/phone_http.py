@@ -24,6 +24,7 @@ began.  Environment proxies and ``.netrc`` are never consulted (the parties are 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json as _json
 import socket
 import ssl
@@ -212,14 +213,16 @@ class Connection:
             version, status, reason, fields = self._head()
             if status >= 200 or status == 101:
                 break
-        headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()
+        by_name: dict[str, tuple[str, str]] = {}
         for name, value in fields:
-            headers[name] = f"{headers[name]}, {value}" if name in headers else value
-        connection = (headers.get("Connection") or "").lower()
+            lower = name.lower()
+            by_name[lower] = (name, f"{by_name[lower][1]}, {value}") if lower in by_name else (name, value)
+        headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(dict(by_name.values()))
+        connection = by_name.get("connection", ("", ""))[1].lower()
         keep_alive = "close" not in connection and (version != "HTTP/1.0" or "keep-alive" in connection)
         if method == "HEAD" or status in (204, 304):
             return status, reason, headers, b"", keep_alive
-        if "chunked" in (headers.get("Transfer-Encoding") or "").lower():
+        if "chunked" in by_name.get("transfer-encoding", ("", ""))[1].lower():
             parts = []
             while True:
                 size_text = self._line().split(b";", 1)[0].strip()
@@ -235,7 +238,7 @@ class Connection:
                 if self._exactly(2) != b"\r\n":
                     raise _WireError("a chunk does not end with CRLF")
             return status, reason, headers, b"".join(parts), keep_alive and not self._buffer
-        length = headers.get("Content-Length")
+        length = by_name["content-length"][1] if "content-length" in by_name else None
         if length is not None:
             try:
                 size = int(length)
@@ -250,6 +253,14 @@ class Connection:
         data = bytes(self._buffer)
         self._buffer.clear()
         return status, reason, headers, data, False
+
+
+class _Headers(CaseInsensitiveDict):  # type: ignore[type-arg]
+    """``requests.Session.headers``: case-insensitive, in order; :meth:`pairs` for the wire."""
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """(name as set, value) in order, without a lookup per name."""
+        return list(self._store.values())
 
 
 class ConnectionPool:
@@ -320,6 +331,7 @@ def _split_timeout(timeout: Timeout) -> tuple[float | None, float | None]:
     return timeout, timeout
 
 
+@functools.lru_cache(maxsize=512)
 def _origin_and_target(url: str) -> tuple[Origin, str]:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -384,7 +396,7 @@ class PhoneSession:
                  on_response: Callable[[PhoneResponse], None] | None = None) -> None:
         self._own_pool = pool is None
         self.pool = pool if pool is not None else ConnectionPool()
-        self.headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(dict(_DEFAULT_HEADERS))
+        self.headers = _Headers(dict(_DEFAULT_HEADERS))
         self.on_response: list[Callable[[PhoneResponse], None]] = [on_response] if on_response else []
         #: Accepted for ``requests.Session`` compatibility; the environment is never consulted.
         self.trust_env = False
@@ -416,7 +428,7 @@ class PhoneSession:
                       content_type: str | None) -> dict[str, str]:
         """``requests``' merge: session headers, then the call's (case-insensitive, in the session
         header's place), ``None`` values dropped, then length and JSON type."""
-        merged: dict[str, tuple[str, str | None]] = {k.lower(): (k, v) for k, v in self.headers.items()}
+        merged: dict[str, tuple[str, str | None]] = {k.lower(): (k, v) for k, v in self.headers.pairs()}
         for name, value in (headers or {}).items():
             lower = name.lower()
             merged[lower] = (name, value)
