@@ -16,12 +16,14 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+import requests
+
 from mocks.bank.models import Customer
 from mocks.biometry.documents.trust import seeded_csca
 from simulator.device.camera import CaptureConditions, DocumentCamera, DocumentPhoto, DocumentType
 from simulator.device.nfc import ChipEvidence, NfcReader
 from simulator.device.onboarding_client import AppCredentials
-from simulator.device.phone_http import PhoneSession
+from simulator.device.phone_http import ConnectionPool, PhoneSession
 from simulator.device.powerauth_sdk import DeviceStorage, PowerAuthConfig, PowerAuthSDK, RequestsTransport
 from simulator.identity.chip.chip import VirtualChip
 from simulator.identity.chip.forgery import swap_portrait
@@ -39,6 +41,9 @@ from .personas import DocumentChoice, DocumentFault, Persona
 __all__ = [
     "EVIDENCE_CACHE_SIZE", "ArrangeError", "ClientWorld", "Targets", "arrange", "person_for", "warm_evidence",
 ]
+
+#: The back office's HTTP session: the journey's :class:`PhoneSession` or a ``requests.Session``.
+HttpSession = PhoneSession | requests.Session
 
 APPLICATION_ID = "rsim-mobile-banking"
 OLD_PIN = "2580"
@@ -101,7 +106,7 @@ def person_for(persona: Persona, seed: int) -> Person:
 class _Rest:
     """The PowerAuth Server REST API, as the bank's back office calls it."""
 
-    def __init__(self, base_url: str, http: PhoneSession) -> None:
+    def __init__(self, base_url: str, http: HttpSession) -> None:
         self.base = base_url.rstrip("/") + "/powerauth-java-server/rest/v3"
         self.http = http
 
@@ -128,7 +133,7 @@ def _application(rest: _Rest, application_id: str) -> tuple[str, str, bytes]:
     return version["applicationKey"], version["applicationSecret"], b64decode(detail["masterPublicKey"])
 
 
-def _register_client(targets: Targets, http: PhoneSession, person: Person) -> str:
+def _register_client(targets: Targets, http: HttpSession, person: Person) -> str:
     customer = Customer.from_person(person).to_record()
     if targets.bank_admin:
         headers = {"X-Admin-Token": targets.admin_token} if targets.admin_token else {}
@@ -156,7 +161,10 @@ def _old_phone(rest: _Rest, targets: Targets, config: PowerAuthConfig, user_id: 
     """The client's phone, activated long ago; BLOCKED now unless the persona keeps it ACTIVE."""
     init = rest.ok("/activation/init", {"applicationId": targets.application_id, "userId": user_id})
     storage = DeviceStorage()
-    transport = RequestsTransport(targets.wultra, session=session, http=PhoneSession(rest.http.pool))
+    # The old phone borrows the set-up's kept-alive connections when it has a pool (the journey's).
+    pool = getattr(rest.http, "pool", None)
+    transport = RequestsTransport(targets.wultra, session=session,
+                                  http=PhoneSession(pool) if isinstance(pool, ConnectionPool) else None)
     sdk = PowerAuthSDK(config, storage, transport)
     try:
         sdk.create_activation(init["activationCode"], signature=init["activationSignature"], name="old phone")
@@ -203,7 +211,7 @@ def _evidence(persona: Persona, person: Person, seed: int) -> tuple[list[Documen
 
 
 def arrange(targets: Targets, persona: Persona, seed: int, session: str,
-            http: PhoneSession) -> ClientWorld:
+            http: HttpSession) -> ClientWorld:
     """Set up the world the persona starts in (see the module docstring)."""
     rest = _Rest(targets.wultra, http)
     key, secret, master = _application(rest, targets.application_id)
