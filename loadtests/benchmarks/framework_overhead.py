@@ -20,20 +20,28 @@ Each case runs ``--rounds`` times (alternating), the median of the rounds is pri
 
 Run: ``python -m loadtests.benchmarks.framework_overhead [--requests 2000] [--rounds 5]``
 
-Measured (2026-12-06, ``python -m loadtests.benchmarks.framework_overhead --requests 1000 --rounds 3``,
-three runs alternating with the same script on the tree before the changes (a535658), load average
-8.5-14.7 from other work on the 2 cores, so single figures are noisy; medians of the three runs,
-before -> after):
+Measured (2026-12-06, on the 2-core machine shared with other work, so single figures are noisy):
 
-* framework overhead per small request (framework-small - bare-flask): 153 -> 96 us (the quietest
-  pair: 130 -> 96; an in-process A/B of the request hooks alone at load 2.6: 103 -> 72);
-* framework-big (440 KB JSON, test client, body parsed by the handler): 4510 -> 3331 us;
-* outbound-small: 1080 -> 674 us (quietest pair 1080 -> 477); outbound-big: 5771 -> 2476 us.
+* ``python -m loadtests.benchmarks.framework_overhead --requests 1000 --rounds 3`` alternating with the
+  same script on the tree before the changes (a535658); before -> after, load average in brackets:
+  outbound-small 1080 -> 674 us (8.5-14.7) and 681 -> 413 us (5-7); outbound-big 5771 -> 2476 us and
+  4802 -> 1793 us; framework-big 4510 -> 3331 us and 3676 -> 2592 us.  The small-request overhead
+  (framework-small - bare-flask) moves less than the noise between two processes (153 -> 96, 109 -> 103).
+* So the request hooks were compared in one process: the a535658 framework imported as a second
+  package, its app and this tree's app (same echo route) and a bare Flask app interleaved, 15 rounds
+  of 1000 requests (load 5.6): framework overhead per small request 111 -> 89 us; with a 440 KB
+  JSON body 1396 -> 448 us.  Of the 89 us, the hooks' own steps measured one by one come to about
+  30 us (timestamps, header redaction, two body captures, journal record) and the body limit
+  (``MAX_CONTENT_LENGTH``) costs a bare app about 14 us; the rest is not pinned down (cProfile
+  spreads it over many small calls and inflates them).
+* Whole party: ``python -m loadtests.benchmarks.wultra_server --journeys 40 --clients 2`` (and
+  ``--journeys 60``), this tree against the same tree with the a535658 framework files, alternating:
+  Wultra party CPU per journey 59.5 / 60.0 / 56.3 ms -> 51.0 / 41.5 / 45.5 ms (load 4-7).
 
 Where it went: one urllib3 pool per client instead of a ``requests.Session`` per thread, a JSON
 body serialised once, request headers redacted from the environ with memoised names, long JSON
 bodies journaled by splicing their long strings instead of re-encoding them, the handler's parse
-of a body reused by the journal.
+of a body (or the outbound value itself) reused by the journal instead of parsing the bytes again.
 """
 
 from __future__ import annotations
