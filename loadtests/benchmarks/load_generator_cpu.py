@@ -9,6 +9,18 @@ load generator's share of a journey without locust's own bookkeeping or other us
 a cProfile of the measured journeys.
 
 Run: ``python -m loadtests.benchmarks.load_generator_cpu [--journeys 40] [--mix ...] [--gevent]``
+
+Measured 2026-12-06 on the 2-core machine, ``--journeys 40 --gevent`` (mix 8:1:1, seed pool 5),
+alternating the tree before this round's load-generator work (commit a535658) with the tree after it
+(load average 2-4, falling): before 65.0 / 61.5 ms per journey (set-up 11.2 / 10.7 ms), after
+37.9 / 36.1 ms (set-up 4.0 / 3.9 ms).  The after tree also holds the same day's cheaper liveness
+frames (simulator/identity/faces, other work); with the before tree's frames it measured 44.2 ms.
+What changed: the phones talk over :mod:`simulator.device.phone_http` (same wire as requests, a
+third of its CPU), the old phone's PIN key is derived once per client, the document upload's JSON
+no longer goes through the encoder's escape scan twice, public keys are loaded once per encoding.
+The locust process itself (``python -m loadtests.benchmarks.journeys_per_second --users 10
+--duration 30``, load average 1.5-2.7, one run each): before 50.8 ms per journey, 12.1 journeys/s,
+p95 920 ms; after 29.6 ms, 14.4 journeys/s, p95 800 ms.
 """
 
 from __future__ import annotations
