@@ -105,6 +105,7 @@ def _exchange(entry: Mapping[str, Any]) -> dict[str, Any]:
         "method": entry.get("method"), "path": entry.get("path"), "status": entry.get("status"),
         "durationMs": entry.get("durationMs"),
         "outbound": [_outbound(c) for c in outbound if isinstance(c, Mapping)],
+        "direction": entry.get("direction", "inbound"),
     }
 
 
@@ -124,8 +125,8 @@ def collect_exchanges(admins: Iterable[tuple[str, AdminClient]], session: str) -
                               "error": f"journal unavailable: {exc}"})
             continue
         for entry in entries:
-            if entry.get("direction", "inbound") != "inbound":
-                continue
+            # A call made in the background (a status callback) is an entry of its own: kept, so the
+            # report can draw who made the call the other party answered.
             exchange = _exchange(entry)
             exchange["party"] = exchange["party"] or party
             collected.append(exchange)

@@ -45,9 +45,11 @@ def test_exchanges_are_merged_in_real_time_order_and_trimmed_to_the_contract() -
     bank = FakeAdmin([_entry("bank", 1, "2026-01-01T00:00:02"),
                       _entry("bank", 9, "2026-01-01T00:00:00", direction="outbound")])
     merged = collect_exchanges([("wultra", wultra), ("bank", bank)], "s1")  # type: ignore[list-item]
-    assert [(e["party"], e["id"]) for e in merged] == [("wultra", 1), ("bank", 1), ("wultra", 2)]
+    assert [(e["party"], e["id"]) for e in merged] == [("bank", 9), ("wultra", 1), ("bank", 1), ("wultra", 2)]
+    assert [e["direction"] for e in merged] == ["outbound", "inbound", "inbound", "inbound"], \
+        "a call made in the background is kept, marked, so the report can tell who made it"
     assert wultra.asked[0]["session"] == "s1"
-    first = merged[0]
+    first = merged[1]
     assert set(first) >= {"party", "id", "timestamp", "method", "path", "status", "durationMs", "outbound"}
     assert "requestBody" not in first
     assert first["outbound"] == [{"method": "POST", "url": "http://b/otp/send", "status": 200,

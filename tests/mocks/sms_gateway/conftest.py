@@ -4,6 +4,7 @@ admin client, and a small status-callback receiver app."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,15 @@ class Receiver:
     calls: list[dict[str, Any]] = field(default_factory=list)
     fail_first: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def statuses(self, count: int, within: float = 10.0) -> list[str]:
+        """The ``MessageStatus`` of the calls once ``count`` have come (the gateway posts them in the
+        background, after its answer), or of those that came within ``within`` seconds."""
+        deadline = time.monotonic() + within
+        while len(self.calls) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with self.lock:
+            return [c["form"]["MessageStatus"] for c in self.calls]
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from mocks.framework import AdminClient
@@ -17,7 +18,7 @@ def test_status_callbacks_are_signed_and_follow_the_states(gateway: SmsGatewayCl
     sid = gateway.send(TO, "hello", StatusCallback=receiver.url).json()["sid"]
     admin.advance_clock(5)
     gateway.fetch(sid)
-    assert [c["form"]["MessageStatus"] for c in receiver.calls] == ["sent", "delivered"]
+    assert receiver.statuses(2) == ["sent", "delivered"]
     for call in receiver.calls:
         assert call["form"]["MessageSid"] == sid
         assert valid_signature(DEFAULT_AUTH_TOKEN, call["url"], call["form"], call["signature"])
@@ -29,12 +30,16 @@ def test_failed_callback_is_retried(gateway: SmsGatewayClient, admin: AdminClien
     gateway.send(TO, "hello", StatusCallback=receiver.url)
     admin.advance_clock(1)
     gateway.list()
-    assert [c["form"]["MessageStatus"] for c in receiver.calls] == ["sent", "sent", "sent"]
+    assert receiver.statuses(3) == ["sent", "sent", "sent"]
     receiver.fail_first = 5
-    gateway.send(TO, "again", StatusCallback=receiver.url)
+    sid = gateway.send(TO, "again", StatusCallback=receiver.url).json()["sid"]
     admin.advance_clock(1)
     gateway.list()
-    assert len(receiver.calls) == 6  # three attempts, then the gateway gives up
+    assert len(receiver.statuses(6)) == 6
+    outcome = _callback_outcome(admin, sid)
+    assert outcome == [{"status": "sent", "attempts": 3, "delivered": False, "lastError": "HTTP 500"}], \
+        "three attempts, then the gateway gives up"
+    assert len(receiver.calls) == 6
 
 
 def _outcomes(gateway: SmsGatewayClient, admin: AdminClient, faults: dict[str, Any]) -> list[tuple[str, int]]:
@@ -96,3 +101,13 @@ def test_sms_faults_admin_endpoint_requires_the_admin_token() -> None:
         assert accepted.status_code == 200, accepted.text
         shown = requests.get(url, headers={"X-Admin-Token": "s3cret-admin"}, timeout=5)
         assert shown.json()["drop"] == 1.0
+
+
+def _callback_outcome(admin: AdminClient, sid: str, within: float = 10.0) -> Any:
+    """The gateway's record of a message's callbacks, once its background posting has written it."""
+    deadline = time.monotonic() + within
+    while True:
+        record = admin.state()["records"].get(f"callbacks:{sid}")
+        if record is not None or time.monotonic() > deadline:
+            return record["value"] if isinstance(record, dict) and "value" in record else record
+        time.sleep(0.01)
