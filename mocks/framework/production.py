@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import json
 import os
 import shutil
@@ -87,6 +88,7 @@ def worker_app() -> Flask:
     path = Path(config_file)
     config = json.loads(path.read_text(encoding="utf-8"))
     app = load_factory(factory_path)(config)
+    _tune_gc()
     launcher = os.environ.get(LAUNCHER_ENV, "")
     if launcher.isdigit():
         threading.Thread(target=_exit_with_launcher, args=(int(launcher),), name="launcher-watch",
@@ -94,6 +96,20 @@ def worker_app() -> Flask:
     # Tell the launcher this worker is about to serve (it waits for one marker per worker).
     (path.parent / f"{READY_PREFIX}{os.getpid()}").touch()
     return app
+
+
+def _tune_gc() -> None:
+    """Keep the cyclic garbage collector off the hot path of a long-running worker.
+
+    What the app built at start (routes, schemas, keys, caches' first entries) lives as long as the
+    worker: frozen, later collections never walk it again.  A young generation of 50,000 objects
+    instead of 700 makes collections rarer; request handling allocates freely but rarely in cycles.
+    Measured with ``journeys_per_second --users 20 --duration 40``, alternating (load average 4-5):
+    the parties' CPU per journey 73-74 ms with this, 76 ms without; 16.4-17.2 vs 16.2 journeys/s.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
 
 
 def _exit_with_launcher(pid: int, every: float = 1.0) -> None:
