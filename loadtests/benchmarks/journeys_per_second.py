@@ -185,7 +185,7 @@ def _kind(name: str, me: bool) -> str:
 
 def _py_spy(pid: int, seconds: int, out: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(["py-spy", "record", "--pid", str(pid), "--duration", str(seconds),
-                             "--rate", "50", "--format", "raw", "--nonblocking", "--output", str(out)],
+                             "--rate", "50", "--format", "raw", "--nonblocking", "--gil", "--output", str(out)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
