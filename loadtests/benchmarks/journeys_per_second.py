@@ -13,6 +13,23 @@ Run: ``python -m loadtests.benchmarks.journeys_per_second [--users 10] [--durati
 (``--stack-server threaded`` for the threaded parties; ``--stack-workers 2`` serves every party under
 granian with 2 workers and a private Redis; ``--stack-threads N`` request threads per worker).
 
+Latest (2026-12-06, evening), one process per party, ``--users 20 --duration 40`` (load average
+4-5, runs in turn): **16.2-18.7 journeys/s, p95 1.1-1.4 s**; CPU per journey ≈ 90 ms in all: Wultra
+32.5-38 ms, load generator 25-29 ms, biometry 22-25 ms, bank 7-8 ms, SMS gateway 5-6 ms (the script
+prints this split).  ``--users 30``: 18.4 journeys/s, p95 1.6 s - saturated: the processes then use
+≈ 1.7 of the 2 cores, the rest goes to the kernel's loopback work and the machine's own.  At the start
+of that day's second round the same machine did 10.1 journeys/s at ``--users 10`` (155 ms per
+journey: generator 56, Wultra 52, biometry 31, bank 9, SMS 7).  What changed: the phone's HTTP client
+(no ``requests`` on the generator side, kept-alive connections, a small HTTP/1.1 reader), the
+parties' outbound calls on one urllib3 pool each, request hooks and the journal's copies of big bodies,
+strict Base64 of page images checked without decoding them twice, derived activation keys kept per
+activation, the face provider's liveness and eye search, the phone's liveness frames, status
+callbacks of the SMS gateway off the request path, production workers' garbage collector tuned.
+``--profile`` samples only threads holding the GIL: the Wultra party's Python time then goes to
+the outbound calls (≈ 17%), Base64/AES/HMAC/JSON of the 585 KB document submit, EC point decoding
+of each request's ephemeral key, and the framework's request hooks - per-request work the protocol
+asks for.
+
 Threaded vs one process per party vs two workers per party (+ Redis), 2026-12-06, ``--users 10
 --duration 40`` with ``--stack-server threaded``, ``--stack-server production`` and
 ``--stack-workers 2``, run in turn (each run starts its own stack):
@@ -35,8 +52,8 @@ Threaded vs one process per party vs two workers per party (+ Redis), 2026-12-06
 So one process per party is ``rsim load``'s default: the parties no longer share one GIL, keep
 their connections alive, and cost a third to a half less CPU per journey than threaded; two workers per
 party add Redis round trips and cost the most CPU, which a 2-core machine cannot give back.  With
-≈ 0.17 CPU seconds per journey in all (parties + load generator), two idle cores would cap this
-machine near 11-12 journeys/s: the 20 journeys/s target needs cheaper journeys or more cores.
+≈ 0.17 CPU seconds per journey in all (parties + load generator) at that point, two idle cores would
+have capped this machine near 11-12 journeys/s (see "Latest" above for where it went next).
 The figures below are the threaded stack's (the default before this comparison).
 
 Measured on the 2-core development machine (mix 8:1:1 honest-id-card/impostor/otp-typo, seed pool 5),
@@ -185,7 +202,8 @@ def _kind(name: str, me: bool) -> str:
 
 def _py_spy(pid: int, seconds: int, out: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(["py-spy", "record", "--pid", str(pid), "--duration", str(seconds),
-                             "--rate", "50", "--format", "raw", "--nonblocking", "--gil", "--output", str(out)],
+                             "--rate", "50", "--format", "raw", "--nonblocking", "--gil",
+                             "--output", str(out)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
