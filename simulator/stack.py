@@ -198,9 +198,10 @@ class Stack:
             # One process keeps the party's world in memory; several share it through Redis.
             if self.settings.workers > 1:
                 config.update(store="redis", redis_url=self._shared_redis())
+            companions = (self._redis.process.pid,) if self._redis is not None else ()
             return serve_production(plan.factory, config, self.settings.host, port, self.settings.workers,
                                     threads=self.settings.threads,
-                                    allow_remote=self.settings.allow_remote)
+                                    allow_remote=self.settings.allow_remote, companions=companions)
         app = load_factory(plan.factory)(config)
         try:
             return serve_in_thread(app, self.settings.host, port, allow_remote=self.settings.allow_remote)

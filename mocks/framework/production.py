@@ -54,7 +54,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -72,6 +72,8 @@ FACTORY_ENV = "RSIM_MOCK_FACTORY"
 CONFIG_ENV = "RSIM_MOCK_CONFIG_FILE"
 #: The launcher's pid: the workers stop their server when it is gone (see ``_exit_with_launcher``).
 LAUNCHER_ENV = "RSIM_MOCK_LAUNCHER_PID"
+#: Processes the launcher started for the server (comma-separated pids), stopped with it.
+COMPANIONS_ENV = "RSIM_MOCK_COMPANION_PIDS"
 READY_PREFIX = "ready-"
 SERVERS = ("granian", "gunicorn")
 Server = Literal["granian", "gunicorn"]
@@ -91,7 +93,8 @@ def worker_app() -> Flask:
     _tune_gc()
     launcher = os.environ.get(LAUNCHER_ENV, "")
     if launcher.isdigit():
-        threading.Thread(target=_exit_with_launcher, args=(int(launcher),), name="launcher-watch",
+        companions = [int(pid) for pid in os.environ.get(COMPANIONS_ENV, "").split(",") if pid.isdigit()]
+        threading.Thread(target=_exit_with_launcher, args=(int(launcher), companions), name="launcher-watch",
                          daemon=True).start()
     # Tell the launcher this worker is about to serve (it waits for one marker per worker).
     (path.parent / f"{READY_PREFIX}{os.getpid()}").touch()
@@ -112,13 +115,14 @@ def _tune_gc() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def _exit_with_launcher(pid: int, every: float = 1.0) -> None:
+def _exit_with_launcher(pid: int, companions: Sequence[int] = (), every: float = 1.0) -> None:
     """Stop this server's whole process group once the process that launched it is gone.
 
     The server runs in its own process group (so a Ctrl-C in the launcher's terminal reaches the
     launcher, which stops it in order); a launcher killed outright (SIGKILL, a crash) cannot, and
     its servers would keep their ports and memory for ever.  Each worker watches the launcher and
-    takes the group down with SIGTERM, which the server handles as a normal shutdown.
+    takes the group down with SIGTERM, which the server handles as a normal shutdown; and first the
+    launcher's ``companions`` (processes it started for the server, such as a private Redis).
     """
     while True:
         time.sleep(every)
@@ -128,6 +132,9 @@ def _exit_with_launcher(pid: int, every: float = 1.0) -> None:
             break
         except PermissionError:
             continue  # exists, owned by someone else: the pid was reused, or is still the launcher
+    for companion in companions:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(companion, signal.SIGTERM)
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(os.getpgrp(), signal.SIGTERM)
 
@@ -234,8 +241,12 @@ def serve_production(
     threads: int = 4,
     allow_remote: bool = False,
     startup_timeout: float = 30.0,
+    companions: Sequence[int] = (),
 ) -> ProductionServer:
     """Serve ``factory_path`` (``module:function`` taking a config) with ``workers`` processes.
+
+    ``companions``: pids of processes started for this server (a private Redis) that must not
+    outlive this process either: stopped with the server if this process is killed outright.
 
     ``port=0`` picks a free port (retried if another process takes it first).  ``threads`` is the
     number of request threads per worker (handlers wait on Redis, so a few threads keep a core busy).
@@ -260,7 +271,8 @@ def serve_production(
     for attempt in range(attempts):
         chosen = port or _free_port(host)
         try:
-            return _start(factory_path, cfg, host, chosen, workers, server, threads, startup_timeout)
+            return _start(factory_path, cfg, host, chosen, workers, server, threads, startup_timeout,
+                          companions)
         except _PortTaken:
             if attempt == attempts - 1:
                 raise ServingError(f"port {chosen} on {host} is in use") from None
@@ -272,7 +284,7 @@ class _PortTaken(Exception):
 
 
 def _start(factory_path: str, cfg: MockConfig, host: str, port: int, workers: int, server: Server,
-           threads: int, startup_timeout: float) -> ProductionServer:
+           threads: int, startup_timeout: float, companions: Sequence[int] = ()) -> ProductionServer:
     run_dir = Path(tempfile.mkdtemp(prefix="mock-prod-"))  # 0700: the config may hold secrets
     config_name = str(run_dir / "config.json")
     fd = os.open(config_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -283,6 +295,7 @@ def _start(factory_path: str, cfg: MockConfig, host: str, port: int, workers: in
     env[FACTORY_ENV] = factory_path
     env[CONFIG_ENV] = config_name
     env[LAUNCHER_ENV] = str(os.getpid())
+    env[COMPANIONS_ENV] = ",".join(str(pid) for pid in companions)
     log_file = tempfile.NamedTemporaryFile(prefix="mock-prod-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(_command(server, host, port, workers, threads), stdin=subprocess.DEVNULL,
                                stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=_REPO_ROOT,
