@@ -6,57 +6,17 @@ bounded in size, so a malformed request never reaches the models as something el
 
 from __future__ import annotations
 
-import base64
-import binascii
-import string
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from mocks.framework.errors import _validate_b64_str, validation_error_from
+from mocks.framework.errors import Base64Str, validation_error_from
 
 M = TypeVar("M", bound=BaseModel)
 
 PROCESS_ID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 MAX_IDENTIFICATION_ITEMS = 20
 MAX_IDENTIFICATION_TEXT = 256
-
-
-_BASE64_ALPHABET = (string.ascii_letters + string.digits + "+/").encode("ascii")
-
-
-def _strict_base64_text(value: object) -> str:
-    """The framework's ``Base64Str`` check (strict, canonical Base64) without decoding whole images.
-
-    A value of 4-character groups from the alphabet, with at most two ``=`` at its end, decodes
-    strictly; it is canonical when its last group is (the others always are).  So a page image of
-    hundreds of kB is checked by one pass over its characters and the decoding of its last four;
-    anything this does not accept goes through the framework's check, which gives the same verdict
-    and the same error message as before.
-    """
-    if isinstance(value, str) and value.isascii() and len(value) % 4 == 0:
-        raw = value.encode("ascii")
-        body = raw.rstrip(b"=")
-        if len(raw) - len(body) <= 2 and not body.translate(None, _BASE64_ALPHABET):
-            tail = raw[-4:]
-            try:
-                if base64.b64encode(base64.b64decode(tail, validate=True)) == tail:
-                    return value
-            except (binascii.Error, ValueError):
-                pass
-    return _validate_b64_str(value)
-
-
-#: A string that must be strict, canonical Base64 (kept as text), as the framework's ``Base64Str``.
-StrictBase64Text = Annotated[str, BeforeValidator(_strict_base64_text)]
 
 
 class _Request(BaseModel):
@@ -123,7 +83,7 @@ class DocumentItem(_Request):
     filename: str = Field(min_length=1, max_length=255)
     type: Literal["ID_CARD", "PASSPORT"]
     side: Literal["FRONT", "BACK"] | None = None
-    data: StrictBase64Text = Field(min_length=4)
+    data: Base64Str = Field(min_length=4)
     originalDocumentId: str | None = Field(default=None, max_length=64)
     uploadId: str | None = Field(default=None, max_length=64)
 
@@ -140,7 +100,7 @@ class ChipEvidence(_Request):
     """What the phone read from the chip over NFC (this server's extension; Wultra has none)."""
 
     documentType: Literal["ID_CARD", "PASSPORT"]
-    files: dict[str, StrictBase64Text] = Field(min_length=1, max_length=12)
+    files: dict[str, Base64Str] = Field(min_length=1, max_length=12)
 
 
 class DocumentSubmitRequest(IdentityRequest):

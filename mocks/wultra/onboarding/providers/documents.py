@@ -15,19 +15,18 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import string
 from dataclasses import dataclass
 from typing import Any
 
 import requests
 
 from mocks.framework import outbound
+from mocks.framework.errors import is_canonical_base64
 
 from ..exceptions import RemoteCommunicationError
 from ..settings import OnboardingSettings
 
 BASE = "/api/v1/documents/investigations"
-_BASE64_TEXT = (string.ascii_letters + string.digits + "+/=").encode("ascii")
 
 
 class EvidenceRejected(Exception):
@@ -91,7 +90,7 @@ def _page_body(document_type: str, side: str, image_b64: str, filename: str) -> 
     Base64 text needs no escaping, so the encoder's pass over hundreds of kB of image is saved;
     ``None`` when the image holds anything else (then the encoder writes it).
     """
-    if not image_b64.isascii() or image_b64.encode("ascii").translate(None, _BASE64_TEXT):
+    if not is_canonical_base64(image_b64):
         return None
     head = json.dumps({"documentType": document_type, "side": side, "image": ""})[:-2]
     return f'{head}{image_b64}", "filename": {json.dumps(filename)}}}'.encode()

@@ -1,0 +1,71 @@
+"""``Base64Str`` accepts without decoding what the decoding check accepts, and only that.
+
+:func:`mocks.framework.errors.is_canonical_base64` answers for a page image of hundreds of kB with
+one pass over its characters; these tests hold it to :func:`decode_base64` (which refuses, with the
+reason, whatever it does not accept) on edge cases and on arbitrary text built from the Base64
+alphabet, padding and a few strangers.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import BaseModel, ConfigDict
+
+from mocks.framework import errors
+from mocks.framework.errors import Base64Str, InvalidBase64Error, decode_base64, is_canonical_base64
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(strict=True)
+    value: Base64Str
+
+
+def _decodes(value: Any) -> bool:
+    try:
+        decode_base64(value)
+    except InvalidBase64Error:
+        return False
+    return True
+
+
+EDGES = ["", "====", "ab==", "abc=", "a===", "ab=c", "=abc", "abcd====", "ab==ab==", "abc\n", "ab c",
+         "abcd", "YQ==", "YR==", "YWI=", "YWJ=", "ab=", "abcde===", "====abcd", "ab\u00e9=", "-_-_",
+         "AAAA" * 50 + "YR==", base64.b64encode(bytes(range(256)) * 40).decode("ascii"), None, 12,
+         b"YWJj", "YWJj\x00"]
+
+
+@pytest.mark.parametrize("value", EDGES, ids=repr)
+def test_edge_cases_get_the_decoding_answer(value: Any) -> None:
+    assert is_canonical_base64(value) == _decodes(value)
+
+
+@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \n\u00e9",
+               max_size=24))
+def test_any_text_gets_the_decoding_answer(value: str) -> None:
+    assert is_canonical_base64(value) == _decodes(value)
+
+
+@given(st.binary(max_size=64), st.integers(0, 3), st.sampled_from("AQgw/+=Z"))
+def test_encodings_with_a_changed_last_character_get_the_decoding_answer(data: bytes, back: int,
+                                                                         char: str) -> None:
+    text = base64.b64encode(data).decode("ascii")
+    if text:
+        position = max(0, len(text) - 1 - back)
+        text = text[:position] + char + text[position + 1:]
+    assert is_canonical_base64(text) == _decodes(text)
+
+
+def test_a_valid_image_is_not_decoded_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The point of the check: the decoding path is only for what it does not accept."""
+
+    def decoding_check(value: object, **_kwargs: object) -> bytes:
+        raise AssertionError("the decoding check was used for a valid image")
+
+    monkeypatch.setattr(errors, "decode_base64", decoding_check)
+    image = base64.b64encode(bytes(range(256)) * 400 + b"x").decode("ascii")
+    assert _Model.model_validate({"value": image}).value == image
