@@ -35,7 +35,8 @@ def compact_envelope(payload: Mapping[str, Any]) -> bytes:
     """
     parts = []
     for key, value in payload.items():
-        if key in _BASE64_FIELDS and isinstance(value, str) and value.isascii() \
+        # printable ASCII without a quote or backslash is exactly what json writes as it is
+        if key in _BASE64_FIELDS and isinstance(value, str) and value.isascii() and value.isprintable() \
                 and '"' not in value and "\\" not in value:
             parts.append(f'"{key}":"{value}"')
         else:

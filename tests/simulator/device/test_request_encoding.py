@@ -38,6 +38,7 @@ def test_other_objects_are_still_refused() -> None:
     {"temporaryKeyId": "k\u00e9y\"1", "ephemeralPublicKey": "QUJD", "encryptedData": "ZGF0YQ==",
      "mac": "bWFj"},
     {"encryptedData": "not \"base64\"", "mac": "a\\b"},
+    {"encryptedData": "line\nbreak\ttab\x00", "mac": "bWFj\x1f"},
 ])
 def test_the_encrypted_envelope_is_what_json_dumps_writes(payload: dict[str, object]) -> None:
     assert compact_envelope(payload) == json.dumps(payload, separators=(",", ":")).encode("utf-8")
