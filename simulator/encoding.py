@@ -1,5 +1,7 @@
 """Base64 and JSON for big bodies: the standard library's results, at SIMD speed.
 
+A leaf module (no project imports), shared by the parties' framework and the virtual device alike.
+
 A journey moves about 1.5 MB of Base64 inside JSON (document pages, face frames, the ECIES envelope
 of the document upload), and every party on the way decodes, checks or re-encodes it.  The standard
 library goes byte by byte there: ``base64.b64decode(validate=True)`` of a 440 kB page takes about
@@ -58,15 +60,19 @@ def b64decode_strict(data: str | bytes | bytearray) -> bytes:
         return base64.b64decode(data, validate=True)  # raises the standard library's own error
 
 
-def json_loads(data: str | bytes | bytearray) -> Any:
-    """``json.loads(data)``: orjson's parse of a long body of strings, else ``json``'s value or error."""
-    if len(data) < LONG_TEXT:
-        return json.loads(data)
-    try:
-        value = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        return json.loads(data)
-    return value if _few_nodes_no_float(value) else json.loads(data)
+def json_loads(data: str | bytes | bytearray, *, parse_constant: Callable[[str], Any] | None = None) -> Any:
+    """``json.loads(data, parse_constant=...)``: orjson's parse of a long body of strings, else
+    ``json``'s value or error (orjson refuses ``NaN`` and ``Infinity``, so ``parse_constant`` is
+    only ever called by ``json``)."""
+    if len(data) >= LONG_TEXT:
+        try:
+            value = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+        else:
+            if _few_nodes_no_float(value):
+                return value
+    return json.loads(data, parse_constant=parse_constant)
 
 
 def json_dumps(

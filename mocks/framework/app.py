@@ -44,6 +44,7 @@ from .errors import (
 from .faults import reset_connection_response
 from .isolation import DEFAULT_SESSION, InvalidSessionError, resolve_session
 from .journal import Exchange, capture_body
+from .json_provider import FastJSONProvider
 from .redact import redact_environ_headers, redact_pairs
 from .runtime import EXTENSION_KEY, MockRuntime, current_runtime
 
@@ -251,10 +252,10 @@ def create_mock_app(party: PartySpec, config: MockConfig | Mapping[str, Any] | N
     """Build a mock application for ``party`` (the shared pieces plus the party's blueprints)."""
     cfg = MockConfig.coerce(config)
     app = Flask(party.import_name)
+    app.json = FastJSONProvider(app)
     app.config[MAX_BODY_CONFIG_KEY] = cfg.max_request_bytes
     app.config["MAX_CONTENT_LENGTH"] = cfg.max_request_bytes + 1  # see read_body
     app.config["MAX_FORM_MEMORY_SIZE"] = cfg.max_request_bytes
-    app.json.sort_keys = False  # type: ignore[attr-defined]
     runtime = MockRuntime.build(party, cfg)
     app.extensions[EXTENSION_KEY] = runtime
 

@@ -22,6 +22,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from simulator.encoding import json_loads
+
 from .redact import redact_json, redact_pairs
 
 __all__ = [
@@ -160,7 +162,7 @@ def capture_body(raw: bytes, mimetype: str | None, limit: int = DEFAULT_BODY_LIM
             value = redacted
         else:
             try:
-                value = redact_json(json.loads(raw), extra=extra_secrets)
+                value = redact_json(json_loads(raw), extra=extra_secrets)
             except (ValueError, RecursionError):
                 return _truncate(_as_text(raw), limit, note="malformed JSON")
         if len(raw) * _MAX_GROWTH <= limit:

@@ -28,7 +28,6 @@ Contract shared by every backend
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 import time
@@ -37,6 +36,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Final
+
+from simulator.encoding import json_dumps, json_loads
 
 from .errors import MockError
 
@@ -102,7 +103,7 @@ class StoreConflictError(MockError):
 
 def _encode(value: Json) -> str:
     try:
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+        return json_dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise StoreValueError(f"value is not JSON-serialisable: {exc}") from None
     except RecursionError:
@@ -280,7 +281,7 @@ def update(
     """
     for _ in range(retries):
         current = store.get(session, key)
-        new = fn(None if current is None else json.loads(_encode(current)))
+        new = fn(None if current is None else json_loads(_encode(current)))
         if store.compare_and_set(session, key, current, new, ttl=ttl):
             return new
     raise StoreConflictError(f"update of {key!r} lost {retries} compare-and-set races in a row")
@@ -357,7 +358,7 @@ class InMemoryStore(StateStore):
         with self._lock:
             entry = self._live(session, key)
             text = entry.text if entry is not None else None
-        return None if text is None else json.loads(text)
+        return None if text is None else json_loads(text)
 
     def put(self, session: str, key: str, value: Json, *, ttl: TTL = None) -> None:
         _check_key(session, key)
@@ -381,7 +382,7 @@ class InMemoryStore(StateStore):
             bucket = self._data.get(session, {})
             keys = sorted(k for k in bucket if k.startswith(prefix))
             texts = {k: e.text for k in keys if (e := self._live(session, k)) is not None}
-        return {k: json.loads(t) for k, t in texts.items()}
+        return {k: json_loads(t) for k, t in texts.items()}
 
     def incr(
         self, session: str, key: str, field: str | None = None, amount: int = 1, *, ttl: TTL = None
@@ -392,7 +393,7 @@ class InMemoryStore(StateStore):
             raise StoreValueError(f"incr amount must be an int, got {type(amount).__name__}")
         with self._lock:
             entry = self._live(session, key)
-            current = json.loads(entry.text) if entry is not None else None
+            current = json_loads(entry.text) if entry is not None else None
             expires_at = entry.expires_at if entry is not None else self._expiry(session, ttl, None)
             if field is None:
                 if current is not None and (isinstance(current, bool) or not isinstance(current, int)):
@@ -446,7 +447,7 @@ class InMemoryStore(StateStore):
             if entry is None:
                 return None
             del self._data[session][key]
-        return json.loads(entry.text)
+        return json_loads(entry.text)
 
     def reset(self, session: str | None = None) -> None:
         with self._lock:
@@ -461,7 +462,7 @@ class InMemoryStore(StateStore):
             bucket = self._data.get(session, {})
             live = {k: e for k in sorted(bucket) if (e := self._live(session, k)) is not None}
             snapshot = {k: (e.text, e.expires_at) for k, e in live.items()}
-        return {k: {"value": json.loads(t), "expiresAt": exp} for k, (t, exp) in snapshot.items()}
+        return {k: {"value": json_loads(t), "expiresAt": exp} for k, (t, exp) in snapshot.items()}
 
     def sessions(self) -> list[str]:
         with self._lock:

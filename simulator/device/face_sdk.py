@@ -17,7 +17,6 @@ person altogether. Every frame comes from the SDK's seeded ``random.Random``, so
 
 from __future__ import annotations
 
-import base64
 import json
 import random
 from collections.abc import Mapping
@@ -27,6 +26,7 @@ from typing import Any
 
 import requests
 
+from simulator.encoding import b64encode_text
 from simulator.identity.faces.errors import ChallengeFormatError
 from simulator.identity.faces.liveness import AttackKind, LivenessChallenge, capture_session, stage_attack
 
@@ -182,7 +182,7 @@ class FaceSdk:
         frames = self.frames_for(parse_challenge(challenge))
         body = {
             "token": token,
-            "frames": [base64.b64encode(frame).decode("ascii") for frame in frames],
+            "frames": [b64encode_text(frame) for frame in frames],
             "client": self.client,
         }
         try:

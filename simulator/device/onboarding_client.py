@@ -33,7 +33,6 @@ refuse 3.3 with :class:`OnboardingConfigError`.
 
 from __future__ import annotations
 
-import base64
 import json
 import secrets
 import time
@@ -46,6 +45,7 @@ import requests
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from simulator.device.powerauth_sdk.errors import PowerAuthSdkError, ServerResponseError
+from simulator.encoding import b64encode
 from simulator.powerauth.activation_code import is_valid_activation_code, verify_activation_signature
 from simulator.powerauth.ecies import EciesContext, EciesEncryptor, EciesResponse, EncryptorId, dumps_compact
 from simulator.powerauth.errors import PowerAuthError
@@ -367,7 +367,7 @@ def request_json(obj: Any) -> bytes:
         if not isinstance(value, Base64Bytes):
             raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
         marker = marker or f"rsim-base64-{secrets.token_hex(8)}"
-        blobs.append(base64.b64encode(value.data))
+        blobs.append(b64encode(value.data))
         return f"{marker}:{len(blobs) - 1}"
 
     encoded = json.dumps(obj, separators=(",", ":"), ensure_ascii=False, default=placeholder).encode("utf-8")

@@ -39,6 +39,8 @@ from requests.structures import CaseInsensitiveDict
 from requests.utils import default_headers
 from urllib3.util.wait import wait_for_read
 
+from simulator.encoding import json_dumps
+
 try:
     from urllib3.util.request import _get_default_user_agent as _urllib3_agent
 except ImportError:  # pragma: no cover - older urllib3
@@ -462,7 +464,7 @@ class PhoneSession:
             body = data.encode("utf-8") if isinstance(data, str) else data
         elif json is not None:
             content_type = "application/json"
-            body = _json.dumps(json, allow_nan=False).encode("utf-8")
+            body = json_dumps(json, allow_nan=False).encode("utf-8")
         wire = self._wire_headers(headers, body, verb, content_type)
         connect_timeout, read_timeout = _split_timeout(timeout)
         started = time.perf_counter()

@@ -6,17 +6,17 @@ strict so that garbage raises a typed error instead of silently dropping charact
 
 from __future__ import annotations
 
-import base64
 import binascii
 import struct
 from collections.abc import Iterable
 
+from simulator.encoding import b64decode_strict, b64encode_text
 from simulator.powerauth.errors import EncodingError, PowerAuthError
 
 
 def b64encode(data: bytes) -> str:
     """Standard Base64 with padding, as text."""
-    return base64.b64encode(data).decode("ascii")
+    return b64encode_text(data)
 
 
 def b64decode(
@@ -37,7 +37,7 @@ def b64decode(
     else:
         raise error(f"{what} must be a Base64 string, got {type(value).__name__}")
     try:
-        decoded = base64.b64decode(raw, validate=True)
+        decoded = b64decode_strict(raw)
     except (binascii.Error, ValueError) as exc:
         raise error(f"{what} is not valid Base64: {exc}") from exc
     if length is not None and len(decoded) != length:

@@ -134,7 +134,7 @@ def test_json_loads_is_json_loads(text: str) -> None:
                  long_json_like.map(lambda t: t.encode("utf-8")),
                  values.map(lambda v: json.dumps({"image": padding, "v": v}).encode()),
                  st.binary(max_size=20),
-                 values.map(lambda v: json.dumps(v, ensure_ascii=False).encode("utf-16"))))
+                 values.map(lambda v: json.dumps(v, ensure_ascii=False).encode("utf-16", "surrogatepass"))))
 def test_json_loads_of_bytes_is_json_loads(data: bytes) -> None:
     assert _repr(_outcome(json_loads, data)) == _repr(_outcome(json.loads, data))
 
@@ -162,3 +162,13 @@ def _typed(value: Any) -> Any:
     if isinstance(value, list):
         return [_typed(v) for v in value]
     return (type(value).__name__, repr(value))
+
+
+def test_json_loads_passes_parse_constant_to_json() -> None:
+    def refuse(name: str) -> Any:
+        raise ValueError(f"no {name}")
+
+    for text in ("NaN", '{"image": "' + padding + '", "x": Infinity}'):
+        assert _outcome(json_loads, text, parse_constant=refuse) == _outcome(json.loads, text,
+                                                                             parse_constant=refuse)
+    assert json_loads('{"image": "' + padding + '", "x": 1}', parse_constant=refuse)["x"] == 1

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from simulator.encoding import b64decode_strict
 from simulator.identity.digest_cache import DigestCache, digest
 from simulator.identity.documents.layout import DocumentKind
 from simulator.identity.documents.ocr import LineReading
@@ -62,7 +63,7 @@ def decode_image(data_b64: str) -> bytes:
     if len(data_b64) > (MAX_IMAGE_BYTES * 4) // 3 + 8:
         raise ImageTooLargeError(f"image exceeds {MAX_IMAGE_BYTES} bytes")
     try:
-        data = base64.b64decode(data_b64, validate=True)
+        data = b64decode_strict(data_b64)
     except (binascii.Error, ValueError):
         raise InvalidImageError("image is not valid Base64") from None
     if not data:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from flask import Response, jsonify
 
 from mocks.framework import RequestValidationError, now, parse_body
+from simulator.encoding import b64encode_text
 
 from . import investigations as model
 from .auth import check_api_key
@@ -115,7 +115,7 @@ def get_portrait(investigation_id: str) -> Response:
             "source": (result.get("portrait") or {}).get("source"),
             "filename": "portrait.jpg",
             "contentType": "image/jpeg",
-            "data": base64.b64encode(data).decode("ascii"),
+            "data": b64encode_text(data),
         }
     )
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from typing import Any
 
 from flask import Response, jsonify, request
 
 from mocks.framework import MockError, decode_base64, parse_body, rng
+from simulator.encoding import b64encode_text
 from simulator.identity.faces.liveness import LivenessChallenge
 from simulator.identity.faces.matcher import FaceMatcher
 
@@ -102,7 +102,7 @@ def upload_capture() -> Response:
         result = computed_result(frames, LivenessChallenge.from_json(claim["challenge"]),
                                  users.template_of(user), face_settings().match_threshold)
     face = result["measurements"].get("face_frame", 0)
-    result["frameJpeg"] = base64.b64encode(frames[face]).decode("ascii") if face < len(frames) else None
+    result["frameJpeg"] = b64encode_text(frames[face]) if face < len(frames) else None
     claims.transition(body.token, claims.VERIFY, lambda _r: None, "captured", {"result": result})
     return jsonify({"token": body.token, "processed": True})
 

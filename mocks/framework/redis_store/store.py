@@ -36,6 +36,8 @@ from typing import Any, NamedTuple, TypeVar
 import redis
 from redis.exceptions import NoScriptError
 
+from simulator.encoding import json_loads
+
 from ..store import (
     KEEP_TTL,
     TTL,
@@ -284,7 +286,7 @@ class RedisStore(StateStore):
     def get(self, session: str, key: str) -> Json | None:
         _check_key(session, key)
         text = self._run(session, "get", key)
-        return None if text is None else json.loads(text)
+        return None if text is None else json_loads(text)
 
     def put(self, session: str, key: str, value: Json, *, ttl: TTL = None) -> None:
         _check_key(session, key)
@@ -301,7 +303,7 @@ class RedisStore(StateStore):
         _check_key(session, "x")
         flat = self._run(session, "scan", prefix, "0")
         pairs = sorted(zip(flat[0::2], flat[1::2], strict=True))
-        return {k: json.loads(v) for k, v in pairs}
+        return {k: json_loads(v) for k, v in pairs}
 
     def incr(
         self, session: str, key: str, field: str | None = None, amount: int = 1, *, ttl: TTL = None
@@ -323,7 +325,7 @@ class RedisStore(StateStore):
         for attempt in range(self._cas_retries):
             now = self._now(session)
             text = self._run(session, "get", key, now=now)
-            current = None if text is None else json.loads(text)
+            current = None if text is None else json_loads(text)
             result, record = _incremented(key, current, field, amount)
             new_text = _encode(record)
             if text is None:
@@ -357,7 +359,7 @@ class RedisStore(StateStore):
             elif isinstance(reply, redis.ResponseError):
                 raise StoreUnavailableError(f"state store refused a command: {reply}")
             elif op == "get":
-                results.append(None if reply is None else json.loads(reply))
+                results.append(None if reply is None else json_loads(reply))
             elif reply[0] == "ok":
                 self._wrote()
                 results.append(int(reply[1]))
@@ -422,7 +424,7 @@ class RedisStore(StateStore):
     def pop(self, session: str, key: str) -> Json | None:
         _check_key(session, key)
         text = self._run(session, "pop", key)
-        return None if text is None else json.loads(text)
+        return None if text is None else json_loads(text)
 
     def reset(self, session: str | None = None) -> None:
         if session is not None:
@@ -437,7 +439,7 @@ class RedisStore(StateStore):
         _check_key(session, "x")
         flat = self._run(session, "scan", "", "1")
         triples = sorted(zip(flat[0::3], flat[1::3], flat[2::3], strict=True))
-        return {k: {"value": json.loads(v), "expiresAt": float(e) if e else None} for k, v, e in triples}
+        return {k: {"value": json_loads(v), "expiresAt": float(e) if e else None} for k, v, e in triples}
 
     def sessions(self) -> list[str]:
         def run() -> list[str]:

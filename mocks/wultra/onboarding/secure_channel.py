@@ -28,6 +28,7 @@ from mocks.framework import now, parse_body, store
 from mocks.wultra.powerauth_server import models as applications
 from mocks.wultra.powerauth_server.exceptions import InvalidApplicationError, MissingTemporaryKeyError
 from mocks.wultra.powerauth_server.temporary_keys import temporary_private_key
+from simulator.encoding import json_loads
 from simulator.powerauth.ecies import (
     EciesContext,
     EciesDecryptor,
@@ -132,7 +133,7 @@ def open_request() -> SecureExchange:
 def _request_object(plaintext: bytes) -> dict[str, Any]:
     """``requestObject`` of the decrypted ``{"requestObject": {...}}`` wrapper."""
     try:
-        wrapper = json.loads(plaintext.decode("utf-8"))
+        wrapper = json_loads(plaintext.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise InvalidRequestError("the decrypted request is not UTF-8 JSON") from None
     if not isinstance(wrapper, dict):

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.encoding import json_dumps
 from simulator.powerauth.ecies import EciesContext, EciesEncryptor, EciesResponse, dumps_compact
 from simulator.powerauth.errors import PowerAuthError
 from simulator.powerauth.headers import ENCRYPTION_HEADER, EncryptionHeader
@@ -21,30 +22,14 @@ from simulator.powerauth.headers import ENCRYPTION_HEADER, EncryptionHeader
 from .clock import ServerClock
 from .errors import ServerResponseError
 
-#: Fields of an encrypted request that hold Base64 text (which JSON carries without escaping).
-_BASE64_FIELDS = frozenset({"ephemeralPublicKey", "encryptedData", "mac", "nonce"})
-# the bytes json writes as they are: printable ASCII but the quote and the backslash
-_JSON_VERBATIM = bytes(range(0x20, 0x7F)).replace(b'"', b"").replace(b"\\", b"")
-
 
 def compact_envelope(payload: Mapping[str, Any]) -> bytes:
     """``json.dumps(payload, separators=(",", ":"))`` of an encrypted request, byte for byte.
 
-    The Base64 fields (as :meth:`EciesRequest.to_json` writes them) go in as they are instead of
-    through the JSON encoder's escape scan: for a document upload ``encryptedData`` is over half a
-    megabyte, and Base64 text has nothing to escape.  Any other field (``temporaryKeyId``,
-    ``timestamp``) is encoded by ``json``.
+    For a document upload ``encryptedData`` is over half a megabyte of Base64, which
+    :func:`~simulator.encoding.json_dumps` copies instead of scanning it for escapes.
     """
-    parts = []
-    for key, value in payload.items():
-        # deleting the verbatim bytes leaves nothing exactly when json would write the text as it is
-        # (a C loop; str.isprintable looks each character up in the Unicode tables, 6 x slower)
-        if key in _BASE64_FIELDS and isinstance(value, str) and value.isascii() \
-                and not value.encode("ascii").translate(None, _JSON_VERBATIM):
-            parts.append(f'"{key}":"{value}"')
-        else:
-            parts.append(json.dumps(key) + ":" + json.dumps(value, separators=(",", ":")))
-    return ("{" + ",".join(parts) + "}").encode("utf-8")
+    return json_dumps(dict(payload), separators=(",", ":")).encode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,6 @@ any other unusable answer is the provider's failure too, never a crash.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ import requests
 
 from mocks.framework import outbound
 from mocks.framework.errors import is_canonical_base64
+from simulator.encoding import b64decode_strict
 
 from ..exceptions import RemoteCommunicationError
 from ..settings import OnboardingSettings
@@ -151,7 +151,7 @@ def portrait(settings: OnboardingSettings, investigation_id: str) -> tuple[str, 
     body = _checked(outbound().get(_url(settings, f"/{investigation_id}/portrait"),
                                    headers=_headers(settings)), "portrait")
     try:
-        data = base64.b64decode(str(body.get("data", "")), validate=True)
+        data = b64decode_strict(str(body.get("data", "")))
     except (binascii.Error, ValueError):
         raise RemoteCommunicationError("document provider sent a portrait that is not Base64") from None
     if not data:
