@@ -37,6 +37,13 @@ Measured (2026-12-06, on the 2-core machine shared with other work, so single fi
 * Whole party: ``python -m loadtests.benchmarks.wultra_server --journeys 40 --clients 2`` (and
   ``--journeys 60``), this tree against the same tree with the a535658 framework files, alternating:
   Wultra party CPU per journey 59.5 / 60.0 / 56.3 ms -> 51.0 / 41.5 / 45.5 ms (load 4-7).
+* The outbound client on ``http.client`` instead of urllib3's pool (and its JSON body through
+  ``simulator.encoding.json_dumps``): ``--requests 1000 --rounds 5``, this tree alternating with
+  4f1f665 three times (load average 1.0-1.2 each run): outbound-small 442 / 406 / 380 -> 201 / 207 /
+  211 us; outbound-big 1882 / 2245 / 1690 -> 656 / 524 / 637 us (most of that is the JSON text of the
+  440 KB body: ``json.dumps`` escaped its Base64 string character by character).  The two client
+  modules in one process (everything else, journal included, from this tree), interleaved, 7 rounds
+  of 500 small and 50 big calls (load 5): 366 -> 187 us and 1582 -> 514 us.
 
 Where it went: one urllib3 pool per client instead of a ``requests.Session`` per thread, a JSON
 body serialised once, request headers redacted from the environ with memoised names, long JSON
