@@ -163,7 +163,7 @@ class _PosedScene:
         x -= xf
         y -= yf
         shape = (*idx.shape, 4)
-        wx, wy = np.repeat(x, 4).reshape(shape), np.repeat(y, 4).reshape(shape)
+        wx, wy = np.stack((x, x, x, x), axis=-1), np.stack((y, y, y, y), axis=-1)  # faster than np.repeat
 
         def at(offset: int) -> np.ndarray:
             # The neighbour at ``offset`` elements: index a shifted view rather than shifted indices.
