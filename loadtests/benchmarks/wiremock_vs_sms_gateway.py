@@ -48,6 +48,13 @@ redaction of both bodies, its JSON) and our handler (Basic auth, form, validatio
 record and plan, the JSON resource: ~0.15-0.2 ms of the ~0.35 ms the app costs in process on the
 memory store) - and thread hand-overs between the worker's four threads.
 
+Third pass (2026-12-06, late; quiet machine, load average 2.1 at the start, ``--duration 8 --rounds
+2``): WireMock 6,719 / 9,424 req/s (0.27 / 0.19 ms), ours 2,269 / 2,363 req/s (0.78 / 0.79 ms: server
+0.68-0.69 + Redis 0.10), bare Flask 13,137 / 14,195 req/s (0.12-0.13 ms); medians 8,071 / 2,316 /
+13,666 req/s, ratio **0.29**.  Here a bare Flask handler answers 1.7 x WireMock's rate - the very
+proportion of the orientation figures this target came with (WireMock ≈ 1,790 req/s, bare Flask under
+granian ≈ 3,000) - so 1.5 x WireMock asks for a send within about 10% of a canned Flask answer.
+
 Why 1.5 x WireMock is out of reach: WireMock spends 0.2-0.55 ms of CPU per request here, so on
 the same two cores ours would have to cost at most that divided by 1.5, 0.14-0.37 ms, Redis
 included - about the bare handler plus two round trips,
