@@ -1,6 +1,8 @@
 """The outbound client's HTTP: the bytes it sends (those requests/urllib3 send), the response it hands
 back (requests'), keep-alive per host (stale and ``Connection: close`` connections not reused, no
-request sent twice), chunked and compressed answers, failures typed, concurrent callers.
+request sent twice), chunked and compressed answers, failures typed, concurrent callers - the
+transport (:mod:`mocks.framework.http_transport`) seen through the client; its own parts are tested in
+``test_http_transport.py``.
 
 The servers here are raw loopback sockets, so the tests see exactly the bytes on the wire and every
 connection accepted.
@@ -22,8 +24,6 @@ import pytest
 import requests
 import urllib3
 from requests.structures import CaseInsensitiveDict
-from urllib3.util import parse_url
-from urllib3.util.url import _encode_target
 
 from mocks.framework import Journal
 from mocks.framework.clock import VirtualClock
@@ -202,21 +202,6 @@ def test_an_upper_case_url_is_sent_as_urllib3_sent_it(raw_server: Callable[..., 
         pool.urlopen("GET", f"HTTP://LocalHost:{port}/Path", headers=wire, retries=False, redirect=False)
     ours, theirs = (raw for _, _, raw in server.requests)
     assert ours == theirs and b"\r\nHost: localhost:" in ours
-
-
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1:8080/a/b?c=d", "http://party-a.sim:80/x", "http://h", "http://h:65535", "http://h:1/",
-    "http://h:080/x", "http://H/x", "http://h./x", "http://[::1]:81/x", "http://u:p@h:5/x", "http://h/a b",
-    "http://h/%41%2f", "http://h/a/../b", "http://xn--bcher-kva.example/x", "http://bücher.example/x",
-])
-def test_targets_are_urllib3s(url: str) -> None:
-    host, port, target, host_header = _outbound._http_target(url)
-    parsed = parse_url(url)
-    assert (host, port, target) == (parsed.host.strip("[]"), parsed.port or 80,
-                                    _encode_target(parsed.request_uri))
-    conn = urllib3.connection.HTTPConnection(host, port)
-    conn.putrequest("GET", target)
-    assert conn._buffer[1] == b"Host: " + host_header.encode("ascii")  # what http.client writes
 
 
 def test_invalid_headers_are_refused_as_http_client_refuses_them(client: OutboundClient) -> None:
