@@ -13,7 +13,28 @@ Run: ``python -m loadtests.benchmarks.journeys_per_second [--users 10] [--durati
 (``--stack-server threaded`` for the threaded parties; ``--stack-workers 2`` serves every party under
 granian with 2 workers and a private Redis; ``--stack-threads N`` request threads per worker).
 
-Latest (2026-12-06, evening), one process per party, ``--users 20 --duration 40`` (load average
+Latest (2026-12-06, late evening), one process per party, ``--users 20 --duration 40``: **18.3 and
+18.6 journeys/s** (``--users 24``: 18.65), p95 1.1-1.3 s, CPU per journey 94-96 ms in all (Wultra
+32-35 ms, load generator 25-26, biometry 22-25, bank 7, SMS gateway 5) - in a quiet hour; an hour
+later the same tree gave 14.5-16.2 journeys/s at 106-126 ms per journey, with both cores as fast as
+before at PBKDF2 (the host's memory-bound work slows by phases), so compare pairs, not single runs.
+Three alternating pairs in that slower hour, the tree of the evening before (93f88b1) against this
+one: 12.47 / 12.97 / 14.03 -> 15.12 / 14.82 / 15.00 journeys/s, CPU per journey 148 / 140 / 126 ->
+118 / 119 / 116 ms, p95 1.6 -> 1.4 s; at ``--users 6`` (machine not saturated) 102 / 102 / 133 ->
+89 / 94 / 95 ms.  What changed: Base64 and JSON of the big bodies (document pages, face frames, the
+585 kB ECIES envelope of the document upload) through :mod:`simulator.encoding` - pybase64 and orjson
+with the standard library's exact results - in the PowerAuth codec, the parties' Flask JSON, state
+stores, journal and strict Base64 checks, and the phone's JSON writers; the parties' outbound calls on
+``http.client`` (:mod:`mocks.framework.http_transport`, ~200 instead of ~400 µs per small call); the
+phone's PIN key derived once for setting the PIN and signing with it; liveness-frame weights stacked
+instead of repeated.  Still short of 20: at ≈ 1.77 busy cores (what the processes get at
+saturation) 20 journeys/s needs ≤ 88 ms per journey.  What is left is spread thin: per-request work
+of ~45 HTTP exchanges per journey (23 to Wultra - 8 of them the world's set-up, one PowerAuth
+activation of the old phone per journey -, 13 to biometry, 8 to the bank, 7 to the SMS gateway),
+ECIES per encrypted request, the face provider's pixel checks (~8 ms), the phone's liveness frames
+(~6 ms) and JPEG encoding.
+
+Earlier that evening, one process per party, ``--users 20 --duration 40`` (load average
 4-5, runs in turn): **16.2-18.7 journeys/s, p95 1.1-1.4 s**; CPU per journey ≈ 90 ms in all: Wultra
 32.5-38 ms, load generator 25-29 ms, biometry 22-25 ms, bank 7-8 ms, SMS gateway 5-6 ms (the script
 prints this split).  ``--users 30``: 18.4 journeys/s, p95 1.6 s - saturated: the processes then use
