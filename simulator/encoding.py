@@ -11,8 +11,9 @@ bytes, the same text, the same acceptance and the same exceptions with the same 
 caller swaps them in without changing what goes on the wire or what is refused:
 
 * :func:`b64encode` / :func:`b64encode_text` - ``base64.b64encode``;
-* :func:`b64decode_strict` - ``base64.b64decode(data, validate=True)``; on refusal the standard
-  library decodes again to raise its own error;
+* :func:`b64decode_strict` - ``base64.b64decode(data, validate=True)``; whatever pybase64 refuses
+  goes to the standard library, for its error - or its value: it takes padding pybase64 does not
+  (``"QUJD="``, ``"QUJD===="`` decode to ``b"ABC"`` there);
 * :func:`json_dumps` - ``json.dumps`` with the given separators, ``sort_keys``, ``allow_nan`` and
   ``default`` (``ensure_ascii`` on, no indent): a value holding long strings is written by joining
   its few containers here, each long string that needs no escaping is copied as it is (orjson tells
@@ -57,7 +58,7 @@ def b64decode_strict(data: str | bytes | bytearray) -> bytes:
     try:
         return pybase64.b64decode(data, validate=True)
     except (ValueError, TypeError):
-        return base64.b64decode(data, validate=True)  # raises the standard library's own error
+        return base64.b64decode(data, validate=True)  # its error, or its value for surplus padding
 
 
 def json_loads(data: str | bytes | bytearray, *, parse_constant: Callable[[str], Any] | None = None) -> Any:

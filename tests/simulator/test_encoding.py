@@ -48,7 +48,7 @@ def test_b64decode_strict_accepts_and_refuses_as_the_standard_library(data: str 
 
 
 @pytest.mark.parametrize("data", ["QUJD", "QUI=", "QR==", "QUJ", "QU=J", "====", "", "QUJD\n", "QUJ\u00e9",
-                                  b"Q U J D", "AB=="])
+                                  b"Q U J D", "AB==", "QUJD=", "QUJD====", "QQ==QQ==", "=QQ=", b"\xffAAA"])
 def test_b64decode_strict_edge_cases(data: str | bytes) -> None:
     assert _outcome(b64decode_strict, data) == _outcome(base64.b64decode, data, validate=True)
 
