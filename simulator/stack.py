@@ -198,10 +198,11 @@ class Stack:
             # One process keeps the party's world in memory; several share it through Redis.
             if self.settings.workers > 1:
                 config.update(store="redis", redis_url=self._shared_redis())
-            companions = (self._redis.process.pid,) if self._redis is not None else ()
+            redis = self._redis
             return serve_production(plan.factory, config, self.settings.host, port, self.settings.workers,
-                                    threads=self.settings.threads,
-                                    allow_remote=self.settings.allow_remote, companions=companions)
+                                    threads=self.settings.threads, allow_remote=self.settings.allow_remote,
+                                    companions=(redis.process.pid,) if redis is not None else (),
+                                    companion_dirs=(redis.directory,) if redis is not None else ())
         app = load_factory(plan.factory)(config)
         try:
             return serve_in_thread(app, self.settings.host, port, allow_remote=self.settings.allow_remote)

@@ -74,6 +74,9 @@ CONFIG_ENV = "RSIM_MOCK_CONFIG_FILE"
 LAUNCHER_ENV = "RSIM_MOCK_LAUNCHER_PID"
 #: Processes the launcher started for the server (comma-separated pids), stopped with it.
 COMPANIONS_ENV = "RSIM_MOCK_COMPANION_PIDS"
+#: Temporary folders to remove when the launcher is gone (``os.pathsep``-separated): the server's own
+#: run folder (its config may hold secrets) and the companions' (a private Redis's socket and log).
+LEFTOVERS_ENV = "RSIM_MOCK_LEFTOVER_DIRS"
 READY_PREFIX = "ready-"
 SERVERS = ("granian", "gunicorn")
 Server = Literal["granian", "gunicorn"]
@@ -94,8 +97,9 @@ def worker_app() -> Flask:
     launcher = os.environ.get(LAUNCHER_ENV, "")
     if launcher.isdigit():
         companions = [int(pid) for pid in os.environ.get(COMPANIONS_ENV, "").split(",") if pid.isdigit()]
-        threading.Thread(target=_exit_with_launcher, args=(int(launcher), companions), name="launcher-watch",
-                         daemon=True).start()
+        leftovers = [Path(d) for d in os.environ.get(LEFTOVERS_ENV, "").split(os.pathsep) if d]
+        threading.Thread(target=_exit_with_launcher, args=(int(launcher), companions, leftovers),
+                         name="launcher-watch", daemon=True).start()
     # Tell the launcher this worker is about to serve (it waits for one marker per worker).
     (path.parent / f"{READY_PREFIX}{os.getpid()}").touch()
     return app
@@ -115,14 +119,17 @@ def _tune_gc() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def _exit_with_launcher(pid: int, companions: Sequence[int] = (), every: float = 1.0) -> None:
+def _exit_with_launcher(pid: int, companions: Sequence[int] = (), leftovers: Sequence[Path] = (),
+                        every: float = 1.0) -> None:
     """Stop this server's whole process group once the process that launched it is gone.
 
     The server runs in its own process group (so a Ctrl-C in the launcher's terminal reaches the
     launcher, which stops it in order); a launcher killed outright (SIGKILL, a crash) cannot, and
     its servers would keep their ports and memory for ever.  Each worker watches the launcher and
     takes the group down with SIGTERM, which the server handles as a normal shutdown; and first the
-    launcher's ``companions`` (processes it started for the server, such as a private Redis).
+    launcher's ``companions`` (processes it started for the server, such as a private Redis), whose
+    exit it awaits briefly before removing the ``leftovers`` (temporary folders: the launcher's own
+    clean-up never runs).  Only folders inside the temporary directory are removed.
     """
     while True:
         time.sleep(every)
@@ -135,8 +142,32 @@ def _exit_with_launcher(pid: int, companions: Sequence[int] = (), every: float =
     for companion in companions:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(companion, signal.SIGTERM)
+    _await_exit(companions, timeout=5.0)
+    scratch = Path(tempfile.gettempdir()).resolve()
+    for folder in leftovers:
+        if folder.resolve().parent == scratch:
+            shutil.rmtree(folder, ignore_errors=True)
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(os.getpgrp(), signal.SIGTERM)
+
+
+def _await_exit(pids: Sequence[int], timeout: float) -> None:
+    """Wait until none of ``pids`` exists (they are not our children: polled), at most ``timeout``."""
+    deadline = time.monotonic() + timeout
+    waiting = list(pids)
+    while waiting and time.monotonic() < deadline:
+        still = []
+        for pid in waiting:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                continue
+            except PermissionError:
+                pass
+            still.append(pid)
+        waiting = still
+        if waiting:
+            time.sleep(0.05)
 
 
 @dataclass(eq=False)
@@ -242,11 +273,13 @@ def serve_production(
     allow_remote: bool = False,
     startup_timeout: float = 30.0,
     companions: Sequence[int] = (),
+    companion_dirs: Sequence[Path | str] = (),
 ) -> ProductionServer:
     """Serve ``factory_path`` (``module:function`` taking a config) with ``workers`` processes.
 
     ``companions``: pids of processes started for this server (a private Redis) that must not
-    outlive this process either: stopped with the server if this process is killed outright.
+    outlive this process either: stopped with the server if this process is killed outright, and
+    then their temporary folders ``companion_dirs`` removed.
 
     ``port=0`` picks a free port (retried if another process takes it first).  ``threads`` is the
     number of request threads per worker (handlers wait on Redis, so a few threads keep a core busy).
@@ -272,7 +305,7 @@ def serve_production(
         chosen = port or _free_port(host)
         try:
             return _start(factory_path, cfg, host, chosen, workers, server, threads, startup_timeout,
-                          companions)
+                          companions, companion_dirs)
         except _PortTaken:
             if attempt == attempts - 1:
                 raise ServingError(f"port {chosen} on {host} is in use") from None
@@ -284,7 +317,8 @@ class _PortTaken(Exception):
 
 
 def _start(factory_path: str, cfg: MockConfig, host: str, port: int, workers: int, server: Server,
-           threads: int, startup_timeout: float, companions: Sequence[int] = ()) -> ProductionServer:
+           threads: int, startup_timeout: float, companions: Sequence[int] = (),
+           companion_dirs: Sequence[Path | str] = ()) -> ProductionServer:
     run_dir = Path(tempfile.mkdtemp(prefix="mock-prod-"))  # 0700: the config may hold secrets
     config_name = str(run_dir / "config.json")
     fd = os.open(config_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -296,6 +330,7 @@ def _start(factory_path: str, cfg: MockConfig, host: str, port: int, workers: in
     env[CONFIG_ENV] = config_name
     env[LAUNCHER_ENV] = str(os.getpid())
     env[COMPANIONS_ENV] = ",".join(str(pid) for pid in companions)
+    env[LEFTOVERS_ENV] = os.pathsep.join(str(folder) for folder in (run_dir, *companion_dirs))
     log_file = tempfile.NamedTemporaryFile(prefix="mock-prod-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(_command(server, host, port, workers, threads), stdin=subprocess.DEVNULL,
                                stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=_REPO_ROOT,

@@ -2,7 +2,7 @@
 
 The server runs in its own process group, so a SIGKILL of the launcher reaches none of it; its
 workers watch the launcher and stop the group when it is gone, and the companions the launcher
-started for it (a private Redis).
+started for it (a private Redis), and remove the temporary folders the launcher would have removed.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ _LAUNCHER = """
 import json, sys, time
 from mocks.framework.production import serve_production
 server = serve_production("mocks.sms_gateway.app:create_app", {"seed": 1}, workers=1)
-print(json.dumps({"url": server.url, "pid": server.process.pid}), flush=True)
+print(json.dumps({"url": server.url, "pid": server.process.pid, "run_dir": str(server.run_dir)}), flush=True)
 time.sleep(600)
 """
 
@@ -60,6 +60,7 @@ def test_a_killed_launcher_takes_its_production_server_with_it() -> None:
         _, alive = psutil.wait_procs(serving, timeout=30)
 
         assert not alive, f"still running after the launcher was killed: {[p.pid for p in alive]}"
+        assert not Path(started["run_dir"]).exists(), "the server's run folder (its config) is left behind"
     finally:
         if launcher.poll() is None:
             launcher.kill()
@@ -73,8 +74,10 @@ from mocks.framework.production import serve_production
 from mocks.framework.redis_store.server import start_redis
 redis = start_redis()
 server = serve_production("mocks.sms_gateway.app:create_app", {"seed": 1, "store": "redis",
-                          "redis_url": redis.url}, workers=2, companions=[redis.process.pid])
-print(json.dumps({"url": server.url, "redis": redis.process.pid}), flush=True)
+                          "redis_url": redis.url}, workers=2, companions=[redis.process.pid],
+                          companion_dirs=[redis.directory])
+print(json.dumps({"url": server.url, "redis": redis.process.pid, "redis_dir": str(redis.directory),
+                  "run_dir": str(server.run_dir)}), flush=True)
 time.sleep(600)
 """
 
@@ -96,6 +99,8 @@ def test_a_killed_launcher_takes_the_servers_companions_with_it() -> None:
         _, alive = psutil.wait_procs([*serving, redis], timeout=30)
 
         assert not alive, f"still running after the launcher was killed: {[p.pid for p in alive]}"
+        left = [d for d in (started["redis_dir"], started["run_dir"]) if Path(d).exists()]
+        assert not left, f"temporary folders left behind: {left}"
     finally:
         if launcher.poll() is None:
             launcher.kill()
