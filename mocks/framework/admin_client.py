@@ -8,6 +8,7 @@ to check.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any
 
@@ -83,6 +84,24 @@ class AdminClient:
     def journal(self, **query: Any) -> list[dict[str, Any]]:
         """Entries matching ``session``, ``path``, ``method``, ``status``, ``party``, ``text``, ``limit``."""
         return list(self._call("GET", "journal", params=query)["entries"])
+
+    def wait_for_journal(self, count: int = 1, *, within: float = 10.0, every: float = 0.02,
+                         **query: Any) -> list[dict[str, Any]]:
+        """The entries matching ``query`` (as :meth:`journal`) once there are ``count`` of them.
+
+        Some calls happen after the answer that caused them - the SMS gateway's status callbacks go
+        out in the background, as Twilio's do - so a test that checks them waits for them here.
+        Raises :class:`TimeoutError` naming what it saw when ``within`` seconds pass first.
+        """
+        deadline = time.monotonic() + within
+        while True:
+            entries = self.journal(**query)
+            if len(entries) >= count:
+                return entries
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"{len(entries)} of {count} journal entries matching {query} "
+                                   f"after {within:g} s")
+            time.sleep(every)
 
     def clear_journal(self, session: str | None = None) -> int:
         return int(self._call("DELETE", "journal", params={"session": session})["cleared"])

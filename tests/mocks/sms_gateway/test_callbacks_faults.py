@@ -25,6 +25,22 @@ def test_status_callbacks_are_signed_and_follow_the_states(gateway: SmsGatewayCl
         assert not valid_signature("wrong-token", call["url"], call["form"], call["signature"])
 
 
+def test_background_callbacks_can_be_awaited_in_the_journal(gateway: SmsGatewayClient, admin: AdminClient,
+                                                             receiver: Any) -> None:
+    sid = gateway.send(TO, "hello", StatusCallback=receiver.url).json()["sid"]
+    admin.advance_clock(5)
+    gateway.fetch(sid)
+    posted = admin.wait_for_journal(2, direction="outbound", method="POST")
+    assert [e["path"] for e in posted] == [receiver.url, receiver.url]
+    assert [e["status"] for e in posted] == [204, 204]  # what the receiver answers
+    try:
+        admin.wait_for_journal(3, within=0.2, direction="outbound")
+    except TimeoutError as exc:
+        assert "2 of 3 journal entries" in str(exc)
+    else:
+        raise AssertionError("a third callback was never due")
+
+
 def test_failed_callback_is_retried(gateway: SmsGatewayClient, admin: AdminClient, receiver: Any) -> None:
     receiver.fail_first = 2
     gateway.send(TO, "hello", StatusCallback=receiver.url)
