@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Literal, Protocol
 
+from mocks.framework.heap import limit_malloc_arenas
 from mocks.framework.production import serve_production
 from mocks.framework.redis_store.server import RedisServerError, RunningRedis, start_redis
 from mocks.framework.serving import ServingError, load_factory, serve_in_thread
@@ -172,7 +173,13 @@ class Stack:
         return [name for name, _ in self._running]
 
     def start(self) -> Stack:
-        """Start every party that is not external, in dependency order; ready on return."""
+        """Start every party that is not external, in dependency order; ready on return.
+
+        Threaded parties make this process a server: its malloc arenas are capped (see
+        :mod:`mocks.framework.heap`).
+        """
+        if not self.settings.production:
+            limit_malloc_arenas()
         try:
             for plan in self.parties:
                 if plan.name in self.urls:

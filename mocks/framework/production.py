@@ -64,6 +64,7 @@ import requests
 from flask import Flask
 
 from .config import MockConfig
+from .heap import arena_environment
 from .serving import ServingError, _check_bind, _url, load_factory
 
 __all__ = ["SERVERS", "ProductionServer", "serve_production", "worker_app"]
@@ -331,6 +332,7 @@ def _start(factory_path: str, cfg: MockConfig, host: str, port: int, workers: in
     env[LAUNCHER_ENV] = str(os.getpid())
     env[COMPANIONS_ENV] = ",".join(str(pid) for pid in companions)
     env[LEFTOVERS_ENV] = os.pathsep.join(str(folder) for folder in (run_dir, *companion_dirs))
+    arena_environment(env)  # see .heap: the workers' request threads would each grow an arena
     log_file = tempfile.NamedTemporaryFile(prefix="mock-prod-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(_command(server, host, port, workers, threads), stdin=subprocess.DEVNULL,
                                stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=_REPO_ROOT,
