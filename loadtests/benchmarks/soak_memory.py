@@ -34,6 +34,7 @@ Measured (2-core machine shared with other jobs, load average 4-9 during the run
 from __future__ import annotations
 
 import argparse
+import statistics
 import tempfile
 import threading
 import time
@@ -122,6 +123,14 @@ def main() -> None:
     verdict = "within" if growth <= 0.10 else "BEYOND"
     print(f"growth after warm-up: {growth:+.1%} ({verdict} the 10% target); "
           f"≈ {(end - baseline) / max(1, journeys) / 1024:.1f} KiB per journey")
+    # One sample catches whatever bodies are in flight (a document upload is ~0.6 MB per copy, and
+    # the heap keeps freed blocks a while): the medians of the first and last minutes say the trend.
+    first = [rss for t, rss in samples if args.warm_up <= t < args.warm_up + 60]
+    last = [rss for t, rss in samples if t >= samples[-1][0] - 60]
+    if first and last:
+        print(f"median RSS of the first minute after warm-up {statistics.median(first) / MB:.0f} MB, of the "
+              f"last minute {statistics.median(last) / MB:.0f} MB: "
+              f"{(statistics.median(last) - statistics.median(first)) / statistics.median(first):+.1%}")
     if args.session_idle_timeout > 0:
         # Before the first sessions pass their idle timeout nothing can expire, by design; from then
         # on the sessions swept per minute balance the ones started.
