@@ -14,8 +14,8 @@ caller swaps them in without changing what goes on the wire or what is refused:
 * :func:`b64decode_strict` - ``base64.b64decode(data, validate=True)``; whatever pybase64 refuses
   goes to the standard library, for its error - or its value: it takes padding pybase64 does not
   (``"QUJD="``, ``"QUJD===="`` decode to ``b"ABC"`` there);
-* :func:`json_dumps` - ``json.dumps`` with the given separators, ``sort_keys``, ``allow_nan`` and
-  ``default`` (``ensure_ascii`` on, no indent): a value holding long strings is written by joining
+* :func:`json_dumps` - ``json.dumps`` with the given separators, ``sort_keys``, ``allow_nan``,
+  ``default`` and ``ensure_ascii`` (no indent): a value holding long strings is written by joining
   its few containers here, each long string that needs no escaping is copied as it is (orjson tells
   which in one pass), everything else goes through ``json.dumps``;
 * :func:`json_loads` - ``json.loads``: a long text of a few containers around strings (a body
@@ -83,24 +83,29 @@ def json_dumps(
     sort_keys: bool = False,
     allow_nan: bool = True,
     default: Callable[[Any], Any] | None = None,
+    ensure_ascii: bool = True,
 ) -> str:
-    """``json.dumps(value, separators=..., sort_keys=..., allow_nan=..., default=...)``, exactly."""
+    """``json.dumps(value, separators=..., sort_keys=..., allow_nan=..., default=..., ensure_ascii=...)``,
+    exactly."""
     item_sep, key_sep = separators if separators is not None else (", ", ": ")
 
     def plain(part: Any) -> str:
         return json.dumps(part, separators=(item_sep, key_sep), sort_keys=sort_keys, allow_nan=allow_nan,
-                          default=default)
+                          default=default, ensure_ascii=ensure_ascii)
 
     if not _holds_long_text(value):
         return plain(value)
 
+    def text(part: str) -> str:
+        return json.dumps(part, ensure_ascii=ensure_ascii)
+
     def write(part: Any) -> str:
         kind = type(part)
         if kind is str:
-            return _string(part) if len(part) >= LONG_TEXT else json.dumps(part)
+            return _string(part, ensure_ascii) if len(part) >= LONG_TEXT else text(part)
         if kind is dict and all(type(key) is str for key in part):
             items = sorted(part.items()) if sort_keys else part.items()
-            return "{" + item_sep.join(json.dumps(key) + key_sep + write(item) for key, item in items) + "}"
+            return "{" + item_sep.join(text(key) + key_sep + write(item) for key, item in items) + "}"
         if kind is list or kind is tuple:
             return "[" + item_sep.join(write(item) for item in part) + "]"
         return plain(part)
@@ -111,13 +116,14 @@ def json_dumps(
         return plain(value)
 
 
-def _string(text: str) -> str:
-    """``json.dumps(text)`` of a long string; Base64 and other plain ASCII are copied as they are."""
-    # orjson escapes ASCII as json does (quote, backslash, control characters; DEL only json):
-    # when it escaped nothing, the text goes in as it is
+def _string(text: str, ensure_ascii: bool) -> str:
+    """``json.dumps(text, ensure_ascii=...)`` of a long string; Base64 and other plain ASCII are
+    copied as they are."""
+    # orjson escapes ASCII as json does (quote, backslash, control characters; DEL only json with
+    # ensure_ascii): when it escaped nothing, the text goes in as it is either way
     if text.isascii() and "\x7f" not in text and len(orjson.dumps(text)) == len(text) + 2:
         return f'"{text}"'
-    return json.dumps(text)
+    return json.dumps(text, ensure_ascii=ensure_ascii)
 
 
 def _few_nodes_no_float(value: Any) -> bool:

@@ -34,7 +34,6 @@ refuse 3.3 with :class:`OnboardingConfigError`.
 from __future__ import annotations
 
 import json
-import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,7 +44,7 @@ import requests
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from simulator.device.powerauth_sdk.errors import PowerAuthSdkError, ServerResponseError
-from simulator.encoding import b64encode
+from simulator.encoding import b64encode_text
 from simulator.powerauth.activation_code import is_valid_activation_code, verify_activation_signature
 from simulator.powerauth.ecies import EciesContext, EciesEncryptor, EciesResponse, EncryptorId, dumps_compact
 from simulator.powerauth.errors import PowerAuthError
@@ -343,46 +342,6 @@ def _resend_period(obj: Mapping[str, Any]) -> int | None:
     return _opt_int(config, "otpResendPeriodSeconds") if isinstance(config, Mapping) else None
 
 
-class Base64Bytes:
-    """Bytes that travel in a JSON request as Base64 text (document photos); see :func:`request_json`."""
-
-    __slots__ = ("data",)
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-
-def request_json(obj: Any) -> bytes:
-    """``dumps_compact(obj)`` byte for byte, where each :class:`Base64Bytes` is its Base64 string.
-
-    The JSON encoder scans every character of a string for escapes, and a document's pages are half
-    a megabyte of Base64, which has nothing to escape: a short placeholder is encoded in its place,
-    and the Base64 bytes are spliced into the encoded JSON.
-    """
-    blobs: list[bytes] = []
-    marker = ""
-
-    def placeholder(value: Any) -> str:
-        nonlocal marker
-        if not isinstance(value, Base64Bytes):
-            raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-        marker = marker or f"rsim-base64-{secrets.token_hex(8)}"
-        blobs.append(b64encode(value.data))
-        return f"{marker}:{len(blobs) - 1}"
-
-    encoded = json.dumps(obj, separators=(",", ":"), ensure_ascii=False, default=placeholder).encode("utf-8")
-    if not blobs:
-        return encoded
-    pieces, at = [], 0
-    for index, blob in enumerate(blobs):
-        token = f"{marker}:{index}".encode("ascii")
-        found = encoded.index(token, at)
-        pieces += [encoded[at:found], blob]
-        at = found + len(token)
-    pieces.append(encoded[at:])
-    return b"".join(pieces)
-
-
 class SealedRequest(Protocol):
     """An encrypted request: the exact body bytes and the ``X-PowerAuth-Encryption`` header."""
 
@@ -470,7 +429,7 @@ class OnboardingClient:
         """One encrypted call; the decrypted ``responseObject`` (``{}`` when the answer has none)."""
         try:
             encryptor = self.encryptors()
-            sealed = encryptor.encrypt(request_json({"requestObject": dict(request_object or {})}))
+            sealed = encryptor.encrypt({"requestObject": dict(request_object or {})})
         except ServerResponseError as exc:  # a 3.3 temporary key that does not verify
             raise OnboardingSecurityError(f"no trustworthy encryption key for {path}: {exc}") from exc
         except PowerAuthSdkError as exc:
@@ -625,7 +584,7 @@ class OnboardingClient:
         for photo in photos:
             item: dict[str, Any] = {"filename": photo.filename, "type": str(photo.document_type),
                                     "side": str(photo.side),
-                                    "data": Base64Bytes(photo.jpeg)}
+                                    "data": b64encode_text(photo.jpeg)}
             if original_ids and photo.filename in original_ids:
                 item["originalDocumentId"] = original_ids[photo.filename]
             documents.append(item)

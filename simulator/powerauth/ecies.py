@@ -24,6 +24,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from simulator.encoding import json_dumps
 from simulator.powerauth.codec import b64decode, b64encode, be64, join_lv
 from simulator.powerauth.errors import (
     CryptoError,
@@ -80,8 +81,9 @@ class EncryptorId(Enum):
 
 
 def dumps_compact(obj: Any) -> bytes:
-    """Compact UTF-8 JSON, as the SDK sends inside ECIES."""
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """Compact UTF-8 JSON, as the SDK sends inside ECIES (a document upload's Base64 photos are
+    copied past the encoder's escape scan: :func:`simulator.encoding.json_dumps`)."""
+    return json_dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def loads_json_object(data: bytes, what: str = "payload") -> dict[str, Any]:

@@ -79,10 +79,11 @@ values = st.recursive(
 
 
 @settings(max_examples=300)
-@given(values, st.sampled_from([None, (",", ":"), (", ", ": ")]), st.booleans())
-def test_json_dumps_is_json_dumps(value: Any, separators: tuple[str, str] | None, sort_keys: bool) -> None:
-    expected = _outcome(json.dumps, value, separators=separators, sort_keys=sort_keys)
-    assert _outcome(json_dumps, value, separators=separators, sort_keys=sort_keys) == expected
+@given(values, st.sampled_from([None, (",", ":"), (", ", ": ")]), st.booleans(), st.booleans())
+def test_json_dumps_is_json_dumps(value: Any, separators: tuple[str, str] | None, sort_keys: bool,
+                                  ensure_ascii: bool) -> None:
+    options = {"separators": separators, "sort_keys": sort_keys, "ensure_ascii": ensure_ascii}
+    assert _outcome(json_dumps, value, **options) == _outcome(json.dumps, value, **options)
 
 
 @given(st.dictionaries(st.text(max_size=5), st.one_of(long_text, st.floats()), min_size=1, max_size=4))
