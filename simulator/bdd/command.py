@@ -29,7 +29,7 @@ from .shared_stack import shared_stack
 from .targets import TARGETS_FILE_VAR, TargetsError, load_targets
 from .traceability import FEATURES_DIR
 
-__all__ = ["bdd_command", "build_html_report", "pytest_args", "tags_to_markers"]
+__all__ = ["bdd_command", "build_html_report", "child_environ", "pytest_args", "tags_to_markers"]
 
 PROJECT_ROOT = FEATURES_DIR.parent
 _TAG = re.compile(r"@([A-Za-z0-9_.:+-]+)")
@@ -71,6 +71,19 @@ def build_html_report(artifacts: Path, out_html: Path) -> Any | None:
     return build(artifacts, out_html) if callable(build) else None
 
 
+def child_environ(environ: Mapping[str, str], artifacts: Path, targets_file: Path | None) -> dict[str, str]:
+    """The suite's environment: the artifacts folder, and the targets file (``--targets`` over
+    ``$RSIM_TARGETS``) as absolute paths - pytest runs in the project's root, not the caller's folder."""
+    env = dict(environ)
+    env[ARTIFACTS_VAR] = str(artifacts.resolve())
+    named = targets_file
+    if named is None and env.get(TARGETS_FILE_VAR, "").strip():
+        named = Path(env[TARGETS_FILE_VAR].strip())
+    if named is not None:
+        env[TARGETS_FILE_VAR] = str(named.resolve())
+    return env
+
+
 def _run(args: list[str], env: Mapping[str, str]) -> int:
     return subprocess.call([sys.executable, "-m", "pytest", *args], cwd=PROJECT_ROOT, env=dict(env))
 
@@ -99,10 +112,7 @@ def bdd_command(tags: str | None, workers: str, artifacts_path: Path | None, rep
     artifacts = (artifacts_path or artifacts_dir()).resolve()
     shutil.rmtree(artifacts / "scenarios", ignore_errors=True)  # a report is about this run only
     artifacts.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ)
-    env[ARTIFACTS_VAR] = str(artifacts)
-    if targets_file is not None:
-        env[TARGETS_FILE_VAR] = str(targets_file.resolve())
+    env = child_environ(os.environ, artifacts, targets_file)
     try:
         targets = load_targets(env)
     except TargetsError as exc:

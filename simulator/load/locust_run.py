@@ -20,7 +20,7 @@ import os
 import socket
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -140,7 +140,12 @@ def read_stats(path: Path) -> list[dict[str, str]]:
 
 def run_load(plan: LoadPlan, spec: TargetsSpec, *, workers: int = 0,
              timeout: float | None = None) -> LoadResult:
-    """Run locust headless (locally, or as a master with ``workers`` local worker processes) to the end."""
+    """Run locust headless (locally, or as a master with ``workers`` local worker processes) to the end.
+
+    A relative ``plan.out`` is taken from the caller's working directory: locust runs in the project's
+    root (where it imports the suite from), so it is handed absolute paths only.
+    """
+    plan = replace(plan, out=plan.out.resolve())
     plan.out.mkdir(parents=True, exist_ok=True)
     for stale in (plan.verdict_json, plan.junit, plan.stats_csv):
         stale.unlink(missing_ok=True)

@@ -10,7 +10,9 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.bdd.command import TagExpressionError, bdd_command, pytest_args, tags_to_markers
+from simulator.bdd.artifacts import ARTIFACTS_VAR
+from simulator.bdd.command import TagExpressionError, bdd_command, child_environ, pytest_args, tags_to_markers
+from simulator.bdd.targets import TARGETS_FILE_VAR
 
 
 @pytest.mark.parametrize("expression, markers", [
@@ -42,6 +44,17 @@ def test_pytest_args_name_reports_workers_and_markers(tmp_path: Path) -> None:
     assert args[args.index("-n") + 1] == "2" and args[args.index("-m") + 1] == "smoke"
     assert args[-1] == "-x"
     assert "-n" not in pytest_args(tmp_path, workers="0")
+
+
+def test_the_suite_gets_absolute_paths_since_it_runs_in_the_project_root(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    env = child_environ({TARGETS_FILE_VAR: " mine.toml ", "HOME": "/h"}, Path("build/bdd"), None)
+    assert env[TARGETS_FILE_VAR] == str(tmp_path / "mine.toml")
+    assert env[ARTIFACTS_VAR] == str(tmp_path / "build" / "bdd") and env["HOME"] == "/h"
+    given = child_environ({TARGETS_FILE_VAR: "mine.toml"}, tmp_path, Path("other.toml"))
+    assert given[TARGETS_FILE_VAR] == str(tmp_path / "other.toml"), "--targets wins over the variable"
+    assert TARGETS_FILE_VAR not in child_environ({}, tmp_path, None)
 
 
 def test_a_run_writes_junit_cucumber_artifacts_and_exits_with_pytests_code(tmp_path: Path) -> None:

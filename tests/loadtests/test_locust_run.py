@@ -36,10 +36,16 @@ def _plan(tmp_path: Path, **changes: object) -> LoadPlan:
     return LoadPlan(**base)  # type: ignore[arg-type]
 
 
-def test_impossible_gate_fails_the_run_while_journeys_pass(spec: TargetsSpec, tmp_path: Path) -> None:
+def test_impossible_gate_fails_the_run_while_journeys_pass(spec: TargetsSpec, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     limits = SloThresholds(min_journey_success=1.0, max_p95_journey_ms=0, max_p95_step_ms=30_000,
                            max_error_ratio=0.0)
-    result = run_load(_plan(tmp_path, thresholds=limits), spec, timeout=120)
+    # Run from elsewhere than the project's root with a relative output folder, as a user would.
+    monkeypatch.chdir(tmp_path)
+    result = run_load(_plan(tmp_path, thresholds=limits, out=Path("results")), spec, timeout=120)
+
+    assert result.plan.out == tmp_path / "results", "a relative folder is the caller's, not locust's"
+    assert json.loads((tmp_path / "results" / "targets.json").read_text())["wultra"] == spec.urls["wultra"]
 
     assert result.exit_code == 1, "a failed gate sets the exit code"
     gates = {g["name"]: g for g in result.verdict["gates"]}
