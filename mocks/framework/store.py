@@ -167,7 +167,6 @@ class StateStore(ABC):
         N concurrent increments by 1 hand out N distinct values.
         """
 
-    @abstractmethod
     def compare_and_set(
         self, session: str, key: str, expected: Json | None, new: Json, *, ttl: TTL = KEEP_TTL
     ) -> bool:
@@ -177,6 +176,22 @@ class StateStore(ABC):
         the record keeps its expiry (a new record gets none).  Atomic compare-and-write: of racing
         writers with the same ``expected`` exactly one succeeds.
         """
+        _check_key(session, key)
+        _check_ttl(ttl)
+        return self.compare_text_and_set(session, key, None if expected is None else _encode(expected), new,
+                                         ttl=ttl)
+
+    @abstractmethod
+    def get_text(self, session: str, key: str) -> str | None:
+        """The record's canonical JSON text (what the compare of :meth:`compare_text_and_set` sees),
+        or ``None`` when absent or expired.  Atomic: one consistent read."""
+
+    @abstractmethod
+    def compare_text_and_set(
+        self, session: str, key: str, expected_text: str | None, new: Json, *, ttl: TTL = KEEP_TTL
+    ) -> bool:
+        """:meth:`compare_and_set` with the expected value as its canonical text, as :meth:`get_text`
+        returned it: a read-modify-write then encodes only what it writes."""
 
     @abstractmethod
     def put_if_absent(self, session: str, key: str, value: Json, *, ttl: TTL = None) -> bool:
@@ -280,9 +295,9 @@ def update(
     Raises :class:`StoreConflictError` after ``retries`` lost races (a hot key, not a normal case).
     """
     for _ in range(retries):
-        current = store.get(session, key)
-        new = fn(None if current is None else json_loads(_encode(current)))
-        if store.compare_and_set(session, key, current, new, ttl=ttl):
+        text = store.get_text(session, key)
+        new = fn(None if text is None else json_loads(text))  # parsed afresh: the caller's own copy
+        if store.compare_text_and_set(session, key, text, new, ttl=ttl):
             return new
     raise StoreConflictError(f"update of {key!r} lost {retries} compare-and-set races in a row")
 
@@ -354,11 +369,14 @@ class InMemoryStore(StateStore):
     # ---------------------------------------------------------------- interface
 
     def get(self, session: str, key: str) -> Json | None:
+        text = self.get_text(session, key)
+        return None if text is None else json_loads(text)
+
+    def get_text(self, session: str, key: str) -> str | None:
         _check_key(session, key)
         with self._lock:
             entry = self._live(session, key)
-            text = entry.text if entry is not None else None
-        return None if text is None else json_loads(text)
+            return entry.text if entry is not None else None
 
     def put(self, session: str, key: str, value: Json, *, ttl: TTL = None) -> None:
         _check_key(session, key)
@@ -411,12 +429,11 @@ class InMemoryStore(StateStore):
             self._write(session, key, _encode(record), expires_at)
             return int(record[field])
 
-    def compare_and_set(
-        self, session: str, key: str, expected: Json | None, new: Json, *, ttl: TTL = KEEP_TTL
+    def compare_text_and_set(
+        self, session: str, key: str, expected_text: str | None, new: Json, *, ttl: TTL = KEEP_TTL
     ) -> bool:
         _check_key(session, key)
         _check_ttl(ttl)
-        expected_text = None if expected is None else _encode(expected)
         new_text = None if new is None else _encode(new)
         with self._lock:
             entry = self._live(session, key)

@@ -284,9 +284,13 @@ class RedisStore(StateStore):
     # ---------------------------------------------------------------- interface
 
     def get(self, session: str, key: str) -> Json | None:
+        text = self.get_text(session, key)
+        return None if text is None else json_loads(text)
+
+    def get_text(self, session: str, key: str) -> str | None:
         _check_key(session, key)
         text = self._run(session, "get", key)
-        return None if text is None else json_loads(text)
+        return None if text is None else str(text)
 
     def put(self, session: str, key: str, value: Json, *, ttl: TTL = None) -> None:
         _check_key(session, key)
@@ -398,12 +402,12 @@ class RedisStore(StateStore):
         self._wrote()
         return NumberedPut(number, expected or None)
 
-    def compare_and_set(
-        self, session: str, key: str, expected: Json | None, new: Json, *, ttl: TTL = KEEP_TTL
+    def compare_text_and_set(
+        self, session: str, key: str, expected_text: str | None, new: Json, *, ttl: TTL = KEEP_TTL
     ) -> bool:
         _check_key(session, key)
         _check_ttl(ttl)
-        expected_args = ("0", "") if expected is None else ("1", _encode(expected))
+        expected_args = ("0", "") if expected_text is None else ("1", expected_text)
         new_args = ("0", "") if new is None else ("1", _encode(new))
         now = self._now(session)
         spec = self._spec(now, ttl)

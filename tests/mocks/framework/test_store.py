@@ -130,6 +130,35 @@ def test_compare_and_set_is_json_exact(make_store: StoreMaker) -> None:
     assert store.get("s", "k") is None
 
 
+def test_text_read_is_what_the_text_compare_sees(make_store: StoreMaker) -> None:
+    store = make_store()
+    assert store.get_text("s", "k") is None
+    assert store.compare_text_and_set("s", "k", None, {"b": [1.5, "é"], "a": True}) is True
+    text = store.get_text("s", "k")
+    assert text == '{"a":true,"b":[1.5,"\\u00e9"]}', "canonical: sorted keys, compact, ASCII"
+    assert store.compare_text_and_set("s", "k", text.replace("1.5", "2.5"), 0) is False
+    assert store.compare_text_and_set("s", "k", text, {"a": 1}) is True
+    assert store.get("s", "k") == {"a": 1}
+    assert store.compare_text_and_set("s", "k", store.get_text("s", "k"), None) is True  # delete
+    assert store.get_text("s", "k") is None
+
+
+def test_update_hands_fn_a_private_copy_and_writes_its_result(make_store: StoreMaker) -> None:
+    store = make_store()
+    store.put("s", "k", {"n": 1, "items": ["a"]}, ttl=60)
+    seen: list[Any] = []
+
+    def step(current: Any) -> Any:
+        seen.append(current)
+        current["items"].append("b")  # the copy is the caller's to change
+        return {**current, "n": current["n"] + 1}
+
+    assert update(store, "s", "k", step) == {"n": 2, "items": ["a", "b"]}
+    assert store.get("s", "k") == {"n": 2, "items": ["a", "b"]}
+    assert store.dump("s")["k"]["expiresAt"] is not None, "update keeps the record's expiry"
+    assert len(seen) == 1
+
+
 def test_put_if_absent_and_pop(make_store: StoreMaker) -> None:
     store = make_store()
     assert store.put_if_absent("s", "k", "first") is True
