@@ -157,7 +157,8 @@ def load_command(users: int, spawn_rate: float, run_time: str, shape: str, perso
     except LoadError as exc:
         console.print(f"[bold red]rsim load: {exc}[/]")
         sys.exit(2)
-    print_summary(console, result.verdict, seconds=float(seconds))
+    print_summary(console, result.verdict, seconds=float(seconds),
+                  users=users if shape == "steady" else None, think_time=think_time)
     console.print(f"wall time {elapsed:.0f} s (evidence warm-up, locust start and stop included)")
     console.print(f"files: {plan.stats_csv}, {plan.html}, {plan.junit}, {plan.verdict_json}")
     sys.exit(result.exit_code if result.exit_code in (0, 1) else 2)

@@ -11,7 +11,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["journeys_table", "print_summary", "steps_table"]
+__all__ = ["journeys_table", "print_summary", "queueing_note", "steps_table"]
 
 
 def _ms(value: float | None) -> str:
@@ -46,8 +46,33 @@ def journeys_table(verdict: dict[str, Any]) -> Table:
     return table
 
 
-def print_summary(console: Console, verdict: dict[str, Any], seconds: float | None = None) -> None:
-    """Both tables, one line per gate, and the overall verdict."""
+def queueing_note(verdict: dict[str, Any], seconds: float, users: int, think_time: float) -> str | None:
+    """Why the p95 journey gate failed, when the arithmetic of a closed loop already says so.
+
+    ``users`` users, each starting a journey ``think_time`` s after the last, completing X journeys/s
+    spend on average ``users / X - think_time`` s per journey (Little's law): once that mean is near
+    the limit, the p95 cannot be under it however fast each step is.
+    """
+    gate = next((g for g in verdict.get("gates", []) if g.get("name") == "p95 journey time"), None)
+    journeys = int(verdict.get("journeys", 0))
+    if gate is None or gate["passed"] or not journeys or seconds <= 0:
+        return None
+    rate = journeys / seconds
+    mean_s = users / rate - think_time
+    limit_s = float(gate["threshold"]) / 1000
+    if mean_s < 0.8 * limit_s:
+        return None  # not queueing alone: some step is slow
+    fits = int(rate * (limit_s + think_time))
+    return (f"note: {users} users with {think_time:g} s think time at {rate:.2f} journeys/s spend "
+            f"{users} / {rate:.2f} - {think_time:g} = {mean_s:.2f} s per journey on average (Little's law), "
+            f"against a p95 limit of {limit_s:g} s: at this rate more than {fits} users cannot meet it "
+            f"(lower --users or add --think-time)")
+
+
+def print_summary(console: Console, verdict: dict[str, Any], seconds: float | None = None, *,
+                  users: int | None = None, think_time: float = 0.0) -> None:
+    """Both tables, one line per gate, and the overall verdict (with :func:`queueing_note` when a
+    steady run of ``users`` users failed the journey-time gate by arithmetic)."""
     console.print(steps_table(verdict))
     console.print(journeys_table(verdict))
     journeys = int(verdict.get("journeys", 0))
@@ -64,3 +89,6 @@ def print_summary(console: Console, verdict: dict[str, Any], seconds: float | No
     passed = sum(bool(g["passed"]) for g in gates)
     word = "[bold green]PASS[/]" if verdict.get("passed") else "[bold red]FAIL[/]"
     console.print(f"SLO verdict: {word} ({passed}/{len(gates)} gates passed, {journeys} journeys)")
+    note = queueing_note(verdict, seconds, users, think_time) if seconds and users else None
+    if note:
+        console.print(note, highlight=False)
