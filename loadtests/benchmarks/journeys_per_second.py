@@ -13,7 +13,22 @@ Run: ``python -m loadtests.benchmarks.journeys_per_second [--users 10] [--durati
 (``--stack-server threaded`` for the threaded parties; ``--stack-workers 2`` serves every party under
 granian with 2 workers and a private Redis; ``--stack-threads N`` request threads per worker).
 
-Latest (2026-12-06, late evening), one process per party, ``--users 20 --duration 40``: **18.3 and
+Latest (2026-12-07, 00:30-00:50, load average 1.5-5; the tree of the evening before, unchanged in
+what this measures), one process per party, ``--users 20 --duration 40``: **19.40 and 19.23
+journeys/s** at first (89 ms per journey: Wultra 30-31, load generator 24, biometry 21-22, bank 7,
+SMS gateway 4.5), then in a faster phase of the host **20.00 and 20.48 journeys/s, p95 1.0 s**
+(82-84 ms per journey); ``--stack-threads 2`` in alternation with those two: 19.68 and 20.73 (the
+difference is within the noise, so 4 threads stay the default).  Between the two phases, six runs of
+the same code gave 15.9-19.7, so a single run says little.  ``rsim load --users 50 --spawn-rate 10
+--run-time 60s`` in the fast phase: 18.98 journeys/s, every journey as its persona must, p95 journey
+2.6 s - with no think time, 50 users share ~19 journeys/s, so a journey takes 50 / 19 ≈ 2.6 s
+(Little's law): that p95 gate fails by arithmetic at 50 users, not by slowness of any step (every
+step's p95 ≤ 0.7 s).  Later, two alternating pairs of the session's first tree and the tree with the
+store's read-modify-write encoding only what it writes (about 2 ms less record JSON per journey,
+counted in process): 19.10 / 18.50 -> 19.02 / 18.50 journeys/s, 90 / 93 -> 89 / 93 ms per journey -
+below what these runs resolve.
+
+The day before (2026-12-06, late evening), one process per party, ``--users 20 --duration 40``: **18.3 and
 18.6 journeys/s** (``--users 24``: 18.65), p95 1.1-1.3 s, CPU per journey 94-96 ms in all (Wultra
 32-35 ms, load generator 25-26, biometry 22-25, bank 7, SMS gateway 5) - in a quiet hour; an hour
 later the same tree gave 14.5-16.2 journeys/s at 106-126 ms per journey, with both cores as fast as
