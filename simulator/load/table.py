@@ -65,8 +65,8 @@ def queueing_note(verdict: dict[str, Any], seconds: float, users: int, think_tim
     fits = int(rate * (limit_s + think_time))
     return (f"note: {users} users with {think_time:g} s think time at {rate:.2f} journeys/s spend "
             f"{users} / {rate:.2f} - {think_time:g} = {mean_s:.2f} s per journey on average (Little's law), "
-            f"against a p95 limit of {limit_s:g} s: at this rate more than {fits} users cannot meet it "
-            f"(lower --users or add --think-time)")
+            f"against a p95 limit of {limit_s:g} s: at this rate more than {fits} users put even the "
+            f"mean over it (lower --users or add --think-time)")
 
 
 def print_summary(console: Console, verdict: dict[str, Any], seconds: float | None = None, *,
