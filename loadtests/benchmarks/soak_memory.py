@@ -1,7 +1,8 @@
 """Memory of the parties under a soak: resident set size after warm-up vs after N minutes of journeys.
 
-The embedded stack (the four parties) runs in this process, the locust suite in a child process
-(``--shape soak``), so this process's RSS is the parties' memory.  RSS is sampled every few seconds;
+The embedded stack (the four parties) runs in this process by default, the locust suite in a child
+process (``--shape soak``), so this process's RSS is the parties' memory (``--stack-server
+production``: the sum over the parties' own processes).  RSS is sampled every few seconds;
 the baseline is taken ``--warm-up`` seconds after the first users start.  Target: no growth beyond
 10% from the baseline to the end - every journey leaves a finished process behind in its own
 isolation session, so this shows whether finished state expires.  The default warm-up lasts until
